@@ -1,0 +1,17 @@
+import { powerTool, powerToolPresentation } from './powertool.ts';
+import { powerToolConfig, powerToolConfigPresentation } from './powertoolconfig.ts';
+import { powerToolProcessing, powerToolProcessingPresentation } from './powertoolprocessing.ts';
+
+/** The three kinds, in the order their CRDs are written. */
+export const kinds = {
+  PowerToolConfig: { schema: powerToolConfig, presentation: powerToolConfigPresentation },
+  PowerTool: { schema: powerTool, presentation: powerToolPresentation },
+  PowerToolProcessing: { schema: powerToolProcessing, presentation: powerToolProcessingPresentation },
+} as const;
+export type KindName = keyof typeof kinds;
+
+export * from './meta.ts';
+export * from './powertool.ts';
+export * from './powertoolconfig.ts';
+export * from './powertoolprocessing.ts';
+export * from './units.ts';

@@ -1,0 +1,41 @@
+import { EXIT_FAILURE, EXIT_USAGE, UsageError, type Command, type Streams } from './command.ts';
+import { formatError } from './output.ts';
+
+// Commands load lazily so that `toe validate` never pays for the Kubernetes client.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: { summary: 'check PowerTool YAML against the schemas and the tool allowlists', load: async () => (await import('./validate.ts')).validate },
+  cluster: { summary: 'bring a local single-node Kubernetes cluster up or down', load: async () => (await import('./cluster.ts')).cluster },
+  operator: { summary: 'run the controllers, admission, metrics and leader election', load: async () => (await import('./operator.ts')).operator },
+  collector: { summary: 'receive artifacts streamed by running tools', load: async () => (await import('./collector.ts')).collector },
+  reports: { summary: 'serve HTML reports read-only', load: async () => (await import('./reports.ts')).reports },
+  quickstart: { summary: 'bring everything up and run a sample PowerTool to completion', load: async () => (await import('./quickstart.ts')).quickstart },
+  tutorial: { summary: 'the interactive "Hello PowerTool" tutorial', load: async () => (await import('./tutorial.ts')).tutorial },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `toe: the Temporary Observability Engine\n\nUsage:\n  toe <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'toe <command> -h' for a command's options.\n`;
+}
+
+export async function run(argv: string[], streams: Streams): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    streams.out.write(usage());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    streams.err.write(formatError(new UsageError(`unknown command "${name}"`, '')));
+    return EXIT_USAGE;
+  }
+  try {
+    return await (await entry.load())(rest, streams);
+  } catch (err) {
+    streams.err.write(formatError(err));
+    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}
+
+const streams: Streams = { out: process.stdout, err: process.stderr };
+process.exitCode = await run(process.argv.slice(2), streams);
