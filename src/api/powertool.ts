@@ -78,6 +78,8 @@ export const targetStatus = z
     attempts: z.number().int().min(0).optional().describe('Injection attempts so far; bounded, and kept across operator restarts.'),
     startedAt: z.string().optional().describe('When the tool started running (RFC 3339).'),
     finishedAt: z.string().optional().describe('When the tool terminated (RFC 3339).'),
+    stopRequestedAt: z.string().optional().describe('When the operator asked the tool to stop early (RFC 3339).'),
+    stopReason: z.enum(['Deadline', 'Suspended', 'Deleted']).optional().describe('Why the operator stopped the tool early.'),
     exitCode: z.number().int().optional().describe('The tool\'s exit code.'),
     reason: z.string().max(128).optional().describe('A CamelCase reason for the phase.'),
     message: z.string().max(4096).optional().describe('What happened, for humans.'),

@@ -1,0 +1,81 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Artifact, TargetStatus } from '../../api/index.ts';
+
+/** The prefix of the tool's last stdout line; the same JSON goes to the termination message. */
+export const RESULT_PREFIX = 'TOE-RESULT ';
+
+/** Waiting reasons that will not fix themselves: the target fails rather than waiting forever. */
+const FATAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+
+/** The tool's result from its termination message: JSON, or the TOE-RESULT line when the log fallback was used. */
+export function parseResult(message: string | undefined): Record<string, unknown> | undefined {
+  if (!message) return undefined;
+  const lines = message.trim().split('\n');
+  const candidates = [message.trim(), ...lines.filter((l) => l.startsWith(RESULT_PREFIX)).map((l) => l.slice(RESULT_PREFIX.length))];
+  for (const text of candidates.reverse()) {
+    try {
+      const value: unknown = JSON.parse(text);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // not JSON: try the next candidate
+    }
+  }
+  return undefined;
+}
+
+function artifactsOf(result: Record<string, unknown> | undefined): Artifact[] | undefined {
+  const list = result?.artifacts;
+  if (!Array.isArray(list)) return undefined;
+  const out: Artifact[] = [];
+  for (const a of list.slice(0, 32)) {
+    if (a === null || typeof a !== 'object') continue;
+    const { name, bytes, partial, location } = a as Record<string, unknown>;
+    if (typeof name !== 'string' || typeof bytes !== 'number') continue;
+    out.push({ name: name.slice(0, 253), bytes: Math.max(0, Math.floor(bytes)), partial: partial === true, ...(typeof location === 'string' ? { location: location.slice(0, 1024) } : {}) });
+  }
+  return out;
+}
+
+/**
+ * The target's state as the pod tells it. The pod is the truth, not our last status: an operator that crashed
+ * between the PATCH and its status write finds the container here and carries on.
+ */
+export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): TargetStatus {
+  if (prev.phase === 'Succeeded' || prev.phase === 'Failed' || prev.phase === 'Gone' || prev.phase === 'Stopped') return prev;
+  if (!pod || (prev.podUID && pod.metadata?.uid !== prev.podUID)) {
+    return { ...prev, phase: 'Gone', reason: 'PodGone', message: `pod ${prev.pod} was deleted or replaced before the tool finished`, finishedAt: prev.finishedAt };
+  }
+  const inSpec = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === prev.ephemeralContainer);
+  if (!inSpec) return prev.phase === 'Pending' ? prev : { ...prev, phase: 'Pending' };
+  const status = (pod.status?.ephemeralContainerStatuses ?? []).find((s) => s.name === prev.ephemeralContainer);
+  const state = status?.state;
+  if (state?.terminated) {
+    const t = state.terminated;
+    const result = parseResult(t.message);
+    const partial = result?.partial === true;
+    const next: TargetStatus = {
+      ...prev,
+      phase: t.exitCode === 0 ? 'Succeeded' : 'Failed',
+      exitCode: t.exitCode,
+      reason: typeof result?.exitReason === 'string' ? String(result.exitReason) : (t.reason ?? (t.exitCode === 0 ? 'Completed' : 'Error')),
+      message: typeof result?.message === 'string' ? String(result.message).slice(0, 4096) : t.exitCode === 0 ? `completed${partial ? ' (partial data)' : ''}` : `exited with code ${t.exitCode}`,
+      startedAt: prev.startedAt ?? toIso(t.startedAt),
+      finishedAt: toIso(t.finishedAt) ?? prev.finishedAt,
+    };
+    if (result) next.result = result;
+    const artifacts = artifactsOf(result);
+    if (artifacts) next.artifacts = artifacts;
+    return next;
+  }
+  if (state?.running) return { ...prev, phase: 'Running', startedAt: prev.startedAt ?? toIso(state.running.startedAt), reason: 'Running', message: 'the tool is running' };
+  const waiting = state?.waiting;
+  if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
+    return { ...prev, phase: 'Failed', reason: waiting.reason, message: waiting.message ?? `the tool container cannot start: ${waiting.reason}` };
+  }
+  return { ...prev, phase: 'Injected', reason: waiting?.reason ?? 'Injected', message: waiting?.message ?? 'waiting for the kubelet to start the tool' };
+}
+
+function toIso(value: Date | string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}
