@@ -15,13 +15,14 @@ const bound = z
 
 export const parameter = z
   .object({
-    name: z.string().regex(/^[a-z][a-zA-Z0-9]{0,62}$/).describe('The parameter\'s name, lowerCamelCase; errors and the tool\'s result refer to it.'),
+    name: z.string().regex(/^[a-z][a-zA-Z0-9]{0,62}$/).max(63).describe('The parameter\'s name, lowerCamelCase; errors and the tool\'s result refer to it.'),
     flag: z
       .string()
       .regex(/^--[a-z0-9][a-z0-9-]{0,62}$/)
+      .max(65)
       .optional()
       .describe('The long flag users pass ("--freq"). Without a flag the parameter is positional, matched in declaration order.'),
-    short: z.string().regex(/^-[a-zA-Z0-9]$/).optional().describe('An optional one-letter alias ("-F").'),
+    short: z.string().regex(/^-[a-zA-Z0-9]$/).max(2).optional().describe('An optional one-letter alias ("-F").'),
     type: z.enum(parameterTypes).describe('How the value is parsed and checked.'),
     description: z.string().max(1024).optional().describe('What the parameter does, shown in errors and in `toe validate`.'),
     required: z.boolean().optional().describe('The user must pass it.'),
@@ -66,7 +67,8 @@ export const toolSecurityContext = z
         add: z.array(capability).max(16).optional().describe('Capabilities the tool needs, e.g. SYS_PTRACE for strace, PERFMON for perf.'),
         drop: z.array(capability).max(64).optional().describe('Capabilities to drop; ALL is a good start.'),
       })
-      .optional(),
+      .optional()
+      .describe('Linux capabilities to add to and drop from the container runtime\'s default set.'),
     runAsUser: z.number().int().min(0).optional().describe('The UID the tool runs as.'),
     runAsGroup: z.number().int().min(0).optional().describe('The GID the tool runs as.'),
     runAsNonRoot: z.boolean().optional().describe('Refuse to start as root.'),
@@ -110,11 +112,19 @@ export const powerToolConfigSpec = z
       .describe('Bounds on what a PowerTool may ask of this tool.'),
     securityContext: toolSecurityContext.optional(),
     resources: z
-      .object({ limits: resourceList.optional(), requests: resourceList.optional() })
+      .object({
+        limits: resourceList.optional().describe('The most the tool may use.'),
+        requests: resourceList.optional().describe('What the tool expects to use.'),
+      })
       .optional()
       .describe('The tool\'s CPU and memory budget. Kubernetes forbids resources on ephemeral containers, so the tool enforces it itself (passed as TOE_CPU_LIMIT and TOE_MEMORY_LIMIT).'),
     env: z
-      .array(z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).max(128), value: z.string().max(4096) }))
+      .array(
+        z.object({
+          name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).max(128).describe('The variable name, upper case.'),
+          value: z.string().max(4096).describe('Its value.'),
+        }),
+      )
       .max(32)
       .optional()
       .describe('Environment the admin fixes for the tool; names starting TOE_ are reserved for the operator.'),
