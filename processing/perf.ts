@@ -1,0 +1,180 @@
+/**
+ * `perf script` text (from `perf record -g`) → folded stacks, the format stackcollapse-perf.pl writes and flame
+ * graphs read: `comm;outer;…;leaf count`. Each sample is a header line (`comm pid/tid time: period event:`), its
+ * frames leaf first (`addr sym+off (dso)`), then a blank line.
+ *
+ * Streaming and bounded: one sample's frames are held at a time, stacks deeper than `maxDepth` are cut at the root
+ * side (marked `[truncated]`), and past `maxStacks` distinct stacks new ones fold into `[other]`, so memory depends
+ * on the options, never on the artifact's size. A last sample without its closing blank line comes from a cut-off
+ * (partial) artifact: its outer frames may be missing, so it is dropped and counted rather than misattributed.
+ */
+import type { Folded } from './folded.ts';
+import { forEachLine, type ByteSource } from './lines.ts';
+
+export type StackGroup = 'comm' | 'pid' | 'tid' | 'none';
+
+export interface CollapseOptions {
+  /** The root frame: the command (default, as stackcollapse-perf), `comm-pid`, `comm-pid/tid`, or none. */
+  group?: StackGroup;
+  /** Count samples (default) or sum their periods (e.g. nanoseconds of cpu-clock). */
+  weight?: 'samples' | 'period';
+  maxDepth?: number;
+  maxStacks?: number;
+}
+
+export interface FoldedStats {
+  samples: number;
+  /** Lines that were neither a sample header, a frame, a blank line nor a `#` comment. */
+  garbageLines: number;
+  overlongLines: number;
+  truncatedStacks: number;
+  /** Samples counted under `[other]` because maxStacks distinct stacks were already held. */
+  otherStacks: number;
+  /** The input ended inside a sample (a partial artifact); that sample was left out. */
+  droppedPartialSample: boolean;
+}
+
+export interface FoldedProfile extends Folded {
+  stats: FoldedStats;
+}
+
+const HEADER = /^(\S.*?)\s+(-?\d+)(?:\/(-?\d+))?\s+(.*)$/;
+const PERIOD = /:\s+(\d+)\s+[^\s:]+(?::\S*)?:/;
+const OFFSET = /\+0x[0-9a-fA-F]+$/;
+const HEX = /^[0-9a-fA-F]+$/;
+export const OTHER_FRAME = '[other]';
+export const TRUNCATED_FRAME = '[truncated]';
+
+/** The incremental parser: feed lines with `line()`, then call `end()` once. */
+export class PerfCollapser {
+  readonly stats: FoldedStats = { samples: 0, garbageLines: 0, overlongLines: 0, truncatedStacks: 0, otherStacks: 0, droppedPartialSample: false };
+  private readonly stacks = new Map<string, number>();
+  private total = 0;
+  private readonly frames: string[] = [];
+  private depth = 0;
+  private truncated = false;
+  private root: string | undefined;
+  private inSample = false;
+  private weight = 1;
+  private readonly group: StackGroup;
+  private readonly byPeriod: boolean;
+  private readonly maxDepth: number;
+  private readonly maxStacks: number;
+
+  constructor(options: CollapseOptions = {}) {
+    this.group = options.group ?? 'comm';
+    this.byPeriod = options.weight === 'period';
+    this.maxDepth = options.maxDepth ?? 1024;
+    this.maxStacks = options.maxStacks ?? 100_000;
+  }
+
+  line(line: string): void {
+    const first = line.charCodeAt(0);
+    if (first === 9 || first === 32) {
+      if (this.inSample) this.frame(line);
+      else if (line.trim() !== '') this.stats.garbageLines += 1;
+      return;
+    }
+    if (line.length === 0) {
+      if (this.inSample) this.commit();
+      return;
+    }
+    if (first === 35 /* # */) return;
+    this.header(line);
+  }
+
+  end(overlongLines = 0): FoldedProfile {
+    if (this.inSample) {
+      this.stats.droppedPartialSample = true;
+      this.inSample = false;
+    }
+    this.stats.overlongLines = overlongLines;
+    return { stacks: this.stacks, total: this.total, rootFrames: this.group === 'none' ? 0 : 1, stats: this.stats };
+  }
+
+  private header(line: string): void {
+    if (this.inSample) this.commit();
+    const m = HEADER.exec(line);
+    if (!m) {
+      this.stats.garbageLines += 1;
+      return;
+    }
+    const comm = cleanName((m[1] as string).trim());
+    this.root = this.group === 'none' ? undefined : this.group === 'comm' ? comm : this.group === 'pid' ? `${comm}-${m[2]}` : `${comm}-${m[2]}/${m[3] ?? m[2]}`;
+    this.weight = 1;
+    if (this.byPeriod) {
+      const p = PERIOD.exec(m[4] as string);
+      this.weight = p ? Number(p[1]) : 1;
+    }
+    this.inSample = true;
+    this.depth = 0;
+    this.truncated = false;
+  }
+
+  private frame(line: string): void {
+    const text = line.trim();
+    if (text.length === 0) {
+      this.commit();
+      return;
+    }
+    const space = text.indexOf(' ');
+    const addr = space === -1 ? text : text.slice(0, space);
+    if (!HEX.test(addr)) {
+      this.stats.garbageLines += 1;
+      return;
+    }
+    if (this.depth >= this.maxDepth) {
+      this.truncated = true;
+      return;
+    }
+    let sym = space === -1 ? '' : text.slice(space + 1);
+    let dso = '';
+    const open = sym.lastIndexOf(' (');
+    if (open !== -1 && sym.endsWith(')')) {
+      dso = sym.slice(open + 2, -1);
+      sym = sym.slice(0, open);
+    } else if (sym.startsWith('(') && sym.endsWith(')')) {
+      dso = sym.slice(1, -1);
+      sym = '';
+    }
+    sym = sym.replace(OFFSET, '');
+    if (sym === '' || sym === '[unknown]') {
+      const base = dso.slice(dso.lastIndexOf('/') + 1);
+      sym = base !== '' && dso !== '[unknown]' ? `[${base}]` : '[unknown]';
+    }
+    this.frames[this.depth++] = cleanName(sym);
+  }
+
+  private commit(): void {
+    this.inSample = false;
+    this.stats.samples += 1;
+    let key = this.root ?? '';
+    if (this.truncated) {
+      this.stats.truncatedStacks += 1;
+      key = key === '' ? TRUNCATED_FRAME : `${key};${TRUNCATED_FRAME}`;
+    }
+    for (let i = this.depth - 1; i >= 0; i--) key = key === '' ? (this.frames[i] as string) : `${key};${this.frames[i]}`;
+    if (key === '') key = '[unknown]';
+    const known = this.stacks.get(key);
+    if (known !== undefined) this.stacks.set(key, known + this.weight);
+    else if (this.stacks.size < this.maxStacks) this.stacks.set(key, this.weight);
+    else {
+      this.stats.otherStacks += 1;
+      this.stacks.set(OTHER_FRAME, (this.stacks.get(OTHER_FRAME) ?? 0) + this.weight);
+    }
+    this.total += this.weight;
+  }
+}
+
+/** A `;` would split a frame in the folded format; control characters have no business in a name. */
+function cleanName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[;\x00-\x1f\x7f]/.test(name) ? name.replace(/;/g, ':').replace(/[\x00-\x1f\x7f]/g, '?') : name;
+}
+
+/** Collapses a whole `perf script` stream (a file stream, an HTTP body, chunks in a test). */
+export async function collapsePerfScript(source: ByteSource, options: CollapseOptions = {}): Promise<FoldedProfile> {
+  const collapser = new PerfCollapser(options);
+  const lines = await forEachLine(source, (l) => collapser.line(l));
+  return collapser.end(lines.overlong);
+}
