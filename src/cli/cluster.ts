@@ -1,6 +1,112 @@
-import type { Command } from './command.ts';
+import { parseArgs } from 'node:util';
+import { down } from '../cluster/down.ts';
+import { clusterImages, ensureImages, toolImages } from '../cluster/images.ts';
+import { layout } from '../cluster/layout.ts';
+import { formatStatus, status } from '../cluster/status.ts';
+import { readState } from '../cluster/state.ts';
+import { isRunning } from '../cluster/daemon.ts';
+import { stepsFor, up, type Mode } from '../cluster/up.ts';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Streams } from './command.ts';
+import { Steps } from './output.ts';
 
-// Placeholder until the command lands; it fails loudly rather than pretending to work.
-export const cluster: Command = async () => {
-  throw new Error('toe cluster is not available yet');
+const USAGE = `Bring a local single-node Kubernetes cluster up or down (real kube-apiserver, kubelet, containerd).
+
+Usage:
+  toe cluster up [--apiserver-only] [--retain] [-q]   start it (or report that it runs) and print the kubeconfig path
+  toe cluster down [--purge] [-q]                     stop everything it started; --purge also deletes its state
+  toe cluster status [-o text|json]                   what runs, versions, kubeconfig path
+  toe cluster images [--rebuild] [-q]                 build pause, base, CoreDNS and powertools/* images and import them
+
+State: $TOE_STATE_DIR (default /var/lib/toe); build cache: $TOE_CACHE_DIR (default /var/cache/toe).
+`;
+
+interface Options {
+  verb: 'up' | 'down' | 'status' | 'images';
+  mode: Mode;
+  retain: boolean;
+  purge: boolean;
+  rebuild: boolean;
+  quiet: boolean;
+  output: 'text' | 'json';
+}
+
+export function parseOptions(argv: string[]): Options | 'help' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'apiserver-only': { type: 'boolean', default: false },
+      retain: { type: 'boolean', default: false },
+      purge: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      output: { type: 'string', short: 'o', default: 'text' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const [verb, ...extra] = positionals;
+  if (verb === undefined) throw new UsageError('missing subcommand: one of up, down, status, images', 'cluster');
+  if (!['up', 'down', 'status', 'images'].includes(verb)) throw new UsageError(`unknown subcommand "${verb}": one of up, down, status, images`, 'cluster');
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, 'cluster');
+  if (values.output !== 'text' && values.output !== 'json') throw new UsageError(`--output must be text or json, not "${values.output}"`, 'cluster');
+  const only = (flag: string, set: boolean, verbs: string[]): void => {
+    if (set && !verbs.includes(verb)) throw new UsageError(`--${flag} applies to ${verbs.join('/')} only`, 'cluster');
+  };
+  only('apiserver-only', values['apiserver-only'], ['up']);
+  only('retain', values.retain, ['up']);
+  only('purge', values.purge, ['down']);
+  only('rebuild', values.rebuild, ['images']);
+  return {
+    verb: verb as Options['verb'],
+    mode: values['apiserver-only'] ? 'apiserver' : 'node',
+    retain: values.retain,
+    purge: values.purge,
+    rebuild: values.rebuild,
+    quiet: values.quiet,
+    output: values.output,
+  };
+}
+
+async function runImagesCommand(o: Options, steps: Steps, streams: Streams): Promise<number> {
+  const l = layout();
+  const state = await readState(l.stateFile);
+  const socket = (await isRunning(state?.daemons.containerd)) ? l.containerdSocket : undefined;
+  if (!socket) steps.info('containerd is not running: building only; `toe cluster up` imports the images');
+  const jobs = [...clusterImages(l.cacheDir), ...(await toolImages(l.cacheDir))];
+  await steps.run(`images (${jobs.length})`, () => ensureImages(jobs, { socket, rebuild: o.rebuild, onImage: (ref, action) => steps.info(`${ref}: ${action}`) }));
+  for (const j of jobs) streams.out.write(`${j.ref}\t${j.archive}\n`);
+  return EXIT_OK;
+}
+
+export const cluster: Command = async (argv, streams) => {
+  const o = parseOptions(argv);
+  if (o === 'help') {
+    streams.out.write(USAGE);
+    return EXIT_OK;
+  }
+  const l = layout();
+  const steps = new Steps(streams.err, o.quiet);
+  switch (o.verb) {
+    case 'up': {
+      if (!o.quiet) streams.err.write(`Bringing up a ${o.mode === 'node' ? 'single-node cluster' : 'API server (etcd + kube-apiserver)'}: ${stepsFor(o.mode).length} steps\n`);
+      const r = await up(l, o.mode, steps, { retain: o.retain });
+      if (r.alreadyRunning) steps.info('already running: nothing to do');
+      streams.out.write(`${r.kubeconfig}\n`);
+      if (!o.quiet) streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  kubectl get nodes   (kubectl: ${l.cacheDir}/kubernetes/<version>/bin/kubectl)\n`);
+      return EXIT_OK;
+    }
+    case 'down': {
+      const r = await down(l, steps, { purge: o.purge });
+      if (!r.wasRunning) steps.info('not running: nothing to stop');
+      return EXIT_OK;
+    }
+    case 'status': {
+      const s = await status(l);
+      streams.out.write(o.output === 'json' ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
+      return s.phase === 'degraded' ? EXIT_FAILURE : EXIT_OK;
+    }
+    case 'images':
+      return runImagesCommand(o, steps, streams);
+  }
 };

@@ -1,0 +1,102 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Steps } from '../cli/output.ts';
+import { KUBEPODS, PIDS_ROOT, pidsIn, removeCgroupTree, TOE_CGROUP } from './cgroup.ts';
+import { stopDaemon } from './daemon.ts';
+import { exec, succeeds } from './exec.ts';
+import type { Layout } from './layout.ts';
+import { withLock } from './lock.ts';
+import { mounts, mountsUnder, unmount } from './mounts.ts';
+import { readState, type ClusterState } from './state.ts';
+import { binary } from './steps/build-kubernetes.ts';
+import { restoreSysctls } from './sysctl.ts';
+
+/** Signals every PID in the cgroups until none is left (containers first, then shims and daemons). */
+async function killCgroup(path: string, budgetMs: number): Promise<number[]> {
+  const deadline = Date.now() + budgetMs;
+  let pids = await pidsIn(path);
+  while (pids.length && Date.now() < deadline) {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    pids = await pidsIn(path);
+  }
+  return pids;
+}
+
+/**
+ * Undoes `up`, reading only the state file and the cgroups it made: no process is looked up by name. Order: the
+ * kubelet (so nothing restarts containers), every container (the kubepods cgroups), the other daemons gracefully,
+ * then whatever they left in the TOE cgroup (containerd's shims), then mounts, iptables, links, sysctls, cgroups.
+ * Each step runs even if an earlier one failed; the error lists what is left.
+ */
+export async function teardown(l: Layout, state: ClusterState, steps: Steps): Promise<void> {
+  const left: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      left.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const daemons = state.daemons;
+  await attempt('stop the kubelet', async () => {
+    if (daemons.kubelet) await stopDaemon(daemons.kubelet, 3000);
+  });
+  await attempt('stop the containers', async () => {
+    const still = await killCgroup(join(PIDS_ROOT, KUBEPODS), 5000);
+    if (still.length) throw new Error(`PIDs ${still.join(' ')} survived SIGKILL`);
+  });
+  await attempt('stop the daemons', async () => {
+    await Promise.all(Object.entries(daemons).filter(([n]) => n !== 'kubelet').map(([, rec]) => stopDaemon(rec, 4000)));
+  });
+  await attempt('stop the shims', async () => {
+    const still = await killCgroup(TOE_CGROUP, 3000);
+    if (still.length) throw new Error(`PIDs ${still.join(' ')} survived SIGKILL`);
+  });
+  await attempt('unmount', async () => {
+    for (const m of mountsUnder(await mounts(), [l.stateDir])) await unmount(m);
+  });
+  if (state.mode === 'node') {
+    await attempt('remove the kube-proxy iptables rules', async () => {
+      await exec(binary({ layout: l }, 'kube-proxy'), ['--cleanup'], { timeoutMs: 10_000 }).catch(() => undefined);
+    });
+  }
+  await attempt('remove network links', async () => {
+    for (const link of state.links) if (await succeeds('ip', ['link', 'show', link])) await exec('ip', ['link', 'del', link]);
+  });
+  await attempt('restore kernel settings', async () => {
+    const failed = await restoreSysctls(state.sysctls);
+    if (failed.length) throw new Error(`could not restore ${failed.join(', ')}`);
+  });
+  await attempt('remove cgroups', async () => {
+    const stuck = [...(await removeCgroupTree(KUBEPODS)), ...(await removeCgroupTree('toe'))];
+    if (stuck.length) throw new Error(`still busy: ${stuck.slice(0, 5).join(' ')}`);
+  });
+  // No CNI DEL ran for the pods killed above: drop their address reservations, or host-local runs out eventually.
+  await attempt('release pod addresses', () => rm(l.cniDataDir, { recursive: true, force: true }));
+  await attempt('remove the state file', () => rm(l.stateFile, { force: true }));
+  if (left.length) {
+    throw new Error(`toe cluster down left some things behind; remove them by hand:\n${left.map((x) => `  * ${x}`).join('\n')}`);
+  }
+  steps.info('no process, mount or network link of the cluster is left');
+}
+
+export interface DownResult {
+  wasRunning: boolean;
+}
+
+/** Stops the cluster; with `purge`, also deletes its state (certificates, etcd data, containerd's images). */
+export async function down(l: Layout, steps: Steps, opts: { purge?: boolean } = {}): Promise<DownResult> {
+  return withLock(`${l.stateDir}.lock`, 120_000, async () => {
+    const state = await readState(l.stateFile);
+    if (state) await steps.run('stopping the cluster', () => teardown(l, state, steps));
+    if (opts.purge) await steps.run(`removing ${l.stateDir}`, () => rm(l.stateDir, { recursive: true, force: true }));
+    return { wasRunning: state !== undefined };
+  });
+}

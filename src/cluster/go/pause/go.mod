@@ -1,0 +1,3 @@
+module toe.local/pause
+
+go 1.24

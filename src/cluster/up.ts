@@ -1,0 +1,121 @@
+import type { Steps } from '../cli/output.ts';
+import { logger } from '../telemetry/log.ts';
+import { ensureCgroup } from './cgroup.ts';
+import { saveState, type Context } from './context.ts';
+import { isRunning } from './daemon.ts';
+import { teardown } from './down.ts';
+import type { Layout } from './layout.ts';
+import { withLock } from './lock.ts';
+import { preflight } from './preflight.ts';
+import { COREDNS_VERSION, KUBERNETES_VERSION } from './settings.ts';
+import { emptyState, readState, type ClusterState } from './state.ts';
+import { runApiserver } from './steps/apiserver.ts';
+import { runBuildKubernetes } from './steps/build-kubernetes.ts';
+import { runBuildPrograms } from './steps/build-programs.ts';
+import { runCerts } from './steps/certs.ts';
+import { runCni } from './steps/cni.ts';
+import { runContainerd, runImages } from './steps/containerd.ts';
+import { runControllerManager } from './steps/controller-manager.ts';
+import { runDns } from './steps/dns.ts';
+import { runEtcd } from './steps/etcd.ts';
+import { runKubeProxy } from './steps/kube-proxy.ts';
+import { runKubelet } from './steps/kubelet.ts';
+import { runMounts } from './steps/mounts.ts';
+import { runNetwork } from './steps/network.ts';
+import { runPackages } from './steps/packages.ts';
+import { runScheduler } from './steps/scheduler.ts';
+import { runWaitReady } from './steps/wait-ready.ts';
+
+export type Mode = 'apiserver' | 'node';
+
+interface Step {
+  title: string;
+  run: (ctx: Context) => Promise<void>;
+  /** Only for the full node, not the API-server-only mode. */
+  node?: true;
+}
+
+/** The order matters and is fixed: each step relies on what the ones before it made (as kind's actionsToRun). */
+const plan: Step[] = [
+  { title: 'Debian packages', run: runPackages },
+  { title: `Kubernetes ${KUBERNETES_VERSION} binaries (built once from Go modules: ~25 min cold, cached)`, run: runBuildKubernetes },
+  { title: `pause and CoreDNS ${COREDNS_VERSION} (built once)`, run: runBuildPrograms, node: true },
+  { title: 'certificates and kubeconfigs', run: runCerts },
+  { title: 'node network', run: runNetwork },
+  { title: 'shared mount for the state dir', run: runMounts },
+  { title: 'etcd', run: runEtcd },
+  { title: 'kube-apiserver', run: runApiserver },
+  { title: 'kube-controller-manager', run: runControllerManager, node: true },
+  { title: 'kube-scheduler', run: runScheduler, node: true },
+  { title: 'containerd', run: runContainerd, node: true },
+  { title: 'images', run: runImages, node: true },
+  { title: 'CNI config', run: runCni, node: true },
+  { title: 'kubelet', run: runKubelet, node: true },
+  { title: 'kube-proxy', run: runKubeProxy, node: true },
+  { title: 'CoreDNS', run: runDns, node: true },
+  { title: 'waiting for the node to be Ready and DNS to answer', run: runWaitReady, node: true },
+];
+
+export function stepsFor(mode: Mode): string[] {
+  return plan.filter((s) => mode === 'node' || !s.node).map((s) => s.title);
+}
+
+/** The daemons each mode runs; a cluster is "running" in a mode when all of these are. */
+export const DAEMONS: Record<Mode, string[]> = {
+  apiserver: ['etcd', 'kube-apiserver'],
+  node: ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy'],
+};
+
+export async function runningDaemons(state: ClusterState | undefined): Promise<string[]> {
+  const out: string[] = [];
+  for (const [name, rec] of Object.entries(state?.daemons ?? {})) if (await isRunning(rec)) out.push(name);
+  return out;
+}
+
+/** True when everything `mode` needs already runs (a running node also serves the API-server-only mode). */
+export async function isUp(state: ClusterState | undefined, mode: Mode): Promise<boolean> {
+  const running = await runningDaemons(state);
+  return DAEMONS[mode].every((d) => running.includes(d));
+}
+
+export interface UpResult {
+  alreadyRunning: boolean;
+  kubeconfig: string;
+}
+
+/**
+ * Brings the cluster up to `mode`. Checks everything first; if a step fails, undoes what this run started (unless
+ * `retain`), so a failed `up` leaves the machine as it was. A cluster that is already up is reported, not touched.
+ */
+export async function up(l: Layout, mode: Mode, steps: Steps, opts: { retain?: boolean } = {}): Promise<UpResult> {
+  return withLock(`${l.stateDir}.lock`, 120_000, async () => {
+    let state = await readState(l.stateFile);
+    if (await isUp(state, mode)) return { alreadyRunning: true, kubeconfig: l.kubeconfig };
+    const problems = await preflight(mode, state);
+    if (problems.length) throw new Error(`cannot bring the cluster up:\n${problems.map((p) => `  * ${p}`).join('\n')}`);
+    const wasRunning = (await runningDaemons(state)).length > 0;
+    if (state && !wasRunning) {
+      // Left over from a crash or a reboot: clear its mounts and settings before starting afresh.
+      await teardown(l, state, steps);
+      state = undefined;
+    }
+    state ??= emptyState(KUBERNETES_VERSION, COREDNS_VERSION);
+    if (mode === 'node') state.mode = 'node';
+    const ctx: Context = { layout: l, state, steps, log: logger('cluster'), startedAt: Date.now() };
+    await ensureCgroup();
+    await saveState(ctx);
+    try {
+      for (const step of plan) {
+        if (step.node && mode !== 'node') continue;
+        await steps.run(step.title, () => step.run(ctx));
+      }
+    } catch (err) {
+      if (!opts.retain && !wasRunning) {
+        steps.warn('undoing this run (use --retain to keep it for debugging)');
+        await teardown(l, ctx.state, steps).catch((e: unknown) => steps.warn(`cleanup failed too: ${String(e)}`));
+      }
+      throw err;
+    }
+    return { alreadyRunning: false, kubeconfig: l.kubeconfig };
+  });
+}
