@@ -1,0 +1,115 @@
+/**
+ * The whole list: limits and characters first (cheap, and they decide whether a token can be read at all), then
+ * parse, then per occurrence: not a second one of a single parameter, a valid value whose
+ * canonical token still fits maxArgLength; then required parameters and defaults. The result is built only from
+ * parsed values, never from the user's tokens.
+ */
+import type { Parameter } from '../api/powertoolconfig.ts';
+import { characterCount, findForbiddenCharacter, forbiddenCharacterReason } from './characters.ts';
+import { checkConfig, type AllowlistSpec } from './config.ts';
+import { allowed, argError, label, quote, valueError, type ArgError } from './errors.ts';
+import { flagsIn, parseArgs, type Occurrence } from './parse.ts';
+import { anchoredPattern } from './pattern.ts';
+import { flagToken, serialise } from './serialise.ts';
+import { checkValue, formatValue, type ArgValue } from './values.ts';
+
+export interface AdmittedArgs {
+  /** What the tool gets after its command: spec.defaultArgs, then every parameter's values, defaults included. */
+  argv: string[];
+  /** The user's own arguments, re-serialised canonically (defaults not included); admitting it again gives the same. */
+  userArgv: string[];
+  /** Canonical values by parameter name, defaults applied; a boolean is always present ([false] when not passed). */
+  values: Record<string, ArgValue[]>;
+}
+export type AdmitResult = { ok: true; admitted: AdmittedArgs } | { ok: false; errors: ArgError[] };
+
+/** Limits and character rules per token; the tokens cannot be parsed safely until these pass. */
+function checkTokens(spec: AllowlistSpec, args: readonly string[], argsPath: string): ArgError[] {
+  const { maxArgs, maxArgLength } = spec.limits;
+  if (args.length > maxArgs) return [{ path: argsPath, message: `${args.length} arguments given; at most ${maxArgs} are allowed (spec.limits.maxArgs of the PowerToolConfig)` }];
+  const errors: ArgError[] = [];
+  args.forEach((arg, i) => {
+    const path = `${argsPath}[${i}]`;
+    const length = characterCount(arg);
+    const bad = findForbiddenCharacter(arg);
+    if (arg === '') errors.push({ path, message: 'an empty argument is not allowed' });
+    else if (length > maxArgLength) errors.push(argError(path, arg, `the argument is ${length} characters, above the maximum ${maxArgLength}`));
+    else if (bad !== undefined) errors.push(argError(path, arg, forbiddenCharacterReason(bad)));
+  });
+  return errors;
+}
+
+function compilePatterns(params: readonly Parameter[]): Map<string, RegExp> {
+  const out = new Map<string, RegExp>();
+  for (const p of params) if (p.pattern !== undefined) out.set(p.name, anchoredPattern(p.pattern));
+  return out;
+}
+
+/** Admits the user's args against a config's allowlist, or says every reason it cannot. */
+export function admitArgs(spec: AllowlistSpec, args: readonly string[], argsPath = 'spec.tool.args'): AdmitResult {
+  const configErrors = checkConfig(spec);
+  if (configErrors.length > 0) {
+    return { ok: false, errors: configErrors.map((e) => ({ path: argsPath, message: `the PowerToolConfig is invalid, so no arguments can be admitted until an admin fixes it: ${e.path}: ${e.message}` })) };
+  }
+  const tokenErrors = checkTokens(spec, args, argsPath);
+  if (tokenErrors.length > 0) return { ok: false, errors: tokenErrors };
+
+  const params = spec.parameters;
+  const patterns = compilePatterns(params);
+  const { occurrences, errors } = parseArgs(params, args, argsPath, flagsIn(spec.defaultArgs));
+  const user = new Map<string, ArgValue[]>();
+  const first = new Map<string, Occurrence>();
+  for (const occ of occurrences) {
+    const p = occ.param;
+    const at = `${argsPath}[${occ.argIndex}]`;
+    const earlier = first.get(p.name);
+    if (earlier !== undefined && !p.repeatable) {
+      errors.push(argError(at, occ.written, `${label(p)} was already given as ${quote(earlier.written)} (${argsPath}[${earlier.argIndex}]); it may appear once`));
+    } else {
+      first.set(p.name, earlier ?? occ);
+      const checked = checkValue(p, occ.raw, patterns.get(p.name));
+      const vat = `${argsPath}[${occ.valueIndex}]`;
+      if (!checked.ok) {
+        errors.push(valueError(vat, occ.written, checked.reason, p));
+        continue;
+      }
+      // The canonical token can be longer than what was typed (-F5 -> --freq=5): bound what the tool gets, so
+      // that admitting userArgv again passes the same length check.
+      const token = p.flag === undefined ? formatValue(checked.value) : flagToken(p.flag, checked.value);
+      const length = token === undefined ? 0 : characterCount(token);
+      if (length > spec.limits.maxArgLength) {
+        errors.push(argError(vat, occ.written, `written canonically as ${quote(token as string)} it is ${length} characters, above the maximum ${spec.limits.maxArgLength}`));
+        continue;
+      }
+      user.set(p.name, [...(user.get(p.name) ?? []), checked.value]);
+    }
+  }
+  for (const p of params) {
+    if (p.required && !first.has(p.name)) {
+      errors.push({ path: argsPath, message: `${label(p)} is required${p.flag === undefined ? ' (a positional argument)' : ''}: ${allowed(p)}${p.description ? ` (${p.description})` : ''}` });
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => order(a.path) - order(b.path)) };
+
+  const all = new Map(user);
+  for (const p of params) {
+    if (all.has(p.name)) continue;
+    const checked = p.default === undefined ? undefined : checkValue(p, p.default, patterns.get(p.name));
+    if (checked?.ok) all.set(p.name, [checked.value]);
+    else if (p.type === 'boolean') all.set(p.name, [false]);
+  }
+  return {
+    ok: true,
+    admitted: {
+      argv: [...spec.defaultArgs, ...serialise(params, all)],
+      userArgv: serialise(params, user),
+      values: Object.fromEntries(params.flatMap((p) => { const v = all.get(p.name); return v === undefined ? [] : [[p.name, v] as const]; })),
+    },
+  };
+}
+
+/** Errors in argument order; those about the list as a whole (missing parameters) last. */
+function order(path: string): number {
+  const m = /\[(\d+)\]$/.exec(path);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
