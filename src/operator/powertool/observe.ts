@@ -46,7 +46,9 @@ export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): Targe
     return { ...prev, phase: 'Gone', reason: 'PodGone', message: `pod ${prev.pod} was deleted or replaced before the tool finished`, finishedAt: prev.finishedAt };
   }
   const inSpec = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === prev.ephemeralContainer);
-  if (!inSpec) return prev.phase === 'Pending' ? prev : { ...prev, phase: 'Pending' };
+  // Ephemeral containers are never removed, so a target we injected that the cache does not show yet is a stale
+  // cache, not a lost container.
+  if (!inSpec) return prev;
   const status = (pod.status?.ephemeralContainerStatuses ?? []).find((s) => s.name === prev.ephemeralContainer);
   const state = status?.state;
   if (state?.terminated) {

@@ -71,7 +71,7 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
   if (input.startedAt) status.startedAt = input.startedAt;
   if (input.deadline) status.deadline = input.deadline;
   if (allEnded) status.finishedAt = input.prev?.finishedAt ?? latest(targets) ?? now.toISOString();
-  else if (b?.type === 'Selected' || b?.type === 'Admitted') status.finishedAt = input.prev?.finishedAt ?? now.toISOString();
+  else if (b || (input.dryRun && selected > 0)) status.finishedAt = input.prev?.finishedAt ?? now.toISOString();
   if (input.prev?.requestedBy) status.requestedBy = input.prev.requestedBy;
   if (input.prev?.rendered && input.dryRun) status.rendered = input.prev.rendered;
   return status;

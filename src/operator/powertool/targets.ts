@@ -82,20 +82,17 @@ export interface ActiveRun {
   name: string;
   tool: string;
   exclusive: boolean;
-  createdAt: string;
   targets: { pod: string; container: string }[];
 }
 
 /**
- * Another active run conflicts when it holds the same pod and container and either run is exclusive or both run
- * the same tool (two perf sessions fight over the same samples; two fills double-count). The earlier run keeps the
- * target, so the outcome does not depend on which the operator happened to see first.
+ * Another active run conflicts when it already holds the same pod and container and either run is exclusive or
+ * both run the same tool (two perf sessions fight over the same samples; two fills double-count). Holding wins:
+ * the run that selected first keeps its targets, the newcomer is Conflicted and touches nothing.
  */
 export function findConflict(self: ActiveRun, others: readonly ActiveRun[]): { run: string; pod: string } | undefined {
   for (const other of others) {
     if (other.name === self.name) continue;
-    const earlier = other.createdAt < self.createdAt || (other.createdAt === self.createdAt && other.name < self.name);
-    if (!earlier) continue;
     if (!(self.exclusive || other.exclusive || self.tool === other.tool)) continue;
     const shared = self.targets.find((t) => other.targets.some((o) => o.pod === t.pod && o.container === t.container));
     if (shared) return { run: other.name, pod: shared.pod };

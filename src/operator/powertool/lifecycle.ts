@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+import { GROUP, VERSION } from '../../api/index.ts';
+import { classify } from '../../kube/errors.ts';
+import { mergePatch } from '../../kube/patch.ts';
+import type { ReconcileResult } from '../queue.ts';
+import type { PowerToolContext } from './context.ts';
+import { observeTarget } from './observe.ts';
+import type { LivePowerTool } from './reconcile.ts';
+import { stopTargets } from './run-stop.ts';
+import { computeStatus, targetEnded } from './status.ts';
+import { writeStatus } from './write-status.ts';
+
+/** Held while tools may be running, so deleting a PowerTool stops its tools before the object goes. */
+export const FINALIZER = 'toe.dev/stop-tools';
+
+/**
+ * How long a deleted PowerTool waits for its tools to stop. A tool that cannot be reached (its pod's node is gone,
+ * say) must not keep the object forever; the Event then names the pods to check by hand.
+ */
+const DELETE_WAIT_MS = 60_000;
+
+const ref = (pt: LivePowerTool) => ({ group: GROUP, version: VERSION, namespace: pt.metadata.namespace ?? '', plural: 'powertools', name: pt.metadata.name });
+
+async function setFinalizers(ctx: PowerToolContext, pt: LivePowerTool, finalizers: string[]): Promise<void> {
+  try {
+    await ctx.clients.custom.patchNamespacedCustomObject(
+      { ...ref(pt), body: { metadata: { finalizers, resourceVersion: pt.metadata.resourceVersion } } },
+      mergePatch(),
+    );
+  } catch (err) {
+    if (classify(err) !== 'gone') throw err;
+  }
+}
+
+export async function ensureFinalizer(ctx: PowerToolContext, pt: LivePowerTool): Promise<void> {
+  const current = pt.metadata.finalizers ?? [];
+  if (!current.includes(FINALIZER)) await setFinalizers(ctx, pt, [...current, FINALIZER]);
+}
+
+/** Deletion: stop every running tool, record it, and let the object go once all have ended (or the wait is over). */
+export async function releaseFinalizer(ctx: PowerToolContext, pt: LivePowerTool, now: Date, log: Logger): Promise<ReconcileResult | void> {
+  const current = pt.metadata.finalizers ?? [];
+  if (!current.includes(FINALIZER)) return;
+  const namespace = pt.metadata.namespace ?? '';
+  let targets = (pt.status?.targets ?? []).map((t) => observeTarget(t, ctx.caches.pods.get(t.pod, namespace)));
+  targets = await stopTargets(ctx, pt, targets, 'Deleted', now, log);
+  targets = targets.map((t) => (t.stopRequestedAt && t.phase === 'Succeeded' ? { ...t, phase: 'Stopped' } : t));
+  const waitedMs = now.getTime() - Date.parse(pt.metadata.deletionTimestamp ?? now.toISOString());
+  const running = targets.filter((t) => !targetEnded(t) && t.phase !== 'Pending');
+  if (targets.length > 0) {
+    await writeStatus(ctx, pt, computeStatus({ prev: pt.status, generation: pt.metadata.generation, now, dryRun: pt.spec.dryRun, suspended: pt.spec.suspend, targets, startedAt: pt.status?.startedAt, deadline: pt.status?.deadline }), log);
+  }
+  if (running.length > 0 && waitedMs < DELETE_WAIT_MS) return { requeueAfterMs: 1_000 };
+  if (running.length > 0) {
+    ctx.events.finished(pt, 'Deleted', `tools may still run in pods ${running.map((t) => t.pod).join(', ')}: they stop at their deadline (${pt.status?.deadline}); check them with kubectl describe pod`);
+  }
+  await setFinalizers(ctx, { ...pt, metadata: { ...pt.metadata, resourceVersion: undefined } }, current.filter((f) => f !== FINALIZER));
+}
+
+/** A finished run: drop the finalizer (nothing runs any more) and delete the object once its TTL has passed. */
+export async function deleteIfExpired(ctx: PowerToolContext, pt: LivePowerTool, now: Date): Promise<ReconcileResult | void> {
+  if ((pt.metadata.finalizers ?? []).includes(FINALIZER)) {
+    await setFinalizers(ctx, pt, (pt.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
+    return;
+  }
+  const ttl = pt.spec.ttlSecondsAfterFinished;
+  const finishedAt = pt.status?.finishedAt;
+  if (ttl === undefined || !finishedAt) return;
+  const dueMs = Date.parse(finishedAt) + ttl * 1000 - now.getTime();
+  if (dueMs > 0) return { requeueAfterMs: dueMs };
+  try {
+    await ctx.clients.custom.deleteNamespacedCustomObject({ ...ref(pt), body: { preconditions: { uid: pt.metadata.uid } } });
+  } catch (err) {
+    if (classify(err) !== 'gone') throw err;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The PowerTool reconciler.
+ * Reads: the PowerTool, its PowerToolConfig (operator namespace), the namespace, pods and other PowerTools, all
+ * from informer caches; the pods are the truth about what was injected.
+ * Writes: PowerTool status (its only writer) and the stop-tools finalizer; ephemeral containers on target pods;
+ * Events. Owns the run: select targets once, inject once per target, observe, stop on deadline / suspend /
+ * delete, delete after the TTL. Steps live in their own files; this one only sequences them.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
+import { powerTool as powerToolSchema, type PowerTool, type PowerToolStatus, type TargetStatus } from '../../api/index.ts';
+import { isTrue } from '../../kube/conditions.ts';
+import type { ReconcileResult } from '../queue.ts';
+import type { PowerToolContext } from './context.ts';
+import { deleteIfExpired, ensureFinalizer, releaseFinalizer } from './lifecycle.ts';
+import { observeTarget } from './observe.ts';
+import { resolveTool } from './resolve.ts';
+import { computeStatus, targetEnded, type Blocker } from './status.ts';
+import { selectRun } from './select.ts';
+import { injectPending } from './run-inject.ts';
+import { stopTargets, stopReasonFor } from './run-stop.ts';
+import { writeStatus } from './write-status.ts';
+
+/** How long after the deadline the operator waits for a tool to stop itself before it stops it. */
+export const DEADLINE_GRACE_MS = 3_000;
+
+export type LivePowerTool = PowerTool & { metadata: PowerTool['metadata'] & { uid: string; generation?: number; resourceVersion?: string; creationTimestamp?: string; deletionTimestamp?: string; finalizers?: string[] } };
+
+export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Promise<ReconcileResult | void> {
+  const [namespace, name] = key.split('/') as [string, string];
+  const raw = ctx.caches.powerTools.get(name, namespace);
+  if (!raw) return;
+  const parsed = powerToolSchema.safeParse(raw);
+  const log = ctx.log.child({ namespace, name, reconcileID: randomUUID() });
+  if (!parsed.success) {
+    log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'powertool does not match the schema');
+    return;
+  }
+  const pt = { ...parsed.data, metadata: raw.metadata } as LivePowerTool;
+  const now = ctx.now();
+  const prev = pt.status;
+
+  if (pt.metadata.deletionTimestamp) return releaseFinalizer(ctx, pt, now, log);
+  // A run that selected targets is final once they all ended; a Conflicted run stays so until its spec changes. A
+  // run refused for its tool, args or selection is looked at again: the config or the pods may have changed.
+  const hasRun = (prev?.targets ?? []).length > 0;
+  const conflicted = isTrue(prev?.conditions, 'Conflicted') && prev?.observedGeneration === pt.metadata.generation;
+  const finished = prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetEnded))));
+  if (finished) return deleteIfExpired(ctx, pt, now);
+  await ensureFinalizer(ctx, pt);
+
+  const generation = pt.metadata.generation;
+  const base = { prev, generation, now, dryRun: pt.spec.dryRun, suspended: pt.spec.suspend };
+  const record = (status: PowerToolStatus) => writeStatus(ctx, pt, status, log);
+
+  const prevTargets = prev?.targets ?? [];
+  if (prevTargets.length === 0) {
+    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace);
+    if (!resolved.ok) return blocked(ctx, pt, base, resolved.blocker, record);
+    if (pt.spec.suspend && !pt.spec.dryRun) return void (await record(computeStatus({ ...base, targets: [] })));
+    const selection = selectRun(ctx, pt, resolved, now);
+    if (!selection.ok) return blocked(ctx, pt, base, selection.blocker, record);
+    const status = computeStatus({ ...base, targets: selection.targets, startedAt: now.toISOString(), deadline: selection.deadline });
+    if (pt.spec.dryRun) status.rendered = selection.rendered;
+    if (await record(status)) ctx.events.selected(pt, selection.targets.length);
+    return;
+  }
+
+  // The run is under way: observe, inject what is still pending, stop what must stop, record.
+  const pods = new Map<string, V1Pod | undefined>(prevTargets.map((t) => [t.pod, ctx.caches.pods.get(t.pod, namespace)]));
+  let targets = prevTargets.map((t) => observeTarget(t, pods.get(t.pod)));
+  const deadline = prev?.deadline ? new Date(prev.deadline) : now;
+  const stopReason = stopReasonFor(pt, now, deadline, DEADLINE_GRACE_MS);
+  if (!pt.spec.dryRun && !stopReason && now < deadline) {
+    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace);
+    if (resolved.ok) targets = await injectPending(ctx, pt, resolved, targets, pods, deadline, log);
+  }
+  if (stopReason) targets = await stopTargets(ctx, pt, targets, stopReason, now, log);
+  targets = targets.map((t) => settleStopped(t));
+  if (!stopReason && now >= deadline) targets = targets.map((t) => (t.phase === 'Pending' ? { ...t, phase: 'Failed', reason: 'NotInjected', message: t.message ?? 'the deadline passed before the tool could be injected' } : t));
+
+  emitTransitions(ctx, pt, prevTargets, targets);
+  const status = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline });
+  if (await record(status)) {
+    if (status.finishedAt && !prev?.finishedAt) ctx.events.finished(pt, status.phase ?? 'Finished', `${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);
+  }
+  return nextVisit(status, now, stopReason !== undefined);
+}
+
+async function blocked(ctx: PowerToolContext, pt: LivePowerTool, base: Omit<Parameters<typeof computeStatus>[0], 'targets'>, blocker: Blocker, record: (s: PowerToolStatus) => Promise<boolean>): Promise<void> {
+  const changed = await record(computeStatus({ ...base, targets: [], blocker }));
+  if (!changed) return;
+  if (blocker.type === 'Conflicted') ctx.events.conflicted(pt, blocker.message);
+  else if (blocker.type === 'Admitted') ctx.events.argsRefused(pt, blocker.message);
+  else ctx.events.selectionRefused(pt, blocker.message);
+}
+
+/** A tool that ended after the operator asked it to stop was stopped, not finished, unless it failed. */
+function settleStopped(t: TargetStatus): TargetStatus {
+  return t.stopRequestedAt && t.phase === 'Succeeded' ? { ...t, phase: 'Stopped' } : t;
+}
+
+function emitTransitions(ctx: PowerToolContext, pt: LivePowerTool, before: TargetStatus[], after: TargetStatus[]): void {
+  for (const t of after) {
+    const was = before.find((b) => b.pod === t.pod)?.phase;
+    if (was === t.phase) continue;
+    if (t.phase === 'Running') {
+      ctx.events.started(pt, t);
+      const created = Date.parse(pt.metadata.creationTimestamp ?? '');
+      if (!Number.isNaN(created)) ctx.metrics.injectionDuration.observe({ tool: pt.spec.tool.name }, (ctx.now().getTime() - created) / 1000);
+    }
+    else if (targetEnded(t)) ctx.events.ended(pt, t);
+  }
+}
+
+function nextVisit(status: PowerToolStatus, now: Date, stopping: boolean): ReconcileResult | void {
+  if (status.finishedAt) return;
+  if (stopping) return { requeueAfterMs: 1_000 };
+  const deadline = status.deadline ? Date.parse(status.deadline) + DEADLINE_GRACE_MS : now.getTime() + 5_000;
+  return { requeueAfterMs: Math.max(500, Math.min(deadline - now.getTime(), 30_000)) };
+}

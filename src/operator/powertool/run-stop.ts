@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { TargetStatus } from '../../api/index.ts';
+import type { PowerToolContext } from './context.ts';
+import type { LivePowerTool } from './reconcile.ts';
+import { targetEnded } from './status.ts';
+
+export type StopReason = NonNullable<TargetStatus['stopReason']>;
+
+/** A stop request not yet answered by the tool's exit is repeated after this long. */
+const STOP_RETRY_MS = 5_000;
+
+export function stopReasonFor(pt: LivePowerTool, now: Date, deadline: Date, graceMs: number): StopReason | undefined {
+  if (pt.spec.suspend) return 'Suspended';
+  if (now.getTime() >= deadline.getTime() + graceMs) return 'Deadline';
+  return undefined;
+}
+
+/**
+ * Asks every running tool to stop (SIGTERM through its stop command). A target never injected is simply
+ * stopped; one injected but not yet started is asked again on the next visit, when it can be reached.
+ */
+export async function stopTargets(ctx: PowerToolContext, pt: LivePowerTool, targets: TargetStatus[], reason: StopReason, now: Date, log: Logger): Promise<TargetStatus[]> {
+  const namespace = pt.metadata.namespace ?? '';
+  return Promise.all(
+    targets.map(async (t): Promise<TargetStatus> => {
+      if (targetEnded(t)) return t;
+      if (t.phase === 'Pending') return { ...t, phase: 'Stopped', stopReason: reason, reason: 'NotStarted', message: `stopped before injection (${reason})` };
+      if (t.phase !== 'Running') return t;
+      if (t.stopRequestedAt && now.getTime() - Date.parse(t.stopRequestedAt) < STOP_RETRY_MS) return t;
+      try {
+        await ctx.stopTool(namespace, t.pod, t.ephemeralContainer);
+        if (!t.stopRequestedAt) ctx.events.stopping(pt, t, reason);
+        return { ...t, stopRequestedAt: now.toISOString(), stopReason: reason };
+      } catch (err) {
+        log.warn({ pod: t.pod, container: t.ephemeralContainer, err: err instanceof Error ? err.message : String(err) }, 'stop request failed; will retry');
+        return t;
+      }
+    }),
+  );
+}

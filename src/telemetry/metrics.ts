@@ -1,0 +1,23 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric TOE exports, declared once (as Pepr's MetricsCollector owns its registry). Names follow
+ * controller-runtime's families and Prometheus naming; labels stay bounded: a tool or controller name, never a
+ * pod or PowerTool name.
+ */
+export function createMetrics(registry = new Registry()) {
+  collectDefaultMetrics({ register: registry, prefix: 'toe_' });
+  return {
+    registry,
+    reconcileTotal: new Counter({ name: 'toe_reconcile_total', help: 'Reconciles by controller and result.', labelNames: ['controller', 'result'] as const, registers: [registry] }),
+    reconcileErrors: new Counter({ name: 'toe_reconcile_errors_total', help: 'Reconciles that returned an error.', labelNames: ['controller'] as const, registers: [registry] }),
+    reconcileDuration: new Histogram({ name: 'toe_reconcile_duration_seconds', help: 'Time per reconcile.', labelNames: ['controller'] as const, buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
+    queueDepth: new Gauge({ name: 'toe_queue_depth', help: 'Keys waiting in a controller queue.', labelNames: ['controller'] as const, registers: [registry] }),
+    injectionsTotal: new Counter({ name: 'toe_injections_total', help: 'Ephemeral container injections by tool and result.', labelNames: ['tool', 'result'] as const, registers: [registry] }),
+    injectionDuration: new Histogram({ name: 'toe_injection_duration_seconds', help: 'Time from PowerTool creation to the tool running, per target.', labelNames: ['tool'] as const, buckets: [0.25, 0.5, 1, 2, 3, 5, 8, 13, 21, 34, 60], registers: [registry] }),
+    activeTools: new Gauge({ name: 'toe_active_tools', help: 'Tools injected and not yet ended.', labelNames: ['tool'] as const, registers: [registry] }),
+    leader: new Gauge({ name: 'toe_leader', help: '1 while this replica holds the leader Lease.', registers: [registry] }),
+    admissionTotal: new Counter({ name: 'toe_admission_requests_total', help: 'Admission reviews by kind and verdict.', labelNames: ['kind', 'verdict'] as const, registers: [registry] }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
