@@ -98,14 +98,12 @@ export function admitArgs(spec: AllowlistSpec, args: readonly string[], argsPath
     if (checked?.ok) all.set(p.name, [checked.value]);
     else if (p.type === 'boolean') all.set(p.name, [false]);
   }
-  return {
-    ok: true,
-    admitted: {
-      argv: [...spec.defaultArgs, ...serialise(params, all)],
-      userArgv: serialise(params, user),
-      values: Object.fromEntries(params.flatMap((p) => { const v = all.get(p.name); return v === undefined ? [] : [[p.name, v] as const]; })),
-    },
-  };
+  const values: Record<string, ArgValue[]> = {};
+  for (const p of params) {
+    const v = all.get(p.name);
+    if (v !== undefined) values[p.name] = v;
+  }
+  return { ok: true, admitted: { argv: [...spec.defaultArgs, ...serialise(params, all)], userArgv: serialise(params, user), values } };
 }
 
 /** Errors in argument order; those about the list as a whole (missing parameters) last. */

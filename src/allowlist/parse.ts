@@ -114,8 +114,9 @@ export function parseArgs(params: readonly Parameter[], args: readonly string[],
 export function flagsIn(tokens: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const tok of tokens) {
-    if (tok.startsWith('--') && tok.length > 2) out.add(tok.split('=', 1)[0] as string);
-    else if (tok.startsWith('-') && tok.length > 1) out.add(tok.slice(0, 2));
+    if (tok.startsWith('--')) {
+      if (tok.length > 2) out.add(tok.split('=', 1)[0] as string);
+    } else if (tok.startsWith('-') && tok.length > 1) out.add(tok.slice(0, 2));
   }
   return out;
 }
