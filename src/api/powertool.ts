@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conditions, dnsLabel, duration, kindHeader, labelSelector, requester, type CrdPresentation } from './meta.ts';
+import { conditions, dnsLabel, dnsSubdomain, duration, kindHeader, labelSelector, requester, type CrdPresentation } from './meta.ts';
 
 export const outputModes = ['logs', 'pvc', 'collector'] as const;
 
@@ -8,7 +8,7 @@ export const powerToolSpec = z
     targets: z
       .object({
         selector: labelSelector.describe('Pods in this namespace whose labels match are targets (Running pods only, chosen at the start).'),
-        pods: z.array(dnsLabel.max(253)).max(100).optional().describe('Narrow the selection to these pod names.'),
+        pods: z.array(dnsSubdomain).max(100).optional().describe('Narrow the selection to these pod names.'),
         container: dnsLabel.optional().describe('The container to attach to (its process namespace is shared); defaults to the pod\'s first container.'),
         maxTargets: z.number().int().min(1).max(1000).default(10).describe('The most pods this PowerTool may touch; more matches are refused, not truncated.'),
         maxPercent: z
