@@ -1,0 +1,41 @@
+import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { GROUP, VERSION, type PowerTool, type PowerToolConfig } from '../api/index.ts';
+import type { Clients } from '../kube/client.ts';
+import { watchedCache, type WatchedCache } from '../kube/informer.ts';
+
+export interface OperatorCaches {
+  powerTools: WatchedCache<PowerTool & { kind?: string; metadata: { name: string } }>;
+  configs: WatchedCache<PowerToolConfig & { kind?: string; metadata: { name: string } }>;
+  pods: WatchedCache<V1Pod>;
+  namespaces: WatchedCache<V1Namespace>;
+}
+
+/**
+ * The informers every controller reads from; reconciles never LIST. PowerToolConfigs are watched in the operator's
+ * namespace only: a config elsewhere defines nothing.
+ */
+export function makeCaches(clients: Clients, operatorNamespace: string, log: Logger): OperatorCaches {
+  const { kc, core, custom } = clients;
+  const group = GROUP;
+  const version = VERSION;
+  return {
+    powerTools: watchedCache(kc, `/apis/${group}/${version}/powertools`, () => custom.listClusterCustomObject({ group, version, plural: 'powertools' }) as never, log),
+    configs: watchedCache(
+      kc,
+      `/apis/${group}/${version}/namespaces/${operatorNamespace}/powertoolconfigs`,
+      () => custom.listNamespacedCustomObject({ group, version, namespace: operatorNamespace, plural: 'powertoolconfigs' }) as never,
+      log,
+    ),
+    pods: watchedCache(kc, '/api/v1/pods', () => core.listPodForAllNamespaces(), log),
+    namespaces: watchedCache(kc, '/api/v1/namespaces', () => core.listNamespace(), log),
+  };
+}
+
+export async function startCaches(caches: OperatorCaches): Promise<void> {
+  await Promise.all(Object.values(caches).map((c: WatchedCache<never>) => c.start()));
+}
+
+export async function stopCaches(caches: OperatorCaches): Promise<void> {
+  await Promise.all(Object.values(caches).map((c: WatchedCache<never>) => c.stop()));
+}

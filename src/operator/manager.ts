@@ -1,0 +1,161 @@
+/**
+ * The manager: informers, one queue per controller, leader election, admission, and the /metrics, /healthz and
+ * /readyz endpoints. Start order: HTTP and caches (every replica, so admission and health work on standbys too),
+ * then the Lease, then the controllers; stop order is the reverse.
+ */
+import express from 'express';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { makeClients } from '../kube/client.ts';
+import { Recorder } from '../kube/recorder.ts';
+import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
+import { makeCaches, startCaches, stopCaches } from './caches.ts';
+import { DEFAULT_LEADER_OPTIONS, LeaderElector } from './leader.ts';
+import { WorkQueue } from './queue.ts';
+import { PowerToolEvents } from './powertool/events.ts';
+import { reconcilePowerTool } from './powertool/reconcile.ts';
+import { stopTool } from './powertool/stop.ts';
+import { TargetIndex } from './powertool/watches.ts';
+import type { PowerToolContext } from './powertool/context.ts';
+import { reconcilePowerToolConfig } from './powertoolconfig/reconcile.ts';
+import type { ToolPolicy } from './powertoolconfig/check.ts';
+
+export interface ManagerOptions {
+  operatorNamespace: string;
+  identity: string;
+  http: { host: string; port: number };
+  leaderElection: boolean;
+  leaseName: string;
+  collectorUrl?: string;
+  injectConcurrency: number;
+  policy: ToolPolicy;
+  /** Starts admission on every replica; the manager passes what it needs. */
+  admission?: (deps: { clients: ReturnType<typeof makeClients>; caches: ReturnType<typeof makeCaches>; metrics: Metrics; log: Logger }) => Promise<{ stop(): Promise<void> }>;
+}
+
+export interface Manager {
+  /** Resolves when leadership is lost (the caller exits) — never while the manager runs normally. */
+  lost: Promise<void>;
+  httpPort: number;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+export async function startManager(kc: KubeConfig, opts: ManagerOptions, log: Logger): Promise<Manager> {
+  const clients = makeClients(kc);
+  const metrics = createMetrics();
+  const caches = makeCaches(clients, opts.operatorNamespace, log.child({ component: 'operator' }));
+  let leading = false;
+  let cachesSynced = false;
+
+  const app = express();
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/healthz', (_req, res) => void res.send('ok'));
+  app.get('/readyz', (_req, res) => void (cachesSynced ? res.send('ok') : res.status(503).send('caches not synced')));
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(opts.http.port, opts.http.host, () => resolve(s));
+  });
+  const httpPort = (server.address() as { port: number }).port;
+
+  await startCaches(caches);
+  cachesSynced = true;
+  const admission = opts.admission ? await opts.admission({ clients, caches, metrics, log }) : undefined;
+
+  const recorder = new Recorder(clients.events, opts.identity, log.child({ component: 'operator' }));
+  const ptLog = log.child({ component: 'operator.powertool', controller: 'powertool' });
+  const ctx: PowerToolContext = {
+    clients,
+    caches,
+    operatorNamespace: opts.operatorNamespace,
+    events: new PowerToolEvents(recorder),
+    metrics,
+    log: ptLog,
+    collectorUrl: opts.collectorUrl,
+    injectConcurrency: opts.injectConcurrency,
+    maxInjectAttempts: 5,
+    now: () => new Date(),
+    stopTool: (ns, pod, container) => stopTool(kc, ns, pod, container),
+  };
+  const hooks = (controller: string) => ({
+    onResult: (key: string, outcome: 'success' | 'error', seconds: number, err?: unknown) => {
+      metrics.reconcileTotal.inc({ controller, result: outcome });
+      metrics.reconcileDuration.observe({ controller }, seconds);
+      if (outcome === 'error') {
+        metrics.reconcileErrors.inc({ controller });
+        log.warn({ controller, key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed; will retry');
+      }
+    },
+    onDepth: (depth: number) => metrics.queueDepth.set({ controller }, depth),
+  });
+  const ptQueue = new WorkQueue((key) => reconcilePowerTool(ctx, key), opts.injectConcurrency, hooks('powertool'));
+  const ptcQueue = new WorkQueue(
+    (key) => reconcilePowerToolConfig({ clients, configs: caches.configs, policy: opts.policy, log: log.child({ component: 'operator.powertoolconfig' }), now: () => new Date() }, key),
+    2,
+    hooks('powertoolconfig'),
+  );
+
+  const index = new TargetIndex();
+  const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace}/${o.metadata?.name}`;
+  caches.powerTools.onChange((pt, kind) => {
+    index.update(pt, kind === 'delete');
+    if (leading && kind !== 'delete') ptQueue.add(keyOf(pt));
+  });
+  caches.pods.onChange((pod) => {
+    if (leading) for (const key of index.keysForPod(pod)) ptQueue.add(key);
+  });
+  caches.configs.onChange((ptc, kind) => {
+    if (!leading) return;
+    if (kind !== 'delete') ptcQueue.add(keyOf(ptc));
+    for (const pt of caches.powerTools.list()) if (pt.spec?.tool?.name === ptc.spec?.tool?.name) ptQueue.add(keyOf(pt));
+  });
+
+  const abort = new AbortController();
+  const elector = opts.leaderElection
+    ? new LeaderElector(clients.coordination, { ...DEFAULT_LEADER_OPTIONS, namespace: opts.operatorNamespace, name: opts.leaseName, identity: opts.identity }, log.child({ component: 'operator' }))
+    : undefined;
+
+  const lead = (): void => {
+    leading = true;
+    metrics.leader.set(1);
+    for (const pt of caches.powerTools.list()) {
+      index.update(pt);
+      ptQueue.add(keyOf(pt));
+    }
+    for (const ptc of caches.configs.list()) ptcQueue.add(keyOf(ptc));
+  };
+
+  let lostResolve: () => void = () => undefined;
+  const lost = new Promise<void>((resolve) => (lostResolve = resolve));
+  if (elector) {
+    void (async () => {
+      if (!(await elector.acquire(abort.signal))) return;
+      lead();
+      await elector.hold(abort.signal).catch((err: unknown) => {
+        log.error({ err: err instanceof Error ? err.message : String(err) }, 'leadership lost');
+        leading = false;
+        metrics.leader.set(0);
+        lostResolve();
+      });
+    })();
+  } else {
+    lead();
+  }
+
+  return {
+    lost,
+    httpPort,
+    metrics,
+    async stop() {
+      abort.abort();
+      leading = false;
+      await Promise.all([ptQueue.shutdown(), ptcQueue.shutdown()]);
+      await admission?.stop();
+      await elector?.release().catch(() => undefined);
+      await stopCaches(caches);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

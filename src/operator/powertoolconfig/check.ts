@@ -1,0 +1,31 @@
+import { powerToolConfigSpec } from '../../api/index.ts';
+import { checkConfig, type ArgError } from '../../allowlist/index.ts';
+
+/** What the operator lets an admin grant a tool; a config asking for more is Invalid, whatever its author's rights. */
+export interface ToolPolicy {
+  allowedCapabilities: readonly string[];
+  allowPrivileged: boolean;
+}
+
+export const DEFAULT_TOOL_POLICY: ToolPolicy = {
+  allowedCapabilities: ['SYS_PTRACE', 'PERFMON', 'SYS_ADMIN', 'NET_RAW', 'NET_ADMIN', 'KILL', 'DAC_READ_SEARCH', 'IPC_LOCK', 'SYS_NICE'],
+  allowPrivileged: false,
+};
+
+/** Every problem with a PowerToolConfig's spec: schema, allowlist well-formedness, and the operator's policy. */
+export function checkToolConfig(rawSpec: unknown, policy: ToolPolicy): ArgError[] {
+  const parsed = powerToolConfigSpec.safeParse(rawSpec);
+  if (!parsed.success) return parsed.error.issues.map((i) => ({ path: ['spec', ...i.path].join('.'), message: i.message }));
+  const spec = parsed.data;
+  const errors = [...checkConfig(spec)];
+  const sc = spec.securityContext;
+  if (sc?.privileged && !policy.allowPrivileged) {
+    errors.push({ path: 'spec.securityContext.privileged', message: 'privileged tools are not allowed by this operator (start it with --allow-privileged-tools)' });
+  }
+  for (const [i, cap] of (sc?.capabilities?.add ?? []).entries()) {
+    if (!policy.allowedCapabilities.includes(cap)) {
+      errors.push({ path: `spec.securityContext.capabilities.add[${i}]`, message: `capability ${cap} is not allowed; allowed: ${policy.allowedCapabilities.join(', ')}` });
+    }
+  }
+  return errors;
+}
