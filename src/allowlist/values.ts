@@ -41,7 +41,7 @@ function bounded<T extends number>(n: T, min: T | undefined, max: T | undefined,
 export function checkInteger(raw: string, min?: number, max?: number): Checked {
   if (!INTEGER.test(raw)) return no(integerSyntax(raw));
   const n = Number(raw);
-  if (!Number.isSafeInteger(n)) return no(`${quote(raw)} is beyond the exactly representable integers (±${Number.MAX_SAFE_INTEGER})`);
+  if (!Number.isSafeInteger(n)) return no(`${quote(raw)} is beyond the exactly representable integers (-${Number.MAX_SAFE_INTEGER}..${Number.MAX_SAFE_INTEGER})`);
   const out = bounded(n, min, max, String);
   return out === undefined ? ok(n) : no(out);
 }
