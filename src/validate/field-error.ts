@@ -9,3 +9,15 @@ export function childPath(parent: string, key: string | number, isMapKey = false
   if (typeof key === 'number' || isMapKey) return `${parent}[${key}]`;
   return parent ? `${parent}.${key}` : key;
 }
+
+const QUOTE_LIMIT = 80;
+
+/**
+ * A value for a message: JSON, cut short so a huge value cannot flood the output, and with everything outside
+ * printable ASCII escaped so a hostile value cannot reorder or fake text in a terminal (bidi controls, escapes).
+ */
+export function quote(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  const text = json.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 3)}...` : text;
+}

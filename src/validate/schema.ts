@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { API_VERSION, DURATION_PATTERN, QUANTITY_PATTERN, dnsLabel, dnsSubdomain, kinds, type KindName } from '../api/index.ts';
 import { kindSchema } from '../api/crd.ts';
 import { ruleErrors } from './cel.ts';
-import { childPath, type FieldError } from './field-error.ts';
+import { childPath, quote, type FieldError } from './field-error.ts';
 import { unknownFields } from './fields.ts';
 
 /** A document against the schema of its kind: zod first, then unknown fields and the CEL rules. */
@@ -45,12 +45,6 @@ export function schemaErrors(kind: KindName, value: unknown): SchemaResult {
 function dedupe(errors: FieldError[]): FieldError[] {
   const seen = new Set<string>();
   return errors.filter((e) => !seen.has(`${e.path}\n${e.message}`) && seen.add(`${e.path}\n${e.message}`));
-}
-
-/** A value for an error message: JSON, cut short so a huge value cannot flood the output. */
-export function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function describeType(value: unknown): string {
