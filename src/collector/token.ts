@@ -79,3 +79,10 @@ function jwtPayload(token: string): Record<string, unknown> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new AuthError('malformed', 'the token payload is not an object');
   return payload as Record<string, unknown>;
 }
+
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+
+/** Error text from elsewhere (the Kubernetes client) with anything shaped like a JWT removed, before it is logged. */
+export function scrubTokens(text: string): string {
+  return text.replace(JWT_LIKE, '[token]');
+}

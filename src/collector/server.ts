@@ -1,0 +1,55 @@
+/**
+ * Listening for the collector app: HTTP, or HTTPS when a certificate is given, with timeouts suited to long
+ * streamed uploads, and a graceful close.
+ *
+ * Node's default `requestTimeout` (5 min for a whole request) would cut a tool that streams one body for the
+ * length of its run, so it is off; instead a socket with no traffic for the idle timeout is closed, the same
+ * budget after which the sweeper finalises the upload as partial.
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  tls?: { cert: Buffer; key: Buffer };
+  idleTimeoutMs: number;
+}
+
+export interface Serving {
+  url: string;
+  address: AddressInfo;
+  /** Stops accepting, lets requests in flight finish for up to `graceMs`, then closes what is left. */
+  close: (graceMs: number) => Promise<void>;
+}
+
+export async function serve(app: Express, options: ServeOptions): Promise<Serving> {
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app) : createHttpServer(app);
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.timeout = options.idleTimeoutMs;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+    address,
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
