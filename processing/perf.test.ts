@@ -26,6 +26,14 @@ describe('collapsePerfScript', () => {
     assert.equal(p.stats.droppedPartialSample, false);
   });
 
+  it('counts samples per second of perf time when asked, to place the profile on a timeline', async () => {
+    const p = await collapsePerfScript(createReadStream(fixture), { timeSeries: true });
+    assert.deepEqual(p.timeSeries?.map((b) => b.t), [640, 641]);
+    assert.equal(p.timeSeries?.[0]?.samples, 156);
+    assert.equal(p.timeSeries?.[1]?.samples, 40);
+    assert.equal((await collapsePerfScript(createReadStream(fixture))).timeSeries, undefined);
+  });
+
   it('strips offsets, keeps [unknown] frames and names an unknown symbol by its module', async () => {
     const text = sample('app', '42/43', ['1a [unknown] ([unknown])', '2b [unknown] (/usr/lib/libfoo.so.1)', '3c do_work+0x1f (/app/bin)', '4d main+0x10 (/app/bin)']);
     const p = await collapsePerfScript([text]);

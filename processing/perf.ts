@@ -20,6 +20,8 @@ export interface CollapseOptions {
   weight?: 'samples' | 'period';
   maxDepth?: number;
   maxStacks?: number;
+  /** Also count samples per second of perf's clock, to place the profile on a timeline. */
+  timeSeries?: boolean;
 }
 
 export interface FoldedStats {
@@ -36,10 +38,14 @@ export interface FoldedStats {
 
 export interface FoldedProfile extends Folded {
   stats: FoldedStats;
+  /** With `timeSeries`: samples per whole second of perf's clock (seconds since boot, not wall time). */
+  timeSeries?: { t: number; samples: number }[];
 }
 
 const HEADER = /^(\S.*?)\s+(-?\d+)(?:\/(-?\d+))?\s+(.*)$/;
 const PERIOD = /:\s+(\d+)\s+[^\s:]+(?::\S*)?:/;
+const TIME = /(\d+)\.\d+:/;
+const MAX_SECONDS = 100_000;
 const OFFSET = /\+0x[0-9a-fA-F]+$/;
 const HEX = /^[0-9a-fA-F]+$/;
 export const OTHER_FRAME = '[other]';
@@ -60,12 +66,14 @@ export class PerfCollapser {
   private readonly byPeriod: boolean;
   private readonly maxDepth: number;
   private readonly maxStacks: number;
+  private readonly seconds: Map<number, number> | undefined;
 
   constructor(options: CollapseOptions = {}) {
     this.group = options.group ?? 'comm';
     this.byPeriod = options.weight === 'period';
     this.maxDepth = options.maxDepth ?? 1024;
     this.maxStacks = options.maxStacks ?? 100_000;
+    this.seconds = options.timeSeries ? new Map() : undefined;
   }
 
   line(line: string): void {
@@ -89,7 +97,9 @@ export class PerfCollapser {
       this.inSample = false;
     }
     this.stats.overlongLines = overlongLines;
-    return { stacks: this.stacks, total: this.total, rootFrames: this.group === 'none' ? 0 : 1, stats: this.stats };
+    const profile: FoldedProfile = { stacks: this.stacks, total: this.total, rootFrames: this.group === 'none' ? 0 : 1, stats: this.stats };
+    if (this.seconds) profile.timeSeries = [...this.seconds].sort(([a], [b]) => a - b).map(([t, samples]) => ({ t, samples }));
+    return profile;
   }
 
   private header(line: string): void {
@@ -105,6 +115,10 @@ export class PerfCollapser {
     if (this.byPeriod) {
       const p = PERIOD.exec(m[4] as string);
       this.weight = p ? Number(p[1]) : 1;
+    }
+    if (this.seconds) {
+      const second = Number(TIME.exec(m[4] as string)?.[1] ?? Number.NaN);
+      if (Number.isFinite(second) && (this.seconds.has(second) || this.seconds.size < MAX_SECONDS)) this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
     }
     this.inSample = true;
     this.depth = 0;
