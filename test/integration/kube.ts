@@ -1,0 +1,97 @@
+/**
+ * What integration suites share: clients for the real API server the harness gave (KUBECONFIG), the generated CRDs
+ * installed as they are, and polling with a budget.
+ */
+import { ApiextensionsV1Api, type V1CustomResourceDefinition, type V1Pod } from '@kubernetes/client-node';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parse } from 'yaml';
+import { loadKubeConfig, makeClients, type Clients } from '../../src/kube/client.ts';
+import { classify } from '../../src/kube/errors.ts';
+import { strategicMerge } from '../../src/kube/patch.ts';
+
+export function testClients(): Clients {
+  if (!process.env.KUBECONFIG) throw new Error('integration tests need KUBECONFIG (npm run test:integration starts an API server)');
+  return makeClients(loadKubeConfig());
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Installs crds/ exactly as generated and waits until the API server serves them. */
+export async function installCrds(clients: Clients): Promise<void> {
+  const api = clients.kc.makeApiClient(ApiextensionsV1Api);
+  const dir = new URL('../../crds/', import.meta.url).pathname;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const crd = parse(readFileSync(dir + file, 'utf8')) as V1CustomResourceDefinition;
+    const name = crd.metadata?.name ?? '';
+    try {
+      const current = await api.readCustomResourceDefinition({ name });
+      crd.metadata = { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion };
+      await api.replaceCustomResourceDefinition({ name, body: crd });
+    } catch (err) {
+      if (classify(err) !== 'gone') throw err;
+      await api.createCustomResourceDefinition({ body: crd });
+    }
+    await waitFor(`CRD ${name} established`, async () => {
+      const c = await api.readCustomResourceDefinition({ name });
+      return c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True');
+    });
+  }
+}
+
+export async function ensureNamespace(clients: Clients, name: string, labels: Record<string, string> = {}): Promise<void> {
+  try {
+    await clients.core.createNamespace({ body: { metadata: { name, labels } } });
+  } catch (err) {
+    if (classify(err) !== 'conflict') throw err;
+  }
+}
+
+/**
+ * A pod bound to a node that does not exist, so no kubelet ever runs it, with the status a kubelet would report
+ * for a running container written through the pods/status subresource. The API server is real; only the kubelet's
+ * report is ours, which lets the controller's logic be tested without a node.
+ */
+export async function runningPod(clients: Clients, namespace: string, name: string, labels: Record<string, string>): Promise<V1Pod> {
+  const pod = await clients.core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name, labels },
+      spec: { nodeName: 'toe-integration-no-node', containers: [{ name: 'app', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }, { name: 'sidecar', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }] },
+    },
+  });
+  const started = new Date();
+  return clients.core.patchNamespacedPodStatus(
+    {
+      name,
+      namespace,
+      body: {
+        status: {
+          phase: 'Running',
+          containerStatuses: ['app', 'sidecar'].map((c) => ({ name: c, ready: true, restartCount: 0, image: 'localhost/toe-base:never-pulled', imageID: '', state: { running: { startedAt: started } } })),
+        },
+      },
+    },
+    strategicMerge(),
+  ) as Promise<V1Pod>;
+}
+
+/** Reports an ephemeral container as terminated, as the kubelet would once the tool exits. */
+export async function terminateEphemeral(clients: Clients, pod: V1Pod, container: string, exitCode: number, message: string): Promise<void> {
+  const now = new Date();
+  const statuses = (pod.status?.ephemeralContainerStatuses ?? []).filter((s) => s.name !== container);
+  statuses.push({ name: container, ready: false, restartCount: 0, image: 'x', imageID: '', state: { terminated: { exitCode, message, startedAt: now, finishedAt: now, reason: exitCode === 0 ? 'Completed' : 'Error' } } });
+  await clients.core.patchNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status: { ephemeralContainerStatuses: statuses } } }, strategicMerge());
+}

@@ -1,0 +1,170 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { V1Pod } from '@kubernetes/client-node';
+import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
+import { startManager, type Manager } from '../../src/operator/manager.ts';
+import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
+import { logger } from '../../src/telemetry/log.ts';
+import { ensureNamespace, installCrds, runningPod, terminateEphemeral, testClients, waitFor } from './kube.ts';
+
+const clients = testClients();
+const OPERATOR_NS = 'toe-system';
+const NS = `pt-it-${Date.now().toString(36)}`;
+const CLOSED_NS = `${NS}-closed`;
+const group = GROUP;
+const version = VERSION;
+
+const perfConfig = {
+  apiVersion: `${GROUP}/${VERSION}`,
+  kind: 'PowerToolConfig',
+  metadata: { name: 'it-perf', namespace: OPERATOR_NS },
+  spec: {
+    tool: { name: 'it-perf', kind: 'profiler', description: 'integration test profiler' },
+    image: 'localhost/toe-perf:test',
+    imagePullPolicy: 'Never',
+    command: ['/toe/bin/entrypoint'],
+    defaultArgs: ['--event=cpu-clock'],
+    parameters: [{ name: 'frequency', flag: '--freq', type: 'integer', min: 1, max: 999, default: '99' }],
+    securityContext: { capabilities: { add: ['PERFMON', 'SYS_PTRACE'] } },
+  },
+};
+
+async function createPt(name: string, spec: Record<string, unknown>, namespace = NS): Promise<void> {
+  await clients.custom.createNamespacedCustomObject({ group, version, namespace, plural: 'powertools', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec } });
+}
+
+async function getPt(name: string, namespace = NS): Promise<PowerTool> {
+  return (await clients.custom.getNamespacedCustomObject({ group, version, namespace, plural: 'powertools', name })) as PowerTool;
+}
+
+const readPod = (name: string): Promise<V1Pod> => clients.core.readNamespacedPod({ name, namespace: NS });
+
+function start(): Promise<Manager> {
+  return startManager(clients.kc, {
+    operatorNamespace: OPERATOR_NS,
+    identity: `it-${process.pid}`,
+    http: { host: '127.0.0.1', port: 0 },
+    leaderElection: false,
+    leaseName: 'toe-operator-it',
+    injectConcurrency: 10,
+    policy: DEFAULT_TOOL_POLICY,
+  }, logger('operator', { test: 'integration' }));
+}
+
+describe('PowerTool controller against a real API server', () => {
+  let manager: Manager | undefined;
+
+  before(async () => {
+    await installCrds(clients);
+    await ensureNamespace(clients, OPERATOR_NS);
+    await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
+    await ensureNamespace(clients, CLOSED_NS);
+    await clients.custom.createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: perfConfig }).catch(() => undefined);
+    for (const name of ['web-1', 'web-2', 'web-3']) await runningPod(clients, NS, name, { app: 'web' });
+    await runningPod(clients, CLOSED_NS, 'closed-1', { app: 'web' });
+    manager = await start();
+  });
+
+  after(async () => {
+    await manager?.stop();
+    await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
+    await clients.core.deleteNamespace({ name: CLOSED_NS }).catch(() => undefined);
+    await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: 'it-perf' }).catch(() => undefined);
+  });
+
+  it('marks a valid PowerToolConfig Ready', async () => {
+    const ptc = await waitFor('config Ready', async () => {
+      const c = (await clients.custom.getNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: 'it-perf' })) as { status?: { conditions?: { type: string; status: string }[] } };
+      return c.status?.conditions?.find((x) => x.type === 'Ready');
+    });
+    assert.equal(ptc.status, 'True');
+  });
+
+  it('injects one ephemeral container per target with the allowlisted argv, and completes from their exit codes', async () => {
+    await createPt('run', { targets: { selector: { matchLabels: { app: 'web' } }, container: 'app' }, tool: { name: 'it-perf', args: ['--freq', '49'], duration: '5m' } });
+    const pods = await waitFor('three injected pods', async () => {
+      const all = await Promise.all(['web-1', 'web-2', 'web-3'].map(readPod));
+      return all.every((p) => (p.spec?.ephemeralContainers ?? []).length === 1) ? all : undefined;
+    });
+    for (const pod of pods) {
+      const c = pod.spec?.ephemeralContainers?.[0];
+      assert.match(c?.name ?? '', /^toe-it-perf-[0-9a-f]{8}$/);
+      assert.deepEqual(c?.args, ['--event=cpu-clock', '--freq=49']);
+      assert.deepEqual(c?.command, ['/toe/bin/entrypoint']);
+      assert.equal(c?.targetContainerName, 'app');
+      assert.equal(c?.env?.find((e) => e.name === 'TOE_POD')?.value, pod.metadata?.name);
+      assert.equal((c as { resources?: unknown }).resources, undefined);
+    }
+    const injected = await waitFor('status shows 3 injected', async () => {
+      const pt = await getPt('run');
+      return pt.status?.injected === 3 ? pt : undefined;
+    });
+    assert.equal(injected.status?.selected, 3);
+
+    const result = JSON.stringify({ tool: 'it-perf', partial: false, exitReason: 'Completed', artifacts: [{ name: 'perf.script', bytes: 10, partial: false }] });
+    await terminateEphemeral(clients, pods[0] as V1Pod, pods[0]?.spec?.ephemeralContainers?.[0]?.name ?? '', 0, result);
+    await terminateEphemeral(clients, pods[1] as V1Pod, pods[1]?.spec?.ephemeralContainers?.[0]?.name ?? '', 0, result);
+    await terminateEphemeral(clients, pods[2] as V1Pod, pods[2]?.spec?.ephemeralContainers?.[0]?.name ?? '', 3, 'boom');
+    const done = await waitFor('run finished', async () => {
+      const pt = await getPt('run');
+      return pt.status?.finishedAt ? pt : undefined;
+    });
+    assert.equal(done.status?.phase, 'Failed');
+    assert.equal(done.status?.succeeded, 2);
+    assert.equal(done.status?.failed, 1);
+    const failed = done.status?.targets?.find((t) => t.phase === 'Failed');
+    assert.equal(failed?.exitCode, 3);
+    const ok = done.status?.targets?.find((t) => t.phase === 'Succeeded');
+    assert.deepEqual(ok?.artifacts, [{ name: 'perf.script', bytes: 10, partial: false }]);
+  });
+
+  it('never injects twice when the operator restarts', async () => {
+    await manager?.stop();
+    manager = await start();
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const name of ['web-1', 'web-2', 'web-3']) assert.equal((await readPod(name)).spec?.ephemeralContainers?.length, 1, name);
+  });
+
+  it('dry-run renders the containers into status and injects nothing', async () => {
+    await createPt('dry', { targets: { selector: { matchLabels: { app: 'web' } }, pods: ['web-1'] }, tool: { name: 'it-perf' }, dryRun: true });
+    const pt = await waitFor('dry run rendered', async () => {
+      const p = await getPt('dry');
+      return p.status?.phase === 'DryRun' ? p : undefined;
+    });
+    const rendered = pt.status?.rendered?.[0] as { pod: string; ephemeralContainer: { args: string[] } };
+    assert.equal(rendered.pod, 'web-1');
+    assert.deepEqual(rendered.ephemeralContainer.args, ['--event=cpu-clock', '--freq=99']);
+    assert.equal((await readPod('web-1')).spec?.ephemeralContainers?.length, 1);
+  });
+
+  it('refuses a namespace that has not opted in, and a selector over the blast radius', async () => {
+    await createPt('closed', { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: 'it-perf' } }, CLOSED_NS);
+    const closed = await waitFor('closed refused', async () => {
+      const p = await getPt('closed', CLOSED_NS);
+      return p.status?.phase === 'Failed' ? p : undefined;
+    });
+    const selected = closed.status?.conditions?.find((c) => c.type === 'Selected');
+    assert.equal(selected?.reason, 'NamespaceNotAllowed');
+    assert.match(selected?.message ?? '', /toe\.dev\/allow-powertools=true/);
+
+    await createPt('wide', { targets: { selector: { matchLabels: { app: 'web' } }, maxTargets: 2 }, tool: { name: 'it-perf' } });
+    const wide = await waitFor('wide refused', async () => {
+      const p = await getPt('wide');
+      return p.status?.phase === 'Failed' ? p : undefined;
+    });
+    assert.equal(wide.status?.conditions?.find((c) => c.type === 'Selected')?.reason, 'BlastRadiusExceeded');
+    assert.equal(wide.status?.injected, 0);
+  });
+
+  it('refuses arguments the allowlist does not admit, with its message', async () => {
+    await createPt('hostile', { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: 'it-perf', args: ['-o/etc/shadow'] } });
+    const pt = await waitFor('hostile refused', async () => {
+      const p = await getPt('hostile');
+      return p.status?.conditions?.find((c) => c.type === 'Admitted' && c.status === 'False') ? p : undefined;
+    });
+    const admitted = pt.status?.conditions?.find((c) => c.type === 'Admitted');
+    assert.equal(admitted?.reason, 'ArgsRefused');
+    assert.match(admitted?.message ?? '', /spec\.tool\.args\[0\]/);
+    for (const name of ['web-1', 'web-2', 'web-3']) assert.equal((await readPod(name)).spec?.ephemeralContainers?.length, 1);
+  });
+});
