@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensureHostPackages } from './host-packages.ts';
 
 type Phase = 'static' | 'unit' | 'integration' | 'e2e';
 const phases: Phase[] = ['static', 'unit', 'integration', 'e2e'];
@@ -72,6 +73,7 @@ async function runPhase(phase: Phase): Promise<number> {
       return tsc || lint;
     }
     case 'unit':
+      ensureHostPackages(root, (line) => process.stdout.write(`${line}\n`));
       return runTests(unitFiles());
     case 'integration': {
       const files = findTests('test/integration');
