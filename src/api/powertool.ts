@@ -33,7 +33,13 @@ export const powerToolSpec = z
         volume: z
           .object({
             name: dnsLabel.describe('The name of a volume of the target pod (pod volumes cannot be added later).'),
-            subPath: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/).max(256).optional().describe('A relative directory within the volume.'),
+            subPath: z
+              .string()
+              // No segment may start with a dot, which rules out "." and ".." (RE2 has no lookahead to be finer).
+              .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/)
+              .max(256)
+              .optional()
+              .describe('A relative directory within the volume; no segment may start with a dot, so ".." cannot climb out.'),
           })
           .optional()
           .describe('For mode pvc: where in the target pod the output goes.'),
