@@ -65,7 +65,7 @@ export async function ensureNamespace(clients: Clients, name: string, labels: Re
  * report is ours, which lets the controller's logic be tested without a node.
  */
 export async function runningPod(clients: Clients, namespace: string, name: string, labels: Record<string, string>): Promise<V1Pod> {
-  const pod = await clients.core.createNamespacedPod({
+  await clients.core.createNamespacedPod({
     namespace,
     body: {
       metadata: { name, labels },
