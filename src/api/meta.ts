@@ -27,7 +27,7 @@ export const dnsSubdomain = z
   .describe('A DNS-1123 subdomain: lower-case letters, digits, "-" and ".", at most 253 characters.');
 
 export const duration = (what: string) =>
-  z.string().regex(new RegExp(DURATION_PATTERN)).describe(`${what} A Go-style duration such as "30s", "5m" or "1h30m".`);
+  z.string().regex(new RegExp(DURATION_PATTERN)).max(64).describe(`${what} A Go-style duration such as "30s", "5m" or "1h30m".`);
 
 export const labelSelectorRequirement = z
   .object({

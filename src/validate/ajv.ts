@@ -58,6 +58,12 @@ export function ajvValidator(kind: KindName): ValidateFunction {
   return validate;
 }
 
+/** A validator for any one node of a generated schema (tests use it to check a CRD's defaults). */
+export function ajvValidatorFor(node: SchemaNode): ValidateFunction {
+  ajv ??= newAjv();
+  return ajv.compile(forAjv(node));
+}
+
 /** `/spec/tool/args/1` -> `spec.tool.args[1]`. */
 function fieldPath(instancePath: string): string {
   return instancePath
