@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { down } from '../cluster/down.ts';
 import { clusterImages, ensureImages, toolImages } from '../cluster/images.ts';
 import { layout } from '../cluster/layout.ts';
+import { kubernetesDir } from '../cluster/steps/build-kubernetes.ts';
 import { formatStatus, status } from '../cluster/status.ts';
 import { readState } from '../cluster/state.ts';
 import { isRunning } from '../cluster/daemon.ts';
-import { stepsFor, up, type Mode } from '../cluster/up.ts';
+import type { Mode } from '../cluster/modes.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Streams } from './command.ts';
 import { Steps } from './output.ts';
 
@@ -89,11 +90,13 @@ export const cluster: Command = async (argv, streams) => {
   const steps = new Steps(streams.err, o.quiet);
   switch (o.verb) {
     case 'up': {
+      // Loaded here only: up pulls in the Kubernetes client, seconds of import that down and status do not need.
+      const { stepsFor, up } = await import('../cluster/up.ts');
       if (!o.quiet) streams.err.write(`Bringing up a ${o.mode === 'node' ? 'single-node cluster' : 'API server (etcd + kube-apiserver)'}: ${stepsFor(o.mode).length} steps\n`);
       const r = await up(l, o.mode, steps, { retain: o.retain });
       if (r.alreadyRunning) steps.info('already running: nothing to do');
       streams.out.write(`${r.kubeconfig}\n`);
-      if (!o.quiet) streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  kubectl get nodes   (kubectl: ${l.cacheDir}/kubernetes/<version>/bin/kubectl)\n`);
+      if (!o.quiet) streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  ${kubernetesDir(l.cacheDir)}/bin/kubectl get nodes\n`);
       return EXIT_OK;
     }
     case 'down': {

@@ -4,6 +4,7 @@ import type { Steps } from '../cli/output.ts';
 import { KUBEPODS, PIDS_ROOT, pidsIn, removeCgroupTree, TOE_CGROUP } from './cgroup.ts';
 import { stopDaemon } from './daemon.ts';
 import { exec, succeeds } from './exec.ts';
+import { removeKubeChains } from './iptables.ts';
 import type { Layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { mounts, mountsUnder, unmount } from './mounts.ts';
@@ -31,8 +32,8 @@ async function killCgroup(path: string, budgetMs: number): Promise<number[]> {
 
 /**
  * Undoes `up`, reading only the state file and the cgroups it made: no process is looked up by name. Order: the
- * kubelet (so nothing restarts containers), every container (the kubepods cgroups), the other daemons gracefully,
- * then whatever they left in the TOE cgroup (containerd's shims), then mounts, iptables, links, sysctls, cgroups.
+ * daemons (SIGTERM, SIGKILL after a grace period), every container (the kubepods cgroups), whatever is left in the
+ * TOE cgroup (containerd's shims), then mounts, iptables, links, sysctls, cgroups.
  * Each step runs even if an earlier one failed; the error lists what is left.
  */
 export async function teardown(l: Layout, state: ClusterState, steps: Steps): Promise<void> {
@@ -45,15 +46,13 @@ export async function teardown(l: Layout, state: ClusterState, steps: Steps): Pr
     }
   };
   const daemons = state.daemons;
-  await attempt('stop the kubelet', async () => {
-    if (daemons.kubelet) await stopDaemon(daemons.kubelet, 3000);
+  // All daemons at once: the kubelet and containerd are going too, so nothing restarts a container we kill next.
+  await attempt('stop the daemons', async () => {
+    await Promise.all(Object.values(daemons).map((rec) => stopDaemon(rec, 3000)));
   });
   await attempt('stop the containers', async () => {
     const still = await killCgroup(join(PIDS_ROOT, KUBEPODS), 5000);
     if (still.length) throw new Error(`PIDs ${still.join(' ')} survived SIGKILL`);
-  });
-  await attempt('stop the daemons', async () => {
-    await Promise.all(Object.entries(daemons).filter(([n]) => n !== 'kubelet').map(([, rec]) => stopDaemon(rec, 4000)));
   });
   await attempt('stop the shims', async () => {
     const still = await killCgroup(TOE_CGROUP, 3000);
@@ -63,8 +62,9 @@ export async function teardown(l: Layout, state: ClusterState, steps: Steps): Pr
     for (const m of mountsUnder(await mounts(), [l.stateDir])) await unmount(m);
   });
   if (state.mode === 'node') {
-    await attempt('remove the kube-proxy iptables rules', async () => {
+    await attempt('remove the iptables rules of kube-proxy and the kubelet', async () => {
       await exec(binary({ layout: l }, 'kube-proxy'), ['--cleanup'], { timeoutMs: 10_000 }).catch(() => undefined);
+      await removeKubeChains();
     });
   }
   await attempt('remove network links', async () => {

@@ -23,19 +23,23 @@ function tail(text: string, lines = 20): string {
 /** Runs a command to completion and returns its stdout; stderr joins the error text on failure. */
 export function exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new Error(`run ${cmd}`, { cause: e })));
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       if (code === 0) resolve(out);
       else reject(new CommandError([cmd, ...args].join(' ').slice(0, 200), code, `${out}\n${err}`));
     });
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      // A command may exit without reading its input; that is its answer, not a crash of ours.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(opts.input);
+    }
   });
 }
 

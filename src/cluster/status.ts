@@ -1,7 +1,7 @@
 import { isRunning } from './daemon.ts';
 import type { Layout } from './layout.ts';
 import { readState } from './state.ts';
-import { DAEMONS, type Mode } from './up.ts';
+import { DAEMONS, type Mode } from './modes.ts';
 
 export interface ComponentStatus {
   name: string;

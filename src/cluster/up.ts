@@ -2,13 +2,13 @@ import type { Steps } from '../cli/output.ts';
 import { logger } from '../telemetry/log.ts';
 import { ensureCgroup } from './cgroup.ts';
 import { saveState, type Context } from './context.ts';
-import { isRunning } from './daemon.ts';
 import { teardown } from './down.ts';
 import type { Layout } from './layout.ts';
 import { withLock } from './lock.ts';
+import { isUp, runningDaemons, type Mode } from './modes.ts';
 import { preflight } from './preflight.ts';
 import { COREDNS_VERSION, KUBERNETES_VERSION } from './settings.ts';
-import { emptyState, readState, type ClusterState } from './state.ts';
+import { emptyState, readState } from './state.ts';
 import { runApiserver } from './steps/apiserver.ts';
 import { runBuildKubernetes } from './steps/build-kubernetes.ts';
 import { runBuildPrograms } from './steps/build-programs.ts';
@@ -25,8 +25,6 @@ import { runNetwork } from './steps/network.ts';
 import { runPackages } from './steps/packages.ts';
 import { runScheduler } from './steps/scheduler.ts';
 import { runWaitReady } from './steps/wait-ready.ts';
-
-export type Mode = 'apiserver' | 'node';
 
 interface Step {
   title: string;
@@ -58,24 +56,6 @@ const plan: Step[] = [
 
 export function stepsFor(mode: Mode): string[] {
   return plan.filter((s) => mode === 'node' || !s.node).map((s) => s.title);
-}
-
-/** The daemons each mode runs; a cluster is "running" in a mode when all of these are. */
-export const DAEMONS: Record<Mode, string[]> = {
-  apiserver: ['etcd', 'kube-apiserver'],
-  node: ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy'],
-};
-
-export async function runningDaemons(state: ClusterState | undefined): Promise<string[]> {
-  const out: string[] = [];
-  for (const [name, rec] of Object.entries(state?.daemons ?? {})) if (await isRunning(rec)) out.push(name);
-  return out;
-}
-
-/** True when everything `mode` needs already runs (a running node also serves the API-server-only mode). */
-export async function isUp(state: ClusterState | undefined, mode: Mode): Promise<boolean> {
-  const running = await runningDaemons(state);
-  return DAEMONS[mode].every((d) => running.includes(d));
 }
 
 export interface UpResult {
