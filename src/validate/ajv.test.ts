@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { kindSchema } from '../api/crd.ts';
 import { kinds, type KindName } from '../api/index.ts';
 import { ajvErrors } from './ajv.ts';
 import { issueToError } from './schema.ts';
@@ -17,7 +18,7 @@ import { validDocuments, withField } from './testdata/documents.ts';
 
 function zodPaths(kind: KindName, doc: unknown): string[] {
   const parsed = kinds[kind].schema.safeParse(doc, { reportInput: true });
-  return parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => issueToError(i).path))].sort();
+  return parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => issueToError(i, kindSchema(kind)).path))].sort();
 }
 
 function ajvPaths(kind: KindName, doc: unknown): string[] {

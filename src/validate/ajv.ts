@@ -3,7 +3,7 @@ import addFormatsPlugin from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import { kindSchema, type SchemaNode } from '../api/crd.ts';
 import type { KindName } from '../api/index.ts';
-import { childPath, type FieldError } from './field-error.ts';
+import { fieldPath, type FieldError } from './field-error.ts';
 
 /**
  * The generated CRD schemas compiled with ajv (OpenAPI v3 schemas are close to JSON Schema draft 4). This is a
@@ -64,23 +64,24 @@ export function ajvValidatorFor(node: SchemaNode): ValidateFunction {
   return ajv.compile(forAjv(node));
 }
 
-/** `/spec/tool/args/1` -> `spec.tool.args[1]`. */
-function fieldPath(instancePath: string): string {
-  return instancePath
+/** The segments of a JSON pointer: `/spec/tool/args/1` -> ['spec', 'tool', 'args', 1]. */
+function segments(pointer: string): (string | number)[] {
+  return pointer
     .split('/')
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => childPath(path, /^[0-9]+$/.test(part) ? Number(part) : part), '');
+    .map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
 }
 
 /** The schema errors ajv finds in a document of this kind; empty when it is valid. */
 export function ajvErrors(kind: KindName, document: unknown): FieldError[] {
   const validate = ajvValidator(kind);
   if (validate(document)) return [];
+  const schema = kindSchema(kind);
   return (validate.errors ?? []).map((e) => {
     const missing = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
     return missing
-      ? { path: childPath(fieldPath(e.instancePath), missing), message: 'Required value' }
-      : { path: fieldPath(e.instancePath), message: e.message ?? e.keyword };
+      ? { path: fieldPath([...segments(e.instancePath), missing], schema), message: 'Required value' }
+      : { path: fieldPath(segments(e.instancePath), schema), message: e.message ?? e.keyword };
   });
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { FieldError } from './field-error.ts';
 
 /** Reading the input: files, directories and stdin into YAML documents that remember their lines. */
@@ -76,6 +76,20 @@ export function pathSegments(path: string): (string | number)[] {
   return out;
 }
 
+/** Where the key of a mapping field, or a list item, starts in the text. */
+function fieldOffset(parent: unknown, key: string | number): number | undefined {
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+    const node = isScalar(pair?.key) ? pair.key : isNode(pair?.value) ? pair.value : undefined;
+    return node?.range?.[0];
+  }
+  if (isSeq(parent) && typeof key === 'number') {
+    const item = parent.items[key];
+    return isNode(item) ? item.range?.[0] : undefined;
+  }
+  return undefined;
+}
+
 /** Splits a file into its documents; empty documents (a stray `---`, comments only) are dropped. */
 export function splitDocuments(file: string, text: string): Document[] {
   const lines = new LineCounter();
@@ -101,12 +115,14 @@ export function splitDocuments(file: string, text: string): Document[] {
       parseErrors,
       lineOf(path: string): number | undefined {
         const segments = pathSegments(path);
-        for (let n = segments.length; n >= 0; n--) {
-          const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
-          const range = (node as { range?: [number, number, number] } | undefined)?.range;
-          if (range) return lineAt(range[0]);
+        // A field's line is the line of its key, which is where a reader looks (a mapping value starts below it).
+        for (let n = segments.length; n > 0; n--) {
+          const parent = n === 1 ? doc.contents : doc.getIn(segments.slice(0, n - 1), true);
+          const offset = fieldOffset(parent, segments[n - 1] as string | number);
+          if (offset !== undefined) return lineAt(offset);
         }
-        return undefined;
+        const range = doc.contents?.range;
+        return range ? lineAt(range[0]) : undefined;
       },
     });
   });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { API_VERSION, DURATION_PATTERN, QUANTITY_PATTERN, dnsLabel, dnsSubdomain, kinds, type KindName } from '../api/index.ts';
-import { kindSchema } from '../api/crd.ts';
+import { kindSchema, type SchemaNode } from '../api/crd.ts';
 import { ruleErrors } from './cel.ts';
-import { childPath, quote, type FieldError } from './field-error.ts';
+import { fieldPath, quote, type FieldError } from './field-error.ts';
 import { unknownFields } from './fields.ts';
 
 /** A document against the schema of its kind: zod first, then unknown fields and the CEL rules. */
@@ -36,7 +36,7 @@ export function schemaErrors(kind: KindName, value: unknown): SchemaResult {
   const structural = kindSchema(kind);
   const unknown = unknownFields(structural, value);
   const parsed = kinds[kind].schema.safeParse(value, { reportInput: true });
-  if (!parsed.success) return { errors: [...dedupe(parsed.error.issues.map(issueToError)), ...unknown] };
+  if (!parsed.success) return { errors: [...dedupe(parsed.error.issues.map((i) => issueToError(i, structural))), ...unknown] };
   const rules = ruleErrors(structural, parsed.data);
   const errors = [...unknown, ...rules];
   return errors.length === 0 ? { errors, object: parsed.data } : { errors };
@@ -74,9 +74,9 @@ const patternWords = new Map<string, string>([
 type Issue = z.core.$ZodIssue & { input?: unknown };
 
 /** One zod issue in kubectl's words: `Required value`, `Unsupported value: "x": supported values: ...`. */
-export function issueToError(issue: Issue): FieldError {
-  const path = issue.path.reduce<string>((p, key) => childPath(p, typeof key === 'symbol' ? String(key) : key), '');
-  return { path, message: issueMessage(issue) };
+export function issueToError(issue: Issue, schema?: SchemaNode): FieldError {
+  const segments = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+  return { path: fieldPath(segments, schema), message: issueMessage(issue) };
 }
 
 function issueMessage(issue: Issue): string {
