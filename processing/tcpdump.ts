@@ -42,7 +42,8 @@ export interface TrafficSummary {
   protocols: Counted[];
   /** Destination ports, `TCP/443` style. */
   ports: Counted[];
-  /** Epoch seconds at the bucket start. */
+  bucketSeconds: number;
+  /** Epoch seconds at the bucket start; counts per bucket. */
   series: { t: number; packets: number; bytes: number }[];
   truncated: boolean;
   corruptAt?: number;
@@ -71,6 +72,7 @@ class Counter {
 
 export async function summarizePcap(source: ByteSource, options: TrafficOptions = {}): Promise<TrafficSummary> {
   const bucket = options.bucketSeconds ?? 1;
+  if (!(bucket > 0 && bucket <= 86_400)) throw new Error(`bucketSeconds: ${bucket} is not allowed; use a number of seconds in (0, 86400]`);
   const top = options.top ?? 20;
   const talkers = new Counter();
   const protocols = new Counter();
@@ -117,6 +119,7 @@ export async function summarizePcap(source: ByteSource, options: TrafficOptions 
     }),
     protocols: protocols.top(Number.MAX_SAFE_INTEGER),
     ports: ports.top(top),
+    bucketSeconds: bucket,
     series: [...series].sort(([a], [b]) => a - b).map(([t, v]) => ({ t, ...v })),
     truncated: end.truncated,
     ...(end.corruptAt !== undefined ? { corruptAt: end.corruptAt } : {}),
