@@ -42,7 +42,8 @@ export function finding(
   cited: readonly Evidence[],
 ): Finding {
   const ids = [...new Set(cited.map((e) => e.id))];
-  return { id: `f-${cause.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}-${key}`, severity, cause, title, detail, evidence: ids };
+  const kebab = cause.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
+  return { id: `f-${kebab}-${key}`, severity, cause, title, detail, evidence: ids };
 }
 
 /** The id fragment of a pod/container subject. */

@@ -80,10 +80,9 @@ export function eventEvidence(events: unknown[]): Evidence[] {
     }
     had.count += g.count;
     if (g.first && (!had.first || g.first < had.first)) had.first = g.first;
-    if (g.last && (!had.last || g.last >= had.last)) {
-      had.last = g.last;
-      had.message = g.message ?? had.message;
-    }
+    if (g.last && (!had.last || g.last > had.last)) had.last = g.last;
+    // Of the messages one reason gave, the longest usually names the cause ("Error: ErrImagePull" does not).
+    if (g.message && (!had.message || g.message.length > had.message.length)) had.message = g.message;
   }
   const kept = [...groups.values()]
     .sort((a, b) => (a.type === b.type ? 0 : a.type === 'Warning' ? -1 : 1) || b.count - a.count)
