@@ -16,7 +16,6 @@ import { runCerts } from './steps/certs.ts';
 import { runCni } from './steps/cni.ts';
 import { runContainerd, runImages } from './steps/containerd.ts';
 import { runControllerManager } from './steps/controller-manager.ts';
-import { runDns } from './steps/dns.ts';
 import { runEtcd } from './steps/etcd.ts';
 import { runKubeProxy } from './steps/kube-proxy.ts';
 import { runKubelet } from './steps/kubelet.ts';
@@ -24,7 +23,6 @@ import { runMounts } from './steps/mounts.ts';
 import { runNetwork } from './steps/network.ts';
 import { runPackages } from './steps/packages.ts';
 import { runScheduler } from './steps/scheduler.ts';
-import { runWaitReady } from './steps/wait-ready.ts';
 
 interface Step {
   title: string;
@@ -50,8 +48,9 @@ const plan: Step[] = [
   { title: 'CNI config', run: runCni, node: true },
   { title: 'kubelet', run: runKubelet, node: true },
   { title: 'kube-proxy', run: runKubeProxy, node: true },
-  { title: 'CoreDNS', run: runDns, node: true },
-  { title: 'waiting for the node to be Ready and DNS to answer', run: runWaitReady, node: true },
+  // These two load the Kubernetes client (seconds of import), which the API-server-only mode never pays for.
+  { title: 'CoreDNS', run: async (ctx) => (await import('./steps/dns.ts')).runDns(ctx), node: true },
+  { title: 'waiting for the node to be Ready and DNS to answer', run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx), node: true },
 ];
 
 export function stepsFor(mode: Mode): string[] {

@@ -1,0 +1,151 @@
+/**
+ * The node is real: pods run in containerd under a real kubelet, an ephemeral container joins a target's PID
+ * namespace, Services resolve through CoreDNS, the kernel OOM-kills over a memory limit, and `toe cluster down`
+ * leaves no process or mount behind (then `up` brings it back within its warm budget).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import { layout } from '../../src/cluster/layout.ts';
+import { mounts, mountsUnder } from '../../src/cluster/mounts.ts';
+import { isUp } from '../../src/cluster/modes.ts';
+import { readState } from '../../src/cluster/state.ts';
+import { processStartTime } from '../../src/cluster/daemon.ts';
+import { BASE_IMAGE, network } from '../../src/cluster/settings.ts';
+
+const run = promisify(execFile);
+const kc = new KubeConfig();
+kc.loadFromDefault();
+const core = kc.makeApiClient(CoreV1Api);
+const ns = `toe-e2e-cluster-${Date.now().toString(36)}`;
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const pod = (name: string, spec: V1Pod['spec'], labels: Record<string, string> = {}): V1Pod => ({ metadata: { name, namespace: ns, labels }, spec: { terminationGracePeriodSeconds: 1, ...spec } as V1Pod['spec'] });
+const container = (name: string, command: string[], extra: Partial<V1Container> = {}): V1Container => ({ name, image: BASE_IMAGE, imagePullPolicy: 'Never', command, ...extra });
+const read = (name: string): Promise<V1Pod> => core.readNamespacedPod({ name, namespace: ns });
+
+async function terminated(name: string, timeoutMs = 60_000): Promise<V1Pod> {
+  return waitFor(`pod ${name} to terminate`, async () => {
+    const p = await read(name);
+    return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
+  }, timeoutMs);
+}
+
+describe('toe cluster: a real node', () => {
+  before(async () => {
+    await core.createNamespace({ body: { metadata: { name: ns } } });
+    await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }));
+    await core.createNamespacedPod({ namespace: ns, body: pod('two', {
+      containers: [
+        container('main', ['sh', '-c', 'echo hello > /tmp/index.html; exec httpd -f -p 8080 -h /tmp']),
+        container('side', ['sleep', '3600']),
+      ],
+    }, { app: 'two' }) as V1Pod });
+  });
+
+  after(async () => {
+    await core.deleteNamespace({ name: ns }).catch(() => undefined);
+  });
+
+  it('runs a pod with two containers', async () => {
+    const p = await waitFor('pod two to run both containers', async () => {
+      const p = await read('two');
+      return p.status?.containerStatuses?.filter((c) => c.ready).length === 2 ? p : undefined;
+    });
+    assert.equal(p.status?.phase, 'Running');
+    assert.match(p.status?.podIP ?? '', /^10\.244\./);
+  });
+
+  it('runs an ephemeral container in the target container\'s PID namespace and reports its exit code and logs', async () => {
+    const ephemeral = {
+      name: 'probe', image: BASE_IMAGE, imagePullPolicy: 'Never', targetContainerName: 'main',
+      command: ['sh', '-c', 'tr "\\0" " " < /proc/1/cmdline; echo; sleep 2; exit 7'],
+    };
+    // Strategic merge, as kubectl debug does: a JSON merge patch would replace the list, and the API refuses that.
+    await core.patchNamespacedPodEphemeralcontainers({ name: 'two', namespace: ns, body: { spec: { ephemeralContainers: [ephemeral] } } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    await waitFor('the ephemeral container to run', async () => {
+      const s = (await read('two')).status?.ephemeralContainerStatuses?.find((c) => c.name === 'probe');
+      return s?.state?.running || s?.state?.terminated ? true : undefined;
+    });
+    const status = await waitFor('the ephemeral container to terminate', async () => {
+      const s = (await read('two')).status?.ephemeralContainerStatuses?.find((c) => c.name === 'probe');
+      return s?.state?.terminated ?? undefined;
+    });
+    assert.equal(status.exitCode, 7);
+    const logs = await core.readNamespacedPodLog({ name: 'two', namespace: ns, container: 'probe' });
+    assert.match(logs, /^httpd -f -p 8080 -h \/tmp/);
+  });
+
+  it('resolves a Service by DNS name from another pod and reaches the pod behind it', async () => {
+    await core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'web' }, spec: { selector: { app: 'two' }, ports: [{ port: 80, targetPort: 8080 }] } } });
+    await core.createNamespacedPod({ namespace: ns, body: pod('client', {
+      restartPolicy: 'Never',
+      containers: [container('client', ['sh', '-c', `for i in $(seq 30); do nslookup web.${ns}.svc.${network.clusterDomain} && printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc web 80 && exit 0; sleep 1; done; exit 1`])],
+    }) as V1Pod });
+    const p = await terminated('client', 90_000);
+    const logs = await core.readNamespacedPodLog({ name: 'client', namespace: ns });
+    assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0, logs);
+    assert.match(logs, /Address: 10\.96\./);
+    assert.match(logs, /200 OK[\s\S]*hello/);
+  });
+
+  it('reports a container over its memory limit as OOMKilled', async () => {
+    await core.createNamespacedPod({ namespace: ns, body: pod('hog', {
+      restartPolicy: 'Never',
+      containers: [container('hog', ['sh', '-c', 'x=a; while true; do x=$x$x; done'], { resources: { limits: { memory: '32Mi' } } })],
+    }) as V1Pod });
+    const p = await terminated('hog');
+    assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'OOMKilled');
+  });
+});
+
+describe('toe cluster down', () => {
+  const l = layout();
+  const toe = ['--import', 'tsx', new URL('../../src/cli/main.ts', import.meta.url).pathname, 'cluster'];
+
+  it('stops every process and mount it started within 15 s, and up brings the node back within 60 s', async (t) => {
+    const state = await readState(l.stateFile);
+    if (!(await isUp(state, 'node')) || process.env.KUBECONFIG !== l.kubeconfig) {
+      t.skip('the cluster under test is not a running toe cluster');
+      return;
+    }
+    const before = state!;
+    const started = Date.now();
+    await run(process.execPath, [...toe, 'down', '-q']);
+    const downSeconds = (Date.now() - started) / 1000;
+    try {
+      for (const [name, rec] of Object.entries(before.daemons)) {
+        assert.notEqual(await processStartTime(rec.pid), rec.startTime, `${name} (PID ${rec.pid}) still runs`);
+      }
+      assert.deepEqual(mountsUnder(await mounts(), [l.stateDir]), [], 'mounts left under the state dir');
+      const pids = await readFile('/sys/fs/cgroup/pids/toe/cgroup.procs', 'utf8').catch(() => '');
+      assert.equal(pids.trim(), '', 'processes left in the toe cgroup');
+      const links = (await run('ip', ['-o', 'link', 'show'])).stdout;
+      assert.doesNotMatch(links, new RegExp(`\\b${network.bridge}\\b`));
+      assert.doesNotMatch((await run('iptables-save')).stdout, /KUBE-/);
+      for (const [key, value] of Object.entries(before.sysctls)) {
+        assert.equal((await readFile(`/proc/sys/${key.replaceAll('.', '/')}`, 'utf8')).trim(), value, `${key} restored`);
+      }
+      assert.ok(downSeconds <= 15, `down took ${downSeconds}s`);
+    } finally {
+      const t0 = Date.now();
+      await run(process.execPath, [...toe, 'up', '-q']);
+      const upSeconds = (Date.now() - t0) / 1000;
+      t.diagnostic(`down ${downSeconds.toFixed(1)}s, warm up ${upSeconds.toFixed(1)}s`);
+      assert.ok(upSeconds <= 60, `warm up took ${upSeconds}s`);
+    }
+  });
+});
