@@ -77,7 +77,7 @@ async function start(limits = { maxArtifactBytes: 1000, maxRunBytes: 5000, idleT
   const app = createCollectorApp({ store, authenticate, readers: [operator], metrics, log: pino({ level: 'silent' }) });
   const server = await serve(app, { host: '127.0.0.1', port: 0, idleTimeoutMs: limits.idleTimeoutMs });
   servers.push(server);
-  return { server, dataDir };
+  return { server, dataDir, store };
 }
 
 describe('collector app: uploads', () => {
@@ -154,6 +154,28 @@ describe('collector app: uploads', () => {
     const r = await call(server, 'POST', '/v1/artifacts/a/complete?partial=yes', { token: 'tok-web0' });
     assert.equal(r.status, 400);
     assert.equal(r.json().field, 'partial');
+  });
+});
+
+describe('collector app: a tool killed mid-stream', () => {
+  it('keeps the bytes of a body cut off mid-way, and the sweep finalises them as a partial artifact', async () => {
+    const { server, store } = await start();
+    const req = request({ host: '127.0.0.1', port: server.address.port, method: 'PUT', path: '/v1/artifacts/capture.pcap?offset=0', headers: { authorization: 'Bearer tok-web0' } });
+    req.on('error', () => undefined);
+    req.write('x'.repeat(300));
+    while ((await store.offset(web0, 'capture.pcap')).offset < 300) await new Promise((r) => setTimeout(r, 10));
+    // What a SIGKILL does to the tool's connection: it ends with no final chunk.
+    req.destroy();
+    // Once the server has seen the connection end, the upload is idle; a sweep past the timeout finalises it.
+    let finalised: Awaited<ReturnType<Store['sweep']>>['finalised'] = [];
+    while (finalised.length === 0) {
+      finalised = (await store.sweep(Date.now() + 60_000)).finalised;
+      if (finalised.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(finalised[0]?.meta.bytes, 300);
+    const listing = await call(server, 'GET', `/v1/runs/shop/${uid}`, { token: 'tok-reader' });
+    const artifacts = listing.json().artifacts as { name: string; bytes: number; partial: boolean; finalisedBy: string }[];
+    assert.deepEqual(artifacts.map((a) => [a.name, a.bytes, a.partial, a.finalisedBy]), [['capture.pcap', 300, true, 'idle-timeout']]);
   });
 });
 
