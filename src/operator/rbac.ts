@@ -1,0 +1,50 @@
+/**
+ * What the operator may do in the API, declared beside the code that does it (as kubebuilder's rbac markers) and
+ * gathered here. A test compares the union with charts/toe's ClusterRole and Role, so the chart grants exactly
+ * what the code uses and nothing more.
+ */
+export interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+/** The PowerTool controller: its objects, the pods it targets, the tokens and exec it needs for tools, Events. */
+export const powerToolRules: Rule[] = [
+  { apiGroups: ['toe.dev'], resources: ['powertools'], verbs: ['get', 'list', 'watch', 'patch', 'delete'] },
+  { apiGroups: ['toe.dev'], resources: ['powertools/status'], verbs: ['patch'] },
+  { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+  // Adding a tool to a running pod; there is no other way to attach to its process namespace.
+  { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['patch'] },
+  // Stopping a tool early: ephemeral containers cannot be killed through the API, so the tool's stop command runs.
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+  // Collector tokens bound to the target pod; the pod's own service account is the only one a pod-bound token may name.
+  { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+];
+
+export const powerToolConfigRules: Rule[] = [
+  { apiGroups: ['toe.dev'], resources: ['powertoolconfigs'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['toe.dev'], resources: ['powertoolconfigs/status'], verbs: ['patch'] },
+];
+
+/** Admission registers its own webhooks (with the CA it generated) and reads configs through the cache above. */
+export const admissionRules: Rule[] = [
+  { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'create', 'update', 'patch'] },
+];
+
+/** Namespaced to the operator's namespace: the leader Lease and the webhook's TLS Secret. */
+export const operatorNamespaceRules: Rule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] },
+];
+
+export const clusterRules: Rule[] = [...powerToolRules, ...powerToolConfigRules, ...admissionRules];
+
+/** Flattens rules to "group/resource:verb" strings, so two rule lists compare regardless of how they are grouped. */
+export function permissions(rules: readonly Rule[]): string[] {
+  const out = new Set<string>();
+  for (const r of rules) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) out.add(`${g}/${res}:${v}${r.resourceNames ? `@${r.resourceNames.join(',')}` : ''}`);
+  return [...out].sort();
+}
