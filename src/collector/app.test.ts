@@ -111,6 +111,9 @@ describe('collector app: uploads', () => {
     assert.equal(r.text, 'main;work 7\nmain;idle 1\nmain;io 2\n');
     assert.equal(r.headers['toe-partial'], 'false');
     assert.equal(r.headers['content-type'], 'application/octet-stream');
+    r = await call(server, 'GET', `/v1/runs/shop/${uid}/web-0/perf.script`, { token: 'tok-reader', headers: { range: 'bytes=5-8' } });
+    assert.equal(r.status, 206);
+    assert.equal(r.text, 'work');
 
     const metrics = await call(server, 'GET', '/metrics');
     assert.match(metrics.text, /toe_collector_received_bytes_total\{tool="perf"\} 34/);

@@ -76,14 +76,19 @@ export async function listRun(dataDir: string, namespace: string, powerToolUID: 
   for (const pod of await dirs(base, checkPodName)) {
     const owner = { namespace, powerToolUID, podName: pod };
     for (const file of (await readdir(join(base, pod))).sort()) {
-      const uploading = artifactOfUpload(file);
-      if (uploading !== undefined) {
-        const paths = artifactPaths(dataDir, owner, uploading);
-        const state = await readUploadState(paths.uploadState);
-        const bytes = (await stat(paths.upload)).size;
-        out.push({ pod, name: uploading, state: 'uploading', bytes, partial: true, ...state });
-      } else if (passes(checkArtifactName, file)) {
-        out.push({ pod, name: file, state: 'complete', ...(await readMeta(artifactPaths(dataDir, owner, file))) });
+      try {
+        const uploading = artifactOfUpload(file);
+        if (uploading !== undefined) {
+          const paths = artifactPaths(dataDir, owner, uploading);
+          const state = await readUploadState(paths.uploadState);
+          const bytes = (await stat(paths.upload)).size;
+          out.push({ pod, name: uploading, state: 'uploading', bytes, partial: true, ...state });
+        } else if (passes(checkArtifactName, file)) {
+          out.push({ pod, name: file, state: 'complete', ...(await readMeta(artifactPaths(dataDir, owner, file))) });
+        }
+      } catch (err) {
+        // An upload completed between readdir and stat: it appears under its final name in the same listing.
+        if (!isMissing(err)) throw err;
       }
     }
   }
