@@ -31,8 +31,8 @@ interface Options {
   output: 'text' | 'json';
 }
 
-export function parseOptions(argv: string[]): Options | 'help' {
-  const { values, positionals } = parseArgs({
+function parseFlags(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -45,6 +45,17 @@ export function parseOptions(argv: string[]): Options | 'help' {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+}
+
+export function parseOptions(argv: string[]): Options | 'help' {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (err) {
+    // node's parser says e.g. "Unknown option '--bogus'": a usage error, exit 2.
+    throw new UsageError(err instanceof Error ? err.message : String(err), 'cluster');
+  }
+  const { values, positionals } = parsed;
   if (values.help) return 'help';
   const [verb, ...extra] = positionals;
   if (verb === undefined) throw new UsageError('missing subcommand: one of up, down, status, images', 'cluster');
