@@ -34,7 +34,7 @@ interface Step {
 /** The order matters and is fixed: each step relies on what the ones before it made (as kind's actionsToRun). */
 const plan: Step[] = [
   { title: 'Debian packages', run: runPackages },
-  { title: `Kubernetes ${KUBERNETES_VERSION} binaries (built once from Go modules: ~25 min cold, cached)`, run: runBuildKubernetes },
+  { title: `Kubernetes ${KUBERNETES_VERSION} binaries (built once from Go modules: ~15 min cold, then cached)`, run: runBuildKubernetes },
   { title: `pause and CoreDNS ${COREDNS_VERSION} (built once)`, run: runBuildPrograms, node: true },
   { title: 'certificates and kubeconfigs', run: runCerts },
   { title: 'node network', run: runNetwork },
