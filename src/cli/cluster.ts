@@ -6,7 +6,7 @@ import { kubernetesDir } from '../cluster/steps/build-kubernetes.ts';
 import { formatStatus, status } from '../cluster/status.ts';
 import { readState } from '../cluster/state.ts';
 import { isRunning } from '../cluster/daemon.ts';
-import type { Mode } from '../cluster/modes.ts';
+import { isUp, type Mode } from '../cluster/modes.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Streams } from './command.ts';
 import { Steps } from './output.ts';
 
@@ -103,9 +103,11 @@ export const cluster: Command = async (argv, streams) => {
     case 'up': {
       // Loaded here only: up pulls in the Kubernetes client, seconds of import that down and status do not need.
       const { stepsFor, up } = await import('../cluster/up.ts');
-      if (!o.quiet) streams.err.write(`Bringing up a ${o.mode === 'node' ? 'single-node cluster' : 'API server (etcd + kube-apiserver)'}: ${stepsFor(o.mode).length} steps\n`);
+      const what = o.mode === 'node' ? 'the single-node cluster' : 'the API server (etcd + kube-apiserver)';
+      const running = await isUp(await readState(l.stateFile), o.mode);
+      if (!o.quiet && !running) streams.err.write(`Bringing up ${what}: ${stepsFor(o.mode).length} steps\n`);
       const r = await up(l, o.mode, steps, { retain: o.retain });
-      if (r.alreadyRunning) steps.info('already running: nothing to do');
+      if (r.alreadyRunning && !o.quiet) streams.err.write(`${what[0]?.toUpperCase()}${what.slice(1)} is already running: nothing to do.\n`);
       streams.out.write(`${r.kubeconfig}\n`);
       if (!o.quiet) streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  ${kubernetesDir(l.cacheDir)}/bin/kubectl get nodes\n`);
       return EXIT_OK;

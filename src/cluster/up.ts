@@ -83,6 +83,10 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: { retain?: b
     const ctx: Context = { layout: l, state, steps, log: logger('cluster'), startedAt: Date.now() };
     await ensureCgroup();
     await saveState(ctx);
+    if (mode === 'node') {
+      // Start loading the Kubernetes client now: its seconds of import overlap the waits for etcd and the API server.
+      void import('./steps/dns.ts').catch(() => undefined);
+    }
     try {
       for (const step of plan) {
         if (step.node && mode !== 'node') continue;
