@@ -1,5 +1,6 @@
-import type { EventsV1Api, EventsV1Event, V1ObjectReference } from '@kubernetes/client-node';
+import { V1MicroTime, type EventsV1Api, type EventsV1Event, type V1ObjectReference } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { apiMessage } from './errors.ts';
 import { mergePatch } from './patch.ts';
 
 export const REPORTING_CONTROLLER = 'toe.dev/operator';
@@ -28,13 +29,14 @@ export class Recorder {
   ) {}
 
   emit(e: EventSpec): void {
-    void this.write(e).catch((err: unknown) => this.log.warn({ reason: e.reason, err: err instanceof Error ? err.message : String(err) }, 'event not recorded'));
+    void this.write(e).catch((err: unknown) => this.log.warn({ reason: e.reason, err: apiMessage(err) }, 'event not recorded'));
   }
 
   private async write(e: EventSpec): Promise<void> {
     const namespace = e.regarding.namespace ?? 'default';
     const key = `${namespace}/${e.regarding.uid}/${e.related?.uid ?? ''}/${e.reason}/${e.note}`;
-    const now = new Date();
+    // Event times are MicroTime: the API server refuses anything but six fractional digits.
+    const now = new V1MicroTime();
     const prior = this.seen.get(key);
     if (prior) {
       prior.count += 1;

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { makeClients } from '../kube/client.ts';
+import { apiMessage, classify } from '../kube/errors.ts';
 import { Recorder } from '../kube/recorder.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { makeCaches, startCaches, stopCaches } from './caches.ts';
@@ -85,7 +86,9 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions, log: Lo
       metrics.reconcileDuration.observe({ controller }, seconds);
       if (outcome === 'error') {
         metrics.reconcileErrors.inc({ controller });
-        log.warn({ controller, key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed; will retry');
+        // A conflict means our cache was behind; the retry reads fresh data. Only other errors deserve a warning.
+        const level = classify(err) === 'conflict' ? 'debug' : 'warn';
+        log[level]({ controller, key, err: apiMessage(err) }, 'reconcile failed; will retry');
       }
     },
     onDepth: (depth: number) => metrics.queueDepth.set({ controller }, depth),

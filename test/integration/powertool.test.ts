@@ -5,7 +5,8 @@ import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
 import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
 import { logger } from '../../src/telemetry/log.ts';
-import { ensureNamespace, installCrds, runningPod, terminateEphemeral, testClients, waitFor } from './kube.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients, waitFor } from './kube.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
@@ -39,8 +40,11 @@ async function getPt(name: string, namespace = NS): Promise<PowerTool> {
 
 const readPod = (name: string): Promise<V1Pod> => clients.core.readNamespacedPod({ name, namespace: NS });
 
+let operatorKc: KubeConfig;
+
+/** The operator runs as its own ServiceAccount with the chart's rules, never as the test's admin. */
 function start(): Promise<Manager> {
-  return startManager(clients.kc, {
+  return startManager(operatorKc, {
     operatorNamespace: OPERATOR_NS,
     identity: `it-${process.pid}`,
     http: { host: '127.0.0.1', port: 0 },
@@ -59,6 +63,7 @@ describe('PowerTool controller against a real API server', () => {
     await ensureNamespace(clients, OPERATOR_NS);
     await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
     await ensureNamespace(clients, CLOSED_NS);
+    operatorKc = await operatorKubeConfig(clients, OPERATOR_NS);
     await clients.custom.createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: perfConfig }).catch(() => undefined);
     for (const name of ['web-1', 'web-2', 'web-3']) await runningPod(clients, NS, name, { app: 'web' });
     await runningPod(clients, CLOSED_NS, 'closed-1', { app: 'web' });
@@ -93,7 +98,8 @@ describe('PowerTool controller against a real API server', () => {
       assert.deepEqual(c?.command, ['/toe/bin/entrypoint']);
       assert.equal(c?.targetContainerName, 'app');
       assert.equal(c?.env?.find((e) => e.name === 'TOE_POD')?.value, pod.metadata?.name);
-      assert.equal((c as { resources?: unknown }).resources, undefined);
+      // The API server defaults the field to {}; TOE must never fill it (forbidden on ephemeral containers).
+      assert.deepEqual({ ...(c?.resources ?? {}) }, {});
     }
     const injected = await waitFor('status shows 3 injected', async () => {
       const pt = await getPt('run');

@@ -32,9 +32,12 @@ async function setFinalizers(ctx: PowerToolContext, pt: LivePowerTool, finalizer
   }
 }
 
-export async function ensureFinalizer(ctx: PowerToolContext, pt: LivePowerTool): Promise<void> {
+/** Adds the finalizer; true when it did, so the caller stops here and works on the updated object next time. */
+export async function ensureFinalizer(ctx: PowerToolContext, pt: LivePowerTool): Promise<boolean> {
   const current = pt.metadata.finalizers ?? [];
-  if (!current.includes(FINALIZER)) await setFinalizers(ctx, pt, [...current, FINALIZER]);
+  if (current.includes(FINALIZER)) return false;
+  await setFinalizers(ctx, pt, [...current, FINALIZER]);
+  return true;
 }
 
 /** Deletion: stop every running tool, record it, and let the object go once all have ended (or the wait is over). */

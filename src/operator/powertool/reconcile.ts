@@ -47,7 +47,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   const conflicted = isTrue(prev?.conditions, 'Conflicted') && prev?.observedGeneration === pt.metadata.generation;
   const finished = prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetEnded))));
   if (finished) return deleteIfExpired(ctx, pt, now);
-  await ensureFinalizer(ctx, pt);
+  if (await ensureFinalizer(ctx, pt)) return;
 
   const generation = pt.metadata.generation;
   const base = { prev, generation, now, dryRun: pt.spec.dryRun, suspended: pt.spec.suspend };
