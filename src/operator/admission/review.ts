@@ -52,7 +52,7 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
 
   // Status belongs to the controller (written through /status); a status the schema does not know must not block
   // a spec change, so only the user's part is parsed.
-  const parsed = powerTool.safeParse({ ...(request.object as object), status: undefined });
+  const parsed = powerTool.safeParse({ ...(request.object as object), status: undefined }, { reportInput: true });
   if (!parsed.success) return deny(parsed.error.issues.map((i) => ({ type: 'FieldValueInvalid', ...fieldOf(issueToError(i)) })));
   const { spec } = parsed.data;
 
@@ -67,7 +67,7 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
   if (notReady) {
     return deny([{ type: 'FieldValueInvalid', field: 'spec.tool.name', message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is not Ready (${notReady.reason}): ${notReady.message}` }]);
   }
-  const configSpec = powerToolConfigSpec.safeParse(config.spec);
+  const configSpec = powerToolConfigSpec.safeParse(config.spec, { reportInput: true });
   if (!configSpec.success) {
     const problems = configSpec.error.issues.map((i) => issueToError(i)).map((e) => `spec.${e.path}: ${e.message}`);
     return deny([{ type: 'FieldValueInvalid', field: 'spec.tool.name', message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is invalid: ${problems.join(', ')}` }]);
