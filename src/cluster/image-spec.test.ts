@@ -1,19 +1,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { imageRef, parseImageSpec } from './image-spec.ts';
+import { imageRef, parseImageSpec, resolveSource } from './image-spec.ts';
 
 describe('image.yaml', () => {
-  it('fills defaults and names the image under localhost/', () => {
-    const spec = parseImageSpec('name: toe-strace\nbinaries: [/usr/bin/strace]\nentrypoint: [/entrypoint.sh]\n', 'x');
+  it('fills defaults and names the image under localhost/ with the product version', () => {
+    const spec = parseImageSpec('name: toe-strace\nbinaries: [/usr/bin/strace]\nfiles: [{src: ../lib/toe.sh, dst: /toe/lib/toe.sh}]\nentrypoint: [/toe/bin/entrypoint]\n', 'x');
     assert.equal(spec.base, 'busybox');
-    assert.equal(spec.tag, 'latest');
-    assert.deepEqual(spec.files, []);
-    assert.equal(imageRef(spec), 'localhost/toe-strace:latest');
+    assert.equal(spec.files[0]?.mode, '0644');
+    assert.equal(imageRef(spec, '0.1.0'), 'localhost/toe-strace:0.1.0');
+    assert.equal(imageRef({ ...spec, tag: '2' }, '0.1.0'), 'localhost/toe-strace:2');
   });
-  it('refuses paths that escape the tool folder or the rootfs, and unknown fields', () => {
+  it('refuses absolute sources, relative destinations, bad names and unknown fields', () => {
     const bad = [
-      'name: t\nentrypoint: [/e]\nfiles: [{src: ../../etc/shadow, dest: /x}]\n',
-      'name: t\nentrypoint: [/e]\nfiles: [{src: /etc/shadow, dest: /x}]\n',
+      'name: t\nentrypoint: [/e]\nfiles: [{src: /etc/shadow, dst: /x}]\n',
+      'name: t\nentrypoint: [/e]\nfiles: [{src: a, dst: x}]\n',
+      'name: t\nentrypoint: [/e]\nfiles: [{src: a, dest: /x}]\n',
       'name: t\nentrypoint: [/e]\nbinaries: [usr/bin/x]\n',
       'name: t\nentrypoint: [/e]\npaths: [/usr/../etc]\n',
       'name: T\nentrypoint: [/e]\n',
@@ -22,5 +23,10 @@ describe('image.yaml', () => {
       'name: t\nentrypoint: [/e]\npackages: ["-oAPT::Foo=1"]\n',
     ];
     for (const text of bad) assert.throws(() => parseImageSpec(text, 'powertools/t/image.yaml'), /image spec powertools\/t\/image.yaml is invalid/, text);
+  });
+  it('lets a tool use shared files under powertools/ and nothing outside it', () => {
+    assert.equal(resolveSource('/r/powertools', '/r/powertools/cpu', '../lib/toe.sh'), '/r/powertools/lib/toe.sh');
+    assert.equal(resolveSource('/r/powertools', '/r/powertools/cpu', 'entrypoint.sh'), '/r/powertools/cpu/entrypoint.sh');
+    for (const src of ['../../package.json', '../../../etc/shadow', '..']) assert.throws(() => resolveSource('/r/powertools', '/r/powertools/cpu', src), /leaves/, src);
   });
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { exec } from './exec.ts';
-import { imageRef, parseImageSpec, type ImageSpec } from './image-spec.ts';
+import { imageRef, parseImageSpec, resolveSource, type ImageSpec } from './image-spec.ts';
 import { importImage, listImages, packImage } from './oci.ts';
 import { aptMirror, installPackages } from './packages.ts';
 import { busyboxRoot, copyHostPath, copyWithLibraries } from './rootfs.ts';
@@ -86,12 +86,28 @@ async function debianRoot(cacheDir: string, root: string, packages: string[]): P
   await exec('tar', ['-C', root, '-xf', tarball]);
 }
 
+/**
+ * A key over everything that goes into a tool image: its spec, its files' contents, and the host binaries' size and
+ * time, so editing an entrypoint or upgrading a package rebuilds the image, and nothing else does.
+ */
+async function toolKey(specText: string, sources: string[], hostPaths: string[]): Promise<string> {
+  const h = createHash('sha256').update(specText);
+  for (const f of sources) h.update(f).update(await readFile(f));
+  for (const p of hostPaths) {
+    const st = await stat(p).catch(() => undefined);
+    h.update(`${p}:${st?.size ?? '-'}:${st?.mtimeMs ?? '-'}`);
+  }
+  return h.digest('hex').slice(0, 12);
+}
+
 /** The image a `powertools/<tool>/image.yaml` describes. */
-export function toolImage(cacheDir: string, toolDir: string, spec: ImageSpec): ImageJob {
-  const ref = imageRef(spec);
+export async function toolImage(cacheDir: string, toolDir: string, specText: string, spec: ImageSpec, defaultTag: string): Promise<ImageJob> {
+  const ref = imageRef(spec, defaultTag);
+  const sources = spec.files.map((f) => ({ ...f, from: resolveSource(join(toolDir, '..'), toolDir, f.src) }));
+  const key = await toolKey(specText, sources.map((f) => f.from), [...spec.binaries, ...spec.paths]);
   return {
     ref,
-    archive: archivePath(join(cacheDir, 'images'), ref),
+    archive: archivePath(join(cacheDir, 'images'), ref).replace(/\.tar$/, `-${key}.tar`),
     build: async (archive) => {
       if (spec.base === 'busybox') await installPackages(spec.packages);
       await withRootfs(async (root) => {
@@ -99,45 +115,57 @@ export function toolImage(cacheDir: string, toolDir: string, spec: ImageSpec): I
         else await busyboxRoot(root);
         await copyWithLibraries(root, spec.binaries);
         for (const p of spec.paths) await copyHostPath(root, p);
-        for (const f of spec.files) {
-          const dest = join(root, f.dest);
+        for (const f of sources) {
+          const dest = join(root, f.dst);
           await mkdir(dirname(dest), { recursive: true });
-          await copyFile(join(toolDir, f.src), dest);
+          await copyFile(f.from, dest);
           await chmod(dest, parseInt(f.mode, 8));
         }
-      }, (root) => packImage(root, spec.tag, { entrypoint: spec.entrypoint, cmd: spec.cmd, env: spec.env }, archive));
+      }, (root) => packImage(root, split(ref).tag, { entrypoint: spec.entrypoint, cmd: spec.cmd, env: spec.env }, archive));
     },
   };
+}
+
+/** Tool images are tagged with the product's version unless their image.yaml names a tag. */
+async function productVersion(root: string): Promise<string> {
+  return (JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Every `powertools/<tool>/image.yaml` in the repository. */
 export async function toolImages(cacheDir: string, root = repoRoot): Promise<ImageJob[]> {
   const dir = join(root, 'powertools');
+  const tag = await productVersion(root);
   const jobs: ImageJob[] = [];
   for (const tool of (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
     const file = join(dir, tool, 'image.yaml');
     const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined) jobs.push(toolImage(cacheDir, join(dir, tool), parseImageSpec(text, file)));
+    if (text !== undefined) jobs.push(await toolImage(cacheDir, join(dir, tool), text, parseImageSpec(text, file), tag));
   }
   return jobs;
 }
 
 /**
- * Builds the archives that are missing (all of them with `rebuild`), and imports into containerd those it does not
- * hold yet (all rebuilt ones). Without a containerd socket it only builds: `up` imports them later.
+ * Builds the archives that are missing (all of them with `rebuild`), and imports into containerd each archive it has
+ * not imported yet (recorded in `importedFile`, so a rebuilt archive under the same name is imported again).
+ * Without a socket it only builds: `up` imports later. Carries on past a failed image; the error lists them all.
  */
-export async function ensureImages(jobs: ImageJob[], opts: { socket?: string; rebuild?: boolean; onImage?: (ref: string, action: string) => void }): Promise<void> {
+export async function ensureImages(jobs: ImageJob[], opts: { socket?: string; importedFile?: string; rebuild?: boolean; onImage?: (ref: string, action: string) => void }): Promise<void> {
   const present = opts.socket ? new Set(await listImages(opts.socket)) : new Set<string>();
+  const imported: Record<string, string> = opts.importedFile ? JSON.parse(await readFile(opts.importedFile, 'utf8').catch(() => '{}')) : {};
+  const failed: string[] = [];
   for (const job of jobs) {
-    const built = opts.rebuild || !(await access(job.archive).then(() => true, () => false));
-    if (built) {
-      await job.build(job.archive).catch((err: unknown) => {
-        throw new Error(`build image ${job.ref}`, { cause: err });
-      });
+    try {
+      const built = opts.rebuild || !(await access(job.archive).then(() => true, () => false));
+      if (built) await job.build(job.archive);
+      if (opts.socket && (built || !present.has(job.ref) || imported[job.ref] !== job.archive)) {
+        await importImage(opts.socket, job.archive, split(job.ref).repository);
+        imported[job.ref] = job.archive;
+        if (opts.importedFile) await writeFile(opts.importedFile, JSON.stringify(imported, null, 2) + '\n');
+        opts.onImage?.(job.ref, built ? 'built and imported' : 'imported');
+      } else if (built) opts.onImage?.(job.ref, 'built');
+    } catch (err) {
+      failed.push(`${job.ref}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (opts.socket && (built || !present.has(job.ref))) {
-      await importImage(opts.socket, job.archive, split(job.ref).repository);
-      opts.onImage?.(job.ref, built ? 'built and imported' : 'imported');
-    } else if (built) opts.onImage?.(job.ref, 'built');
   }
+  if (failed.length) throw new Error(`could not build or import ${failed.length} image(s):\n${failed.map((f) => `  * ${f}`).join('\n')}`);
 }

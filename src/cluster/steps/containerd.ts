@@ -49,8 +49,16 @@ export async function runContainerd(ctx: Context): Promise<void> {
   await ensureDaemon(ctx, 'containerd', ['containerd', '--config', config], () => succeeds('ctr', ['-a', l.containerdSocket, 'version']), 20_000);
 }
 
-/** Builds what is missing and imports what containerd lacks: the cluster's images and every tool image. */
+/**
+ * Builds what is missing and imports what containerd lacks. The cluster's own images must succeed; a tool image
+ * that fails is a warning, so one broken powertools/ folder does not keep the cluster from coming up.
+ */
 export async function runImages(ctx: Context): Promise<void> {
-  const jobs = [...clusterImages(ctx.layout.cacheDir), ...(await toolImages(ctx.layout.cacheDir))];
-  await ensureImages(jobs, { socket: ctx.layout.containerdSocket, onImage: (ref, action) => ctx.steps.info(`${ref}: ${action}`) });
+  const opts = { socket: ctx.layout.containerdSocket, importedFile: join(ctx.layout.stateDir, 'images.json'), onImage: (ref: string, action: string) => ctx.steps.info(`${ref}: ${action}`) };
+  await ensureImages(clusterImages(ctx.layout.cacheDir), opts);
+  try {
+    await ensureImages(await toolImages(ctx.layout.cacheDir), opts);
+  } catch (err) {
+    ctx.steps.warn(`tool images: ${err instanceof Error ? err.message : String(err)} (fix it and run \`toe cluster images\`)`);
+  }
 }
