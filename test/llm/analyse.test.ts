@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { analyse } from '../../processing/rca/analyse.ts';
@@ -18,7 +18,7 @@ const fixture = (name: string): RcaInput =>
 
 const oom: EvidenceSet = buildEvidence(fixture('oom-kill'));
 
-async function listen(handler: Parameters<typeof createServer>[0]): Promise<{ server: Server; url: string; hits: () => number }> {
+async function listen(handler: RequestListener): Promise<{ server: Server; url: string; hits: () => number }> {
   let hits = 0;
   const server = createServer((req, res) => {
     hits += 1;
