@@ -1,0 +1,80 @@
+#!/bin/sh
+# cpu: load N CPUs at P% for the duration with stress-ng, inside the target pod (the load is charged to the pod's
+# cgroup and bounded by its limits), and measure the CPU the target container and the tool use, every second.
+set -u
+toe_lib=${0%/*}/../lib
+. "$toe_lib/toe.sh"
+
+workers=1
+load=100
+on_arg() {
+  case $1 in
+    workers) toe_need_value "$1" "$3" && toe_int "$1" "$2" 1 8 && workers=$2 ;;
+    load) toe_need_value "$1" "$3" && toe_percent "$1" "$2" 1 100 && load=$toe_value ;;
+    *) toe_unknown "$1" "--workers --load" ;;
+  esac
+}
+
+toe_nice=0
+toe_start cpu "$@"
+requested=$((workers * load * 10))
+if [ -n "$toe_cpu_limit_m" ] && [ "$requested" -gt "$toe_cpu_limit_m" ]; then
+  toe_refuse "--workers=$workers at --load=$load asks for ${requested}m, more than the tool's CPU budget of ${toe_cpu_limit_m}m (TOE_CPU_LIMIT)"
+fi
+toe_artifact samples.jsonl text
+
+# The target container's cgroup (via /proc/1/root) and the tool's own; both are charged to the pod.
+toe_cgroup 1 cpuacct && t_dir=$toe_cg_dir t_ver=$toe_cg_ver t_path=$toe_cg_path || t_dir=''
+toe_cgroup self cpuacct && s_dir=$toe_cg_dir s_ver=$toe_cg_ver s_path=$toe_cg_path || s_dir=''
+[ -n "$t_dir" ] && [ -n "$s_dir" ] && [ "$t_ver:$t_path" = "$s_ver:$s_path" ] && s_dir=''
+[ -n "$t_dir" ] || echo "cpu: the target's cgroup is not readable through /proc/1/root (SYS_PTRACE?); measuring the tool only" >> "$toe_log"
+
+read_cpu() {
+  toe_uptime_cs
+  now_cs=$toe_cs
+  t_ns=0 s_ns=0
+  [ -n "$t_dir" ] && t_ns=$(toe_cpu_ns "$t_dir" "$t_ver")
+  [ -n "$s_dir" ] && s_ns=$(toe_cpu_ns "$s_dir" "$s_ver")
+  : "${t_ns:=0}" "${s_ns:=0}"
+}
+
+# millicores NS_DELTA CS_DELTA
+millicores() { [ "$2" -gt 0 ] && echo $(($1 / ($2 * 10000))) || echo 0; }
+
+toe_remaining
+toe_spawn stress-ng --cpu "$workers" --cpu-load "$load" --timeout "$((toe_value + 5))s" --temp-path "$toe__state" \
+  >>"$toe_log" 2>&1
+stress=$toe_pid
+read_cpu
+first_cs=$now_cs first_t=$t_ns first_s=$s_ns
+prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
+
+tick() {
+  read_cpu
+  dcs=$((now_cs - prev_cs))
+  tm=$(millicores $((t_ns - prev_t)) "$dcs")
+  sm=$(millicores $((s_ns - prev_s)) "$dcs")
+  prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
+  fields="\"toolCpuMillicores\":$sm"
+  [ -n "$t_dir" ] && fields="\"cpuMillicores\":$((tm + sm)),\"targetCpuMillicores\":$tm,$fields"
+  toe_sample "$fields"
+  if ! kill -0 "$stress" 2>/dev/null; then
+    toe_partial=true
+    toe_message="stress-ng ended before the run did: $(tail -n 3 "$toe_log")"
+    return 1
+  fi
+}
+
+toe_loop tick
+toe_stop_pid "$stress"
+read_cpu
+dcs=$((now_cs - first_cs))
+tool_avg=$(millicores $((s_ns - first_s)) "$dcs")
+effect="\"requestedMillicores\":$requested,\"workers\":$workers,\"loadPercent\":$load,\"seconds\":$((dcs / 100)),\"toolCpuMillicores\":$tool_avg"
+if [ -n "$t_dir" ]; then
+  target_avg=$(millicores $((t_ns - first_t)) "$dcs")
+  effect="$effect,\"targetCpuMillicores\":$target_avg,\"cpuMillicores\":$((target_avg + tool_avg))"
+fi
+toe_effect="{$effect}"
+[ -n "$toe_message" ] || toe_message="loaded $workers CPU(s) at $load% for $((dcs / 100)) s"
+toe_finish "$toe_reason"

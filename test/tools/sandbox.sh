@@ -1,0 +1,58 @@
+#!/bin/sh
+# Runs a tool entrypoint the way a pod runs it, with real namespaces on this host (root only):
+#   sandbox.sh target CGROUP_PROCS... -- CMD...
+#       CMD becomes PID 1 of a new PID namespace with its own mount namespace (like a container's main process).
+#   sandbox.sh tool HOST_PID BIN_DIR TERMLOG CGROUP_PROCS... -- ENTRYPOINT ARGS...
+#       ENTRYPOINT runs under busybox sh in the PID namespace of HOST_PID (like an ephemeral container with
+#       targetContainerName) but in its own mount namespace with a private /tmp/toe and /dev (termination-log bound
+#       to TERMLOG), with PATH=BIN_DIR only (busybox applets plus the image's binaries).
+#   sandbox.sh exec TOOL_HOST_PID BIN_DIR -- CMD...
+#       CMD in the tool's PID and mount namespaces (like `kubectl exec` into the ephemeral container).
+# CGROUP_PROCS are cgroup.procs files the process joins first (the pod's container cgroups).
+set -eu
+here=$(cd "${0%/*}" && pwd)
+role=$1
+shift
+
+case $role in
+  target)
+    while [ "$1" != -- ]; do echo $$ > "$1"; shift; done
+    shift
+    exec unshare --pid --fork --kill-child --mount-proc --propagation private -- "$@"
+    ;;
+  tool)
+    hostpid=$1 bindir=$2 termlog=$3
+    shift 3
+    while [ "$1" != -- ]; do echo $$ > "$1"; shift; done
+    shift
+    exec nsenter -t "$hostpid" -p -- unshare -m --propagation private -- "$here/sandbox.sh" inner "$bindir" "$termlog" "$@"
+    ;;
+  inner)
+    bindir=$1 termlog=$2
+    shift 2
+    mount -t proc proc /proc
+    mkdir -p /tmp/toe
+    mount -t tmpfs -o size=64m tmpfs /tmp/toe
+    mount -t tmpfs -o mode=755 tmpfs /dev
+    mknod -m 666 /dev/null c 1 3
+    mknod -m 666 /dev/zero c 1 5
+    mknod -m 666 /dev/random c 1 8
+    mknod -m 666 /dev/urandom c 1 9
+    ln -s /proc/self/fd /dev/fd
+    ln -s /proc/self/fd/0 /dev/stdin
+    ln -s /proc/self/fd/1 /dev/stdout
+    ln -s /proc/self/fd/2 /dev/stderr
+    mkdir /dev/shm
+    mount -t tmpfs tmpfs /dev/shm
+    : > /dev/termination-log
+    mount --bind "$termlog" /dev/termination-log
+    PATH=$bindir
+    exec "$bindir/sh" "$@"
+    ;;
+  exec)
+    toolpid=$1 bindir=$2
+    shift 3
+    PATH=$bindir:$PATH
+    exec nsenter -t "$toolpid" -p -m -- "$bindir/sh" "$@"
+    ;;
+esac

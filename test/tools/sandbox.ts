@@ -1,0 +1,269 @@
+/**
+ * Runs tool entrypoints on this host the way a pod runs them, with real namespaces and cgroups and no Kubernetes:
+ * the target is PID 1 of a new PID namespace, the tool joins that namespace from its own mount namespace with
+ * PATH limited to busybox plus the binaries its image.yaml lists. See sandbox.sh for the mechanics.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const repo = new URL('../..', import.meta.url).pathname;
+const sandboxScript = join(repo, 'test/tools/sandbox.sh');
+const BUSYBOX = '/bin/busybox';
+
+export interface ToolResult {
+  tool: string;
+  partial: boolean;
+  exitReason: string;
+  bytes: number;
+  artifacts: { name: string; bytes: number; partial: boolean }[];
+  effect: Record<string, unknown>;
+  message: string;
+}
+
+/** Host binaries an image recipe copies (the `binaries` of powertools/<tool>/image.yaml). */
+export function imageBinaries(tool: string): string[] {
+  const spec = parse(readFileSync(join(repo, 'powertools', tool, 'image.yaml'), 'utf8')) as { binaries?: string[] };
+  return spec.binaries ?? [];
+}
+
+/** Why the tool's tests cannot run here, or undefined when they can. */
+export function cannotRun(tool: string, extra: string[] = []): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (namespaces, cgroups, mounts)';
+  const needed = [BUSYBOX, '/usr/bin/unshare', '/usr/bin/nsenter', ...imageBinaries(tool), ...extra];
+  const missing = needed.filter((p) => !existsSync(p));
+  if (missing.length > 0) return `missing ${missing.join(', ')} (install the packages in powertools/host-packages.txt)`;
+  return undefined;
+}
+
+/** A temporary folder with busybox applets and the image's binaries: the PATH the tool sees in its image. */
+export function makeBinDir(tool: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `toe-bin-${tool}-`));
+  const applets = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const applet of applets) symlinkSync(BUSYBOX, join(dir, applet));
+  for (const bin of imageBinaries(tool)) {
+    const name = bin.split('/').pop() as string;
+    rmSync(join(dir, name), { force: true });
+    symlinkSync(bin, join(dir, name));
+  }
+  return dir;
+}
+
+/** Sibling cgroups of one "pod" (cpuacct and memory, cgroup v1), like a pod's container cgroups. */
+export class PodCgroups {
+  readonly dirs: string[] = [];
+  constructor(memoryLimitBytes?: number) {
+    const id = `toe-test-${process.pid}-${Date.now().toString(36)}`;
+    const own = readFileSync('/proc/self/cgroup', 'utf8').split('\n').map((l) => l.split(':'));
+    for (const ctrl of ['cpuacct', 'memory']) {
+      const path = own.find((f) => f[1]?.split(',').includes(ctrl))?.[2] ?? '/';
+      const pod = join('/sys/fs/cgroup', ctrl, path, id);
+      mkdirSync(pod);
+      this.dirs.push(pod);
+      if (ctrl === 'memory' && memoryLimitBytes) writeFileSync(join(pod, 'memory.limit_in_bytes'), String(memoryLimitBytes));
+      for (const c of ['target', 'tool']) mkdirSync(join(pod, c));
+    }
+  }
+  procs(container: 'target' | 'tool'): string[] {
+    return this.dirs.map((d) => join(d, container, 'cgroup.procs'));
+  }
+  file(ctrl: 'cpuacct' | 'memory', container: 'target' | 'tool', name: string): string {
+    return join(this.dirs.find((d) => d.includes(`/${ctrl}/`)) as string, container, name);
+  }
+  remove(): void {
+    for (const pod of this.dirs) {
+      for (const c of ['target', 'tool']) rmdirQuiet(join(pod, c));
+      rmdirQuiet(pod);
+    }
+  }
+}
+
+function rmdirQuiet(dir: string): void {
+  for (let i = 0; i < 50; i++) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      spawnSync('sleep', ['0.1']);
+    }
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A process that is PID 1 of its own PID namespace, like a container's main process. */
+export class Target {
+  private constructor(private readonly child: ChildProcess, readonly hostPid: number) {}
+
+  static async start(cmd: string[], cgroupProcs: string[] = []): Promise<Target> {
+    const child = spawn(sandboxScript, ['target', ...cgroupProcs, '--', ...cmd], { stdio: 'ignore' });
+    const unsharePid = child.pid as number;
+    // unshare forks the namespace's init; wait until that child has exec'd CMD.
+    const hostPid = await until('the target to start', () => {
+      if (readFileSync(`/proc/${unsharePid}/comm`, 'utf8').trim() !== 'unshare') return undefined;
+      const kid = childrenOf(unsharePid)[0];
+      if (kid === undefined) return undefined;
+      const comm = readFileSync(`/proc/${kid}/comm`, 'utf8').trim();
+      return comm === 'unshare' ? undefined : kid;
+    });
+    return new Target(child, hostPid);
+  }
+
+  alive(): boolean {
+    return existsSync(`/proc/${this.hostPid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${this.hostPid}/status`, 'utf8'));
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const done = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await done;
+  }
+}
+
+export interface RunOptions {
+  target: Target;
+  args?: string[];
+  env?: Record<string, string>;
+  cgroupProcs?: string[];
+  /** Send this signal to the entrypoint after `afterMs`. */
+  signal?: { name: NodeJS.Signals; afterMs: number };
+  /** Run /toe/bin/toe-stop (powertools/lib/toe-stop) in the tool's namespaces after this many ms. */
+  toeStopAfterMs?: number;
+  timeoutMs?: number;
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+  result: ToolResult | undefined;
+  terminationLog: string;
+  toeStop?: { code: number | null; stdout: string };
+}
+
+/** Runs powertools/<tool>/entrypoint.sh against the target and collects what a kubelet would. */
+export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
+  const bin = makeBinDir(tool);
+  const work = mkdtempSync(join(tmpdir(), `toe-run-${tool}-`));
+  const termlog = join(work, 'termination-log');
+  writeFileSync(termlog, '');
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TOE_TOOL: tool, TOE_RUN_ID: 'run-1', TOE_POD: 'pod-1', ...opts.env };
+  const entry = join(repo, 'powertools', tool, 'entrypoint.sh');
+  const child = spawn(sandboxScript, ['tool', String(opts.target.hostPid), bin, termlog, ...(opts.cgroupProcs ?? []), '--', entry, ...(opts.args ?? [])], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const entrypointPid = (): number | undefined => {
+    const comm = readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim();
+    return comm === 'nsenter' ? childrenOf(child.pid as number)[0] : undefined;
+  };
+  const timers: NodeJS.Timeout[] = [];
+  let toeStop: Run['toeStop'];
+  let toeStopDone: Promise<void> = Promise.resolve();
+  if (opts.signal) {
+    const { name, afterMs } = opts.signal;
+    timers.push(setTimeout(() => {
+      const pid = entrypointPid();
+      if (pid) process.kill(pid, name);
+    }, afterMs));
+  }
+  if (opts.toeStopAfterMs !== undefined) {
+    toeStopDone = new Promise((resolve) => {
+      timers.push(setTimeout(() => {
+        const pid = entrypointPid();
+        if (!pid) return resolve();
+        const stop = spawn(sandboxScript, ['exec', String(pid), bin, '--', join(repo, 'powertools/lib/toe-stop')], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        stop.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        stop.on('close', (code) => {
+          toeStop = { code, stdout: out };
+          resolve();
+        });
+      }, opts.toeStopAfterMs));
+    });
+  }
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  const code = await exited;
+  await toeStopDone;
+  clearTimeout(killer);
+  for (const t of timers) clearTimeout(t);
+  const lines = stdout.split('\n').filter((l) => l !== '');
+  const last = lines[lines.length - 1] ?? '';
+  const result = last.startsWith('TOE-RESULT ') ? (JSON.parse(last.slice('TOE-RESULT '.length)) as ToolResult) : undefined;
+  const terminationLog = readFileSync(termlog, 'utf8');
+  rmSync(bin, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+  return { code, stdout, stderr, lines, result, terminationLog, toeStop };
+}
+
+/** A temporary output volume for TOE_OUTPUT_MODE=pvc; returns the run's folder (TOE_OUTPUT_DIR/run-1/pod-1). */
+export function outputDir(): { dir: string; runDir: string; files: () => string[]; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'toe-out-'));
+  const runDir = join(dir, 'run-1', 'pod-1');
+  return {
+    dir,
+    runDir,
+    files: () => (existsSync(runDir) ? readdirSync(runDir).sort() : []),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A tmpfs of the given size mounted on a fresh folder, as a small volume. */
+export function tmpfsVolume(size: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'toe-vol-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', path]);
+  if (r.status !== 0) throw new Error(`mount tmpfs on ${path}: ${r.stderr.toString()}`);
+  return {
+    path,
+    remove: () => {
+      spawnSync('umount', [path]);
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Parses logs-mode output into artifacts (concatenating blocks), with the last block's partial flag. */
+export function logArtifacts(stdout: string): Map<string, { text: string; partial: boolean; blocks: number }> {
+  const out = new Map<string, { text: string; partial: boolean; blocks: number }>();
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const begin = /^TOE-ARTIFACT-BEGIN (\S+)$/.exec(lines[i] as string);
+    if (!begin) continue;
+    const name = begin[1] as string;
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && !(lines[j] as string).startsWith(`TOE-ARTIFACT-END ${name} `); j++) body.push(lines[j] as string);
+    const [, , bytes, partial] = (lines[j] ?? '').split(' ');
+    const text = body.length > 0 ? `${body.join('\n')}\n`.slice(0, Number(bytes)) : '';
+    const prev = out.get(name) ?? { text: '', partial: true, blocks: 0 };
+    out.set(name, { text: prev.text + text, partial: partial === 'true', blocks: prev.blocks + 1 });
+    i = j;
+  }
+  return out;
+}
