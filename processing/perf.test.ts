@@ -81,6 +81,9 @@ describe('collapsePerfScript', () => {
     assert.equal(q.stacks.size, 6);
     assert.equal(q.stacks.get(OTHER_FRAME), 15);
     assert.equal(q.total, 20);
+    const r = await collapsePerfScript([many], { maxStackChars: 30 });
+    assert.equal(r.stacks.size, 5, 'four stacks of 7 characters fit in 30, then [other]');
+    assert.equal(r.stacks.get(OTHER_FRAME), 16);
   });
 
   it('keeps hostile names as data: semicolons cannot split a frame', async () => {
