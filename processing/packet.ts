@@ -14,6 +14,8 @@ export interface Packet {
   dst?: string;
   srcPort?: number;
   dstPort?: number;
+  /** TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10) when captured. */
+  tcpFlags?: number;
 }
 
 const IP_PROTOCOLS: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 132: 'SCTP' };
@@ -102,8 +104,11 @@ function ipv6(data: Buffer, off: number): Packet {
   return { network: 'IPv6', ...transport(next, data, pos), src, dst };
 }
 
-function transport(proto: number, data: Buffer, pos: number): Pick<Packet, 'transport' | 'srcPort' | 'dstPort'> {
+function transport(proto: number, data: Buffer, pos: number): Pick<Packet, 'transport' | 'srcPort' | 'dstPort' | 'tcpFlags'> {
   const name = protocolName(proto);
+  if (proto === 6 && pos >= 0 && data.length >= pos + 14) {
+    return { transport: name, srcPort: data.readUInt16BE(pos), dstPort: data.readUInt16BE(pos + 2), tcpFlags: data[pos + 13] as number };
+  }
   if ((proto === 6 || proto === 17 || proto === 132) && pos >= 0 && data.length >= pos + 4) {
     return { transport: name, srcPort: data.readUInt16BE(pos), dstPort: data.readUInt16BE(pos + 2) };
   }

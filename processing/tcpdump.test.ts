@@ -37,6 +37,8 @@ describe('summarizePcap', () => {
     assert.equal(s.series.reduce((n, b) => n + b.packets, 0), 64);
     assert.equal(s.series.reduce((n, b) => n + b.bytes, 0), s.bytes);
     assert.equal(s.truncated, false);
+    assert.equal(s.tcpSyns, 4, 'three HTTP requests over IPv4, one over IPv6');
+    assert.equal(s.tcpResets, 0);
   });
 
   it('reads Linux cooked SLL2 with nanosecond time stamps', async () => {
@@ -84,6 +86,8 @@ describe('decodePacket', () => {
     const eth = Buffer.concat([Buffer.alloc(12), Buffer.from('81000001', 'hex'), Buffer.from('0800', 'hex'), ipv4udp]);
     eth.writeUInt16BE(0x8100, 12);
     assert.deepEqual(decodePacket(LINKTYPE.ETHERNET, eth), { network: 'IPv4', transport: 'UDP', srcPort: 53, dstPort: 0xabcd, src: '1.2.3.4', dst: '5.6.7.8' });
+    const rst = Buffer.from('450000280000000040060000010203040506070801bb3039000000000000000050140000', 'hex');
+    assert.deepEqual(decodePacket(LINKTYPE.RAW, rst), { network: 'IPv4', transport: 'TCP', srcPort: 443, dstPort: 12345, tcpFlags: 0x14, src: '1.2.3.4', dst: '5.6.7.8' });
     const sll = Buffer.concat([Buffer.alloc(14), Buffer.from('0800', 'hex'), ipv4udp]);
     assert.equal(decodePacket(LINKTYPE.LINUX_SLL, sll).src, '1.2.3.4');
     assert.deepEqual(decodePacket(LINKTYPE.RAW, ipv4udp.subarray(0, 21)), { network: 'IPv4', transport: 'UDP', src: '1.2.3.4', dst: '5.6.7.8' });

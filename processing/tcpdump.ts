@@ -45,6 +45,9 @@ export interface TrafficSummary {
   bucketSeconds: number;
   /** Epoch seconds at the bucket start; counts per bucket. */
   series: { t: number; packets: number; bytes: number }[];
+  /** TCP segments with RST set, and connection attempts (SYN without ACK). */
+  tcpResets: number;
+  tcpSyns: number;
   truncated: boolean;
   corruptAt?: number;
 }
@@ -83,6 +86,8 @@ export async function summarizePcap(source: ByteSource, options: TrafficOptions 
   let firstTime: number | undefined;
   let lastTime: number | undefined;
   let linkType = -1;
+  let tcpResets = 0;
+  let tcpSyns = 0;
   const reader = new PcapReader((r) => {
     if (linkType < 0) linkType = reader.header?.linkType ?? 0;
     packets += 1;
@@ -93,6 +98,10 @@ export async function summarizePcap(source: ByteSource, options: TrafficOptions 
     protocols.add(p.transport ? `${p.network}/${p.transport}` : p.network, r.length);
     // A tab cannot occur in an address, so it separates the pair safely.
     if (p.src !== undefined && p.dst !== undefined) talkers.add(`${p.src}\t${p.dst}`, r.length);
+    if (p.tcpFlags !== undefined) {
+      if (p.tcpFlags & 0x04) tcpResets += 1;
+      if ((p.tcpFlags & 0x12) === 0x02) tcpSyns += 1;
+    }
     if (p.dstPort !== undefined) ports.add(`${p.transport}/${p.dstPort}`, r.length);
     const t = Math.floor(r.time / bucket) * bucket;
     const b = series.get(t) ?? (series.size < MAX_BUCKETS ? { packets: 0, bytes: 0 } : undefined);
@@ -121,6 +130,8 @@ export async function summarizePcap(source: ByteSource, options: TrafficOptions 
     ports: ports.top(top),
     bucketSeconds: bucket,
     series: [...series].sort(([a], [b]) => a - b).map(([t, v]) => ({ t, ...v })),
+    tcpResets,
+    tcpSyns,
     truncated: end.truncated,
     ...(end.corruptAt !== undefined ? { corruptAt: end.corruptAt } : {}),
   };

@@ -40,7 +40,7 @@ export function renderTraffic(captures: { name: string; summary: TrafficSummary 
     const per = (pick: (b: TrafficSummary['series'][number]) => number): { t: number; v: number }[] => s.series.map((b) => ({ t: b.t * 1000, v: pick(b) / width }));
     const notes = [s.truncated ? 'the capture was cut off inside a packet; that packet is left out' : '', s.corruptAt !== undefined ? `the capture is corrupt at byte ${s.corruptAt}; reading stopped there` : ''].filter(Boolean);
     return html`<h3>${name}</h3>
-<div class="cards"><div class="card">Packets<b>${count(s.packets)}</b></div><div class="card">Bytes on the wire<b>${bytes(s.bytes)}</b></div><div class="card">From<b>${time(s.firstTime === undefined ? undefined : s.firstTime * 1000)}</b></div><div class="card">Link<b>${s.linkType}</b></div></div>
+<div class="cards"><div class="card">Packets<b>${count(s.packets)}</b></div><div class="card">Bytes on the wire<b>${bytes(s.bytes)}</b></div><div class="card">From<b>${time(s.firstTime === undefined ? undefined : s.firstTime * 1000)}</b></div><div class="card">Link<b>${s.linkType}</b></div><div class="card">TCP connection attempts / resets<b>${count(s.tcpSyns)} / ${count(s.tcpResets)}</b></div></div>
 ${notes.length ? html`<p class="note">${notes.join('; ')}.</p>` : ''}
 ${s.series.length ? renderTimeChart({ title: 'Bytes per second', format: bytes, series: [{ name: 'bytes', points: per((b) => b.bytes) }], range }) : ''}
 ${s.series.length ? renderTimeChart({ title: 'Packets per second', format: count, series: [{ name: 'packets', points: per((b) => b.packets), className: 's1' }], range }) : ''}
