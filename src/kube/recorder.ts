@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { V1MicroTime, type EventsV1Api, type EventsV1Event, type V1ObjectReference } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { apiMessage } from './errors.ts';
@@ -47,7 +48,8 @@ export class Recorder {
       return;
     }
     const body: EventsV1Event = {
-      metadata: { generateName: `${(e.regarding.name ?? 'toe').slice(0, 200)}.`, namespace },
+      // Named as client-go names Events (regarding name + a unique suffix): generateName may not end in a dot.
+      metadata: { name: `${(e.regarding.name ?? 'toe').slice(0, 200)}.${Date.now().toString(16)}${randomBytes(4).toString('hex')}`, namespace },
       eventTime: now,
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: this.instance,

@@ -2,9 +2,10 @@
  * What integration suites share: clients for the real API server the harness gave (KUBECONFIG), the generated CRDs
  * installed as they are, and polling with a budget.
  */
-import { ApiextensionsV1Api, type V1CustomResourceDefinition, type V1Pod } from '@kubernetes/client-node';
-import { readFileSync, readdirSync } from 'node:fs';
+import { ApiextensionsV1Api, KubeConfig, RbacAuthorizationV1Api, type V1Pod } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { serverSideApply } from '../../src/kube/apply.ts';
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadKubeConfig, makeClients, type Clients } from '../../src/kube/client.ts';
 import { classify } from '../../src/kube/errors.ts';
 import { strategicMerge } from '../../src/kube/patch.ts';
@@ -29,34 +30,27 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/** Installs crds/ exactly as generated and waits until the API server serves them. */
+/** Installs crds/ exactly as generated (raw server-side apply, every x-kubernetes-* key intact) and waits until served. */
 export async function installCrds(clients: Clients): Promise<void> {
   const api = clients.kc.makeApiClient(ApiextensionsV1Api);
   const dir = new URL('../../crds/', import.meta.url).pathname;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const crd = parse(readFileSync(dir + file, 'utf8')) as V1CustomResourceDefinition;
-    const name = crd.metadata?.name ?? '';
-    try {
-      const current = await api.readCustomResourceDefinition({ name });
-      crd.metadata = { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion };
-      await api.replaceCustomResourceDefinition({ name, body: crd });
-    } catch (err) {
-      if (classify(err) !== 'gone') throw err;
-      await api.createCustomResourceDefinition({ body: crd });
-    }
-    await waitFor(`CRD ${name} established`, async () => {
-      const c = await api.readCustomResourceDefinition({ name });
+    const crd = parse(readFileSync(dir + file, 'utf8')) as { apiVersion: string; kind: string; metadata: { name: string } };
+    await serverSideApply(clients.kc, crd, 'customresourcedefinitions');
+    await waitFor(`CRD ${crd.metadata.name} established`, async () => {
+      const c = await api.readCustomResourceDefinition({ name: crd.metadata.name });
       return c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True');
     });
   }
 }
 
+/** A namespace and its default ServiceAccount, which no controller-manager creates when only the API server runs. */
 export async function ensureNamespace(clients: Clients, name: string, labels: Record<string, string> = {}): Promise<void> {
-  try {
-    await clients.core.createNamespace({ body: { metadata: { name, labels } } });
-  } catch (err) {
+  const ignoreExists = (err: unknown) => {
     if (classify(err) !== 'conflict') throw err;
-  }
+  };
+  await clients.core.createNamespace({ body: { metadata: { name, labels } } }).catch(ignoreExists);
+  await clients.core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } }).catch(ignoreExists);
 }
 
 /**
@@ -94,4 +88,36 @@ export async function terminateEphemeral(clients: Clients, pod: V1Pod, container
   const statuses = (pod.status?.ephemeralContainerStatuses ?? []).filter((s) => s.name !== container);
   statuses.push({ name: container, ready: false, restartCount: 0, image: 'x', imageID: '', state: { terminated: { exitCode, message, startedAt: now, finishedAt: now, reason: exitCode === 0 ? 'Completed' : 'Error' } } });
   await clients.core.patchNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status: { ephemeralContainerStatuses: statuses } } }, strategicMerge());
+}
+
+/**
+ * A KubeConfig for the operator's own ServiceAccount, bound to exactly the rules the chart grants (rbac.ts, kept
+ * equal to the chart by test/chart.test.ts), so integration suites prove the operator works without admin rights.
+ */
+export async function operatorKubeConfig(clients: Clients, namespace: string): Promise<KubeConfig> {
+  const { clusterRules, operatorNamespaceRules } = await import('../../src/operator/rbac.ts');
+  const rbac = clients.kc.makeApiClient(RbacAuthorizationV1Api);
+  const name = 'toe-operator';
+  const ignoreExists = (err: unknown) => {
+    if (classify(err) !== 'conflict') throw err;
+  };
+  await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }).catch(ignoreExists);
+  const subject = [{ kind: 'ServiceAccount', name, namespace }];
+  await rbac.deleteClusterRole({ name }).catch(() => undefined);
+  await rbac.createClusterRole({ body: { metadata: { name }, rules: clusterRules } });
+  await rbac.createClusterRoleBinding({ body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: subject } }).catch(ignoreExists);
+  await rbac.deleteNamespacedRole({ name, namespace }).catch(() => undefined);
+  await rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules: operatorNamespaceRules } });
+  await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject } }).catch(ignoreExists);
+  const token = await clients.core.createNamespacedServiceAccountToken({ name, namespace, body: { spec: { expirationSeconds: 3600 } } });
+  const cluster = clients.kc.getCurrentCluster();
+  if (!cluster || !token.status?.token) throw new Error('no cluster in KUBECONFIG or no token for the operator');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name, token: token.status.token }],
+    contexts: [{ name, cluster: cluster.name, user: name }],
+    currentContext: name,
+  });
+  return kc;
 }

@@ -101,6 +101,12 @@ describe('PowerTool controller against a real API server', () => {
       // The API server defaults the field to {}; TOE must never fill it (forbidden on ephemeral containers).
       assert.deepEqual({ ...(c?.resources ?? {}) }, {});
     }
+    const events = await waitFor('ToolInjected Events on the PowerTool and on each pod', async () => {
+      const list = await clients.events.listNamespacedEvent({ namespace: NS });
+      const injectedEvents = list.items.filter((e) => e.reason === 'ToolInjected' && e.reportingController === 'toe.dev/operator');
+      return injectedEvents.length >= 6 ? injectedEvents : undefined;
+    });
+    assert.deepEqual(new Set(events.map((e) => e.regarding?.kind)), new Set(['PowerTool', 'Pod']));
     const injected = await waitFor('status shows 3 injected', async () => {
       const pt = await getPt('run');
       return pt.status?.injected === 3 ? pt : undefined;
