@@ -2,7 +2,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:tls';
 import { generateCa, generateWebhookTls, hostsOf, hostsOfCert, issueServing, mergeHosts, renewalNeeded, type WebhookTls } from './certs.ts';
 
 const DAY = 24 * 3600 * 1000;
