@@ -204,6 +204,13 @@ toe__result() {
   trap '' TERM INT HUP
   toe__kill_children
   toe_flush 1 "$2"
+  toe__publish "$1" "$2"
+  rm -f "$toe__state/entrypoint.pid"
+  exit "$3"
+}
+
+# toe__publish REASON PARTIAL: the result JSON to result.json (pvc), /dev/termination-log and stdout.
+toe__publish() {
   toe__artifacts_json "$2"
   toe__json="{\"tool\":\"$toe_tool\",\"partial\":$2,\"exitReason\":\"$1\",\"bytes\":$toe__total,\"artifacts\":[$toe__arts],\"effect\":$toe_effect,\"message\":\"$(toe_json_text "$toe_message" 1000)\"}"
   if [ "${#toe__json}" -gt 4000 ]; then
@@ -211,9 +218,15 @@ toe__result() {
   fi
   toe__output_close "$toe__json"
   [ -e /dev/termination-log ] && printf '%s' "$toe__json" > /dev/termination-log 2>/dev/null
-  rm -f "$toe__state/entrypoint.pid"
   printf 'TOE-RESULT %s\n' "$toe__json"
-  exit "$3"
+}
+
+# toe_provisional REASON: publish a result now, before an action that may end this process without warning (a
+# signal that makes the target's PID 1 exit takes every process of its PID namespace with it). A later
+# toe_finish publishes again; its line is the last.
+toe_provisional() {
+  toe_flush 0
+  toe__publish "$1" "$toe_partial"
 }
 
 # toe_json_text TEXT [MAX]: TEXT escaped for a JSON string, printable ASCII only, at most MAX characters.

@@ -39,10 +39,14 @@ export function cannotRun(tool: string, extra: string[] = []): string | undefine
 }
 
 /** A temporary folder with busybox applets and the image's binaries: the PATH the tool sees in its image. */
-export function makeBinDir(tool: string): string {
+export function makeBinDir(tool: string, without: readonly string[] = [], shell?: string): string {
   const dir = mkdtempSync(join(tmpdir(), `toe-bin-${tool}-`));
   const applets = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  for (const applet of applets) symlinkSync(BUSYBOX, join(dir, applet));
+  for (const applet of applets) if (!without.includes(applet)) symlinkSync(BUSYBOX, join(dir, applet));
+  if (shell) {
+    rmSync(join(dir, 'sh'));
+    symlinkSync(shell, join(dir, 'sh'));
+  }
   for (const bin of imageBinaries(tool)) {
     const name = bin.split('/').pop() as string;
     rmSync(join(dir, name), { force: true });
@@ -150,6 +154,12 @@ export interface RunOptions {
   /** Run /toe/bin/toe-stop (powertools/lib/toe-stop) in the tool's namespaces after this many ms. */
   toeStopAfterMs?: number;
   timeoutMs?: number;
+  /**
+   * Busybox applets to leave out of the PATH, with another shell (busybox ash runs its own applets whatever PATH
+   * says): how a tool's fallback for a missing command is taken, and how the scripts are checked under dash.
+   */
+  withoutApplets?: string[];
+  shell?: string;
 }
 
 export interface Run {
@@ -164,7 +174,7 @@ export interface Run {
 
 /** Runs powertools/<tool>/entrypoint.sh against the target and collects what a kubelet would. */
 export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
-  const bin = makeBinDir(tool);
+  const bin = makeBinDir(tool, opts.withoutApplets, opts.shell);
   const work = mkdtempSync(join(tmpdir(), `toe-run-${tool}-`));
   const termlog = join(work, 'termination-log');
   writeFileSync(termlog, '');
