@@ -1,6 +1,7 @@
 /** The index page of runs: newest first, one row per report, links relative to the reports directory. */
 import { count, time } from './format.ts';
 import { html } from './html.ts';
+import type { ReportModel } from './model.ts';
 import { page } from './page.ts';
 import { renderTable } from './table.ts';
 
@@ -14,6 +15,25 @@ export interface IndexEntry {
   findings: number;
   critical?: number;
   analysis?: 'None' | 'Succeeded' | 'Failed';
+}
+
+/**
+ * The index row of a report, to be written as JSON beside it (`<report>.json` next to `<report>.html`): the
+ * report server's generated index reads it from there.
+ */
+export function indexEntry(model: ReportModel, path: string): IndexEntry {
+  const findings = model.findings ?? [];
+  const critical = findings.filter((f) => f.severity === 'critical').length;
+  return {
+    path,
+    powerTool: `${model.run.namespace}/${model.run.name}`,
+    tool: model.run.tool,
+    ...(model.run.phase ? { phase: model.run.phase } : {}),
+    generatedAt: model.generatedAt,
+    findings: findings.length,
+    ...(critical ? { critical } : {}),
+    analysis: model.analysis?.status ?? 'None',
+  };
 }
 
 /** Each segment percent-encoded: the link can only ever be a relative path, never a scheme or a parent. */

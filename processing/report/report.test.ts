@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { exampleReport } from './example.ts';
 import { fit } from './flamegraph.ts';
 import { escape, html } from './html.ts';
-import { renderIndex, reportHref } from './index.ts';
+import { indexEntry, renderIndex, reportHref } from './index.ts';
 import { renderReport } from './page.ts';
 
 const hostile = '"><img src=x onerror=alert(1)><script>alert(1)</script>';
@@ -65,6 +65,19 @@ describe('renderIndex', () => {
     assert.equal(page.includes('<img'), false);
     assert.equal((page.match(/<script/g) ?? []).length, 0);
     assert.match(page, /script-src &#39;none&#39;/);
+  });
+
+  it('derives the index row from a report model', async () => {
+    assert.deepEqual(indexEntry(await exampleReport(), 'default/web-cpu.html'), {
+      path: 'default/web-cpu.html',
+      powerTool: 'default/web-cpu',
+      tool: 'perf',
+      phase: 'Succeeded',
+      generatedAt: '2026-11-22T03:40:00Z',
+      findings: 2,
+      critical: 1,
+      analysis: 'Succeeded',
+    });
   });
 
   it('encodes path segments', () => {
