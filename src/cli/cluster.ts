@@ -86,7 +86,7 @@ async function runImagesCommand(o: Options, steps: Steps, streams: Streams): Pro
   const state = await readState(l.stateFile);
   const socket = (await isRunning(state?.daemons.containerd)) ? l.containerdSocket : undefined;
   if (!socket) steps.info('containerd is not running: building only; `toe cluster up` imports the images');
-  const jobs = [...clusterImages(l.cacheDir), ...(await toolImages(l.cacheDir))];
+  const jobs = [...(await clusterImages(l.cacheDir)), ...(await toolImages(l.cacheDir))];
   await steps.run(`images (${jobs.length})`, () => ensureImages(jobs, { socket, importedFile: join(l.stateDir, 'images.json'), rebuild: o.rebuild, onImage: (ref, action) => steps.info(`${ref}: ${action}`) }));
   for (const j of jobs) streams.out.write(`${j.ref}\t${j.archive}\n`);
   return EXIT_OK;

@@ -8,7 +8,7 @@ import { importImage, listImages, packImage } from './oci.ts';
 import { aptMirror, installPackages } from './packages.ts';
 import { busyboxRoot, copyHostPath, copyWithLibraries } from './rootfs.ts';
 import { BASE_IMAGE, COREDNS_IMAGE, PAUSE_IMAGE } from './settings.ts';
-import { buildGoProgram } from './steps/build-programs.ts';
+import { buildGoProgram, sourceKey } from './steps/build-programs.ts';
 
 /** An image the cluster can build: its reference and how to make its archive. */
 export interface ImageJob {
@@ -24,8 +24,12 @@ function split(ref: string): { repository: string; tag: string } {
   return { repository: ref.slice(0, i), tag: ref.slice(i + 1) };
 }
 
-function archivePath(imagesDir: string, ref: string): string {
-  return join(imagesDir, `${ref.replace(/^localhost\//, '').replace(/[/:]/g, '_')}.tar`);
+/** Bumped when the way images are assembled changes, so archives built the old way are not reused. */
+const BUILDER_VERSION = 'b2';
+
+/** `<images>/<name>_<tag>-<key>.tar`: the key covers everything that goes in, so a stale archive is never reused. */
+function archivePath(imagesDir: string, ref: string, key: string): string {
+  return join(imagesDir, `${ref.replace(/^localhost\//, '').replace(/[/:]/g, '_')}-${BUILDER_VERSION}${key ? `-${key}` : ''}.tar`);
 }
 
 async function withRootfs(fill: (root: string) => Promise<void>, pack: (root: string) => Promise<void>): Promise<void> {
@@ -39,11 +43,11 @@ async function withRootfs(fill: (root: string) => Promise<void>, pack: (root: st
 }
 
 /** The images every node needs: the sandbox (pause), a busybox base for tests, and CoreDNS. */
-export function clusterImages(cacheDir: string): ImageJob[] {
+export async function clusterImages(cacheDir: string): Promise<ImageJob[]> {
   const imagesDir = join(cacheDir, 'images');
-  const program = (name: 'pause' | 'coredns', ref: string, entrypoint: string[], base: boolean): ImageJob => ({
+  const program = async (name: 'pause' | 'coredns', ref: string, entrypoint: string[], base: boolean): Promise<ImageJob> => ({
     ref,
-    archive: archivePath(imagesDir, ref),
+    archive: archivePath(imagesDir, ref, await sourceKey(name)),
     build: async (archive) => {
       const bin = await buildGoProgram(cacheDir, name);
       await withRootfs(async (root) => {
@@ -54,13 +58,13 @@ export function clusterImages(cacheDir: string): ImageJob[] {
     },
   });
   return [
-    program('pause', PAUSE_IMAGE, ['/pause'], false),
+    await program('pause', PAUSE_IMAGE, ['/pause'], false),
     {
       ref: BASE_IMAGE,
-      archive: archivePath(imagesDir, BASE_IMAGE),
+      archive: archivePath(imagesDir, BASE_IMAGE, ''),
       build: (archive) => withRootfs(busyboxRoot, (root) => packImage(root, split(BASE_IMAGE).tag, { entrypoint: ['/bin/sh'] }, archive)),
     },
-    program('coredns', COREDNS_IMAGE, ['/coredns'], true),
+    await program('coredns', COREDNS_IMAGE, ['/coredns'], true),
   ];
 }
 
@@ -107,7 +111,7 @@ export async function toolImage(cacheDir: string, toolDir: string, specText: str
   const key = await toolKey(specText, sources.map((f) => f.from), [...spec.binaries, ...spec.paths]);
   return {
     ref,
-    archive: archivePath(join(cacheDir, 'images'), ref).replace(/\.tar$/, `-${key}.tar`),
+    archive: archivePath(join(cacheDir, 'images'), ref, key),
     build: async (archive) => {
       if (spec.base === 'busybox') await installPackages(spec.packages);
       await withRootfs(async (root) => {

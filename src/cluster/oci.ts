@@ -26,7 +26,9 @@ export async function packImage(rootfs: string, tag: string, config: ImageConfig
     const args = ['config', '--image', ref, '--os=linux', '--architecture=amd64', '--config.workingdir=/', '--clear=config.entrypoint', '--clear=config.cmd'];
     for (const e of config.entrypoint) args.push(`--config.entrypoint=${e}`);
     for (const c of config.cmd ?? []) args.push(`--config.cmd=${c}`);
-    for (const [k, v] of Object.entries(config.env ?? {})) args.push(`--config.env=${k}=${v}`);
+    // containerd's CRI adds no PATH of its own: without one, only shells with a built-in default find commands.
+    const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...config.env };
+    for (const [k, v] of Object.entries(env)) args.push(`--config.env=${k}=${v}`);
     await exec('umoci', args);
     await exec('umoci', ['gc', '--layout', layout]);
     await mkdir(join(archive, '..'), { recursive: true });

@@ -22,10 +22,16 @@ export async function libraryClosure(binary: string): Promise<string[]> {
   }
 }
 
-/** Copies a host path to the same path under root, keeping a symlink as a symlink and its target too. */
+/**
+ * Copies a host path to the same path under root, keeping a symlink as a symlink and its target too. Refuses to
+ * write through a symlink that leads out of the rootfs (an absolute link copied earlier would point at the host).
+ */
 export async function copyHostPath(root: string, path: string): Promise<void> {
   const dest = join(root, path);
   await mkdir(dirname(dest), { recursive: true });
+  const parent = await realpath(dirname(dest));
+  const rootReal = await realpath(root);
+  if (parent !== rootReal && !parent.startsWith(`${rootReal}/`)) throw new Error(`copy ${path}: its folder leads out of the image root (${parent})`);
   const st = await lstat(path);
   if (st.isSymbolicLink()) {
     await symlink(await readlink(path), dest).catch((err: NodeJS.ErrnoException) => {
@@ -51,8 +57,25 @@ export async function copyWithLibraries(root: string, binaries: string[]): Promi
   for (const p of all) await copyHostPath(root, p);
 }
 
+/**
+ * The host's merged-/usr links (bin → usr/bin, lib64 → usr/lib64, …) recreated in the rootfs. Libraries are copied
+ * under the paths ldd names, and the loader's own links (lib64/ld-linux… → /lib/x86_64-linux-gnu/…) only resolve
+ * if the image has the same layout as the host they came from.
+ */
+async function mirrorTopLevelLinks(root: string): Promise<void> {
+  for (const d of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
+    const st = await lstat(`/${d}`).catch(() => undefined);
+    if (!st?.isSymbolicLink()) continue;
+    const target = await readlink(`/${d}`);
+    if (target.startsWith('/')) continue;
+    await mkdir(join(root, target), { recursive: true });
+    await symlink(target, join(root, d));
+  }
+}
+
 /** A minimal userland: busybox-static with its applets as symlinks, users, and the usual empty folders. */
 export async function busyboxRoot(root: string): Promise<void> {
+  await mirrorTopLevelLinks(root);
   for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'proc', 'sys', 'dev', 'run']) await mkdir(join(root, d), { recursive: true });
   for (const d of ['tmp', 'var/tmp']) {
     await mkdir(join(root, d), { recursive: true });

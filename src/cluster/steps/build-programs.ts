@@ -16,7 +16,7 @@ async function sourceFiles(name: GoProgram): Promise<string[]> {
 }
 
 /** A key from the sources themselves (go.mod pins the versions), so a changed main.go or version rebuilds. */
-async function sourceKey(name: GoProgram): Promise<string> {
+export async function sourceKey(name: GoProgram): Promise<string> {
   const h = createHash('sha256');
   for (const f of await sourceFiles(name)) h.update(f).update(await readFile(join(sourceRoot, name, f)));
   return h.digest('hex').slice(0, 12);

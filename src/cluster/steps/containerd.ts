@@ -55,7 +55,7 @@ export async function runContainerd(ctx: Context): Promise<void> {
  */
 export async function runImages(ctx: Context): Promise<void> {
   const opts = { socket: ctx.layout.containerdSocket, importedFile: join(ctx.layout.stateDir, 'images.json'), onImage: (ref: string, action: string) => ctx.steps.info(`${ref}: ${action}`) };
-  await ensureImages(clusterImages(ctx.layout.cacheDir), opts);
+  await ensureImages(await clusterImages(ctx.layout.cacheDir), opts);
   try {
     await ensureImages(await toolImages(ctx.layout.cacheDir), opts);
   } catch (err) {
