@@ -80,7 +80,7 @@ export const operator: Command = async (argv, streams) => {
       return startAdmission({ ...deps, configs: deps.caches.configs, operatorNamespace, listen: webhook, clientConfig, log: logger('operator.admission') });
     };
   }
-  const manager = await startManager(loadKubeConfig(), opts, log);
+  const manager = await startManager(loadKubeConfig(), opts);
   log.info({ namespace: operatorNamespace, identity: opts.identity, http: manager.httpPort }, 'operator started');
 
   const stopSignal = new Promise<string>((resolve) => {

@@ -10,6 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { makeClients } from '../kube/client.ts';
 import { apiMessage, classify } from '../kube/errors.ts';
 import { Recorder } from '../kube/recorder.ts';
+import { logger } from '../telemetry/log.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { makeCaches, startCaches, stopCaches } from './caches.ts';
 import { DEFAULT_LEADER_OPTIONS, LeaderElector } from './leader.ts';
@@ -32,6 +33,8 @@ export interface ManagerOptions {
   injectConcurrency: number;
   policy: ToolPolicy;
   /** Starts admission on every replica; the manager passes what it needs. */
+  /** Fields added to every log line (tests name themselves this way). */
+  logBindings?: Record<string, unknown>;
   admission?: (deps: { clients: ReturnType<typeof makeClients>; caches: ReturnType<typeof makeCaches>; metrics: Metrics; log: Logger }) => Promise<{ stop(): Promise<void> }>;
 }
 
@@ -43,10 +46,12 @@ export interface Manager {
   stop(): Promise<void>;
 }
 
-export async function startManager(kc: KubeConfig, opts: ManagerOptions, log: Logger): Promise<Manager> {
+export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promise<Manager> {
+  const extra = opts.logBindings ?? {};
+  const log = logger('operator', extra);
   const clients = makeClients(kc);
   const metrics = createMetrics();
-  const caches = makeCaches(clients, opts.operatorNamespace, log.child({ component: 'operator' }));
+  const caches = makeCaches(clients, opts.operatorNamespace, log);
   let leading = false;
   let cachesSynced = false;
 
@@ -65,8 +70,8 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions, log: Lo
   cachesSynced = true;
   const admission = opts.admission ? await opts.admission({ clients, caches, metrics, log }) : undefined;
 
-  const recorder = new Recorder(clients.events, opts.identity, log.child({ component: 'operator' }));
-  const ptLog = log.child({ component: 'operator.powertool', controller: 'powertool' });
+  const recorder = new Recorder(clients.events, opts.identity, log);
+  const ptLog = logger('operator.powertool', { ...extra, controller: 'powertool' });
   const ctx: PowerToolContext = {
     clients,
     caches,
@@ -95,7 +100,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions, log: Lo
   });
   const ptQueue = new WorkQueue((key) => reconcilePowerTool(ctx, key), opts.injectConcurrency, hooks('powertool'));
   const ptcQueue = new WorkQueue(
-    (key) => reconcilePowerToolConfig({ clients, configs: caches.configs, policy: opts.policy, log: log.child({ component: 'operator.powertoolconfig' }), now: () => new Date() }, key),
+    (key) => reconcilePowerToolConfig({ clients, configs: caches.configs, policy: opts.policy, log: logger('operator.powertoolconfig', { ...extra, controller: 'powertoolconfig' }), now: () => new Date() }, key),
     2,
     hooks('powertoolconfig'),
   );
@@ -117,7 +122,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions, log: Lo
 
   const abort = new AbortController();
   const elector = opts.leaderElection
-    ? new LeaderElector(clients.coordination, { ...DEFAULT_LEADER_OPTIONS, namespace: opts.operatorNamespace, name: opts.leaseName, identity: opts.identity }, log.child({ component: 'operator' }))
+    ? new LeaderElector(clients.coordination, { ...DEFAULT_LEADER_OPTIONS, namespace: opts.operatorNamespace, name: opts.leaseName, identity: opts.identity }, log)
     : undefined;
 
   const lead = (): void => {

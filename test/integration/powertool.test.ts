@@ -4,7 +4,6 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
 import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
-import { logger } from '../../src/telemetry/log.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients, waitFor } from './kube.ts';
 
@@ -52,7 +51,8 @@ function start(): Promise<Manager> {
     leaseName: 'toe-operator-it',
     injectConcurrency: 10,
     policy: DEFAULT_TOOL_POLICY,
-  }, logger('operator', { test: 'integration' }));
+    logBindings: { test: 'integration' },
+  });
 }
 
 describe('PowerTool controller against a real API server', () => {
