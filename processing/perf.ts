@@ -57,6 +57,7 @@ export class PerfCollapser {
   private readonly stacks = new Map<string, number>();
   private total = 0;
   private readonly frames: string[] = [];
+  private readonly parts: string[] = [];
   private depth = 0;
   private truncated = false;
   private root: string | undefined;
@@ -152,11 +153,11 @@ export class PerfCollapser {
     while (end > i && isBlank(line.charCodeAt(end - 1))) end--;
     const symStart = i + 1;
     let symEnd = end;
-    let dso = '';
+    let dsoStart = -1;
     if (end > symStart && line.charCodeAt(end - 1) === 41 /* ) */) {
       const open = line.lastIndexOf('(', end - 1);
       if (open === symStart || (open > symStart && line.charCodeAt(open - 1) === 32)) {
-        dso = line.slice(open + 1, end - 1);
+        dsoStart = open + 1;
         symEnd = open > symStart ? open - 1 : symStart;
       }
     }
@@ -168,6 +169,8 @@ export class PerfCollapser {
     }
     let sym = symEnd > symStart ? line.slice(symStart, symEnd) : '';
     if (sym === '' || sym === '[unknown]') {
+      // Only now is the module needed: an unknown symbol is named after it, as stackcollapse-perf does.
+      const dso = dsoStart === -1 ? '' : line.slice(dsoStart, end - 1);
       const base = dso.slice(dso.lastIndexOf('/') + 1);
       sym = base !== '' && dso !== '[unknown]' ? `[${base}]` : '[unknown]';
     }
@@ -177,13 +180,16 @@ export class PerfCollapser {
   private commit(): void {
     this.inSample = false;
     this.stats.samples += 1;
-    const parts = this.frames.slice(0, this.depth).reverse();
+    const parts = this.parts;
+    let k = 0;
+    if (this.root !== undefined) parts[k++] = this.root;
     if (this.truncated) {
       this.stats.truncatedStacks += 1;
-      parts.unshift(TRUNCATED_FRAME);
+      parts[k++] = TRUNCATED_FRAME;
     }
-    if (this.root !== undefined) parts.unshift(this.root);
-    const key = parts.length > 0 ? parts.join(';') : '[unknown]';
+    for (let i = this.depth - 1; i >= 0; i--) parts[k++] = this.frames[i] as string;
+    parts.length = k;
+    const key = k > 0 ? parts.join(';') : '[unknown]';
     const known = this.stacks.get(key);
     if (known !== undefined) this.stacks.set(key, known + this.weight);
     else if (this.stacks.size < this.maxStacks && this.stackChars + key.length <= this.maxStackChars) {
