@@ -3,11 +3,17 @@
  * the same conversion for llama.cpp; this one covers what TOE sends: objects, arrays with item bounds, strings
  * with length bounds, enums, booleans, numbers. node-llama-cpp's grammar has no numeric bounds, so a number
  * bounded on both sides becomes an enum of 21 evenly spaced values (0, 0.05, …, 1 for a confidence): coarser
- * than a real server, and still inside the range the schema promises.
+ * than a real server, and still inside the range the schema promises. Long strings are capped (see MAX_STRING).
  */
 import type { GbnfJsonSchema } from 'node-llama-cpp';
 
 export class UnsupportedSchema extends Error {}
+
+/**
+ * llama.cpp refuses grammars whose expanded repetitions pass a fixed threshold ("exceeds sane defaults"), and a
+ * `{1,2000}` string is past it; shorter strings still satisfy the schema.
+ */
+const MAX_STRING = 200;
 
 type Schema = Record<string, unknown>;
 
@@ -45,7 +51,7 @@ export function toGbnfSchema(schema: unknown, path = '$'): GbnfJsonSchema {
       return {
         type: 'string',
         ...(typeof s.minLength === 'number' ? { minLength: s.minLength } : {}),
-        ...(typeof s.maxLength === 'number' ? { maxLength: s.maxLength } : {}),
+        ...(typeof s.maxLength === 'number' ? { maxLength: Math.min(s.maxLength, MAX_STRING) } : {}),
       };
     case 'number':
     case 'integer':
