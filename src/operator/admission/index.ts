@@ -1,0 +1,83 @@
+/**
+ * Admission for PowerTools, as the manager starts it on every replica: certificates from the shared Secret, the
+ * HTTPS server, then the webhook configurations. Until the last step the API server does not call us, so a
+ * replica never receives a review it cannot answer. Every hour the certificates are checked again (renewed a
+ * month before expiry, or re-read after another replica renewed them) and the configurations re-registered.
+ */
+import type { Logger } from 'pino';
+import type { PowerToolConfig } from '../../api/index.ts';
+import type { Clients } from '../../kube/client.ts';
+import type { Cache } from '../../kube/informer.ts';
+import type { Metrics } from '../../telemetry/metrics.ts';
+import { findConfig } from '../powertool/resolve.ts';
+import { hostsOf } from './certs.ts';
+import { hostsFor, registerWebhooks, type ClientConfig } from './register.ts';
+import type { ConfigLookup } from './review.ts';
+import { createAdmissionApp, listenAdmission } from './server.ts';
+import { loadOrCreateTls } from './tls-secret.ts';
+
+export type { ClientConfig } from './register.ts';
+
+export interface AdmissionOptions {
+  clients: Clients;
+  /** The operator's informer cache of PowerToolConfigs (its own namespace only). */
+  configs: Cache<PowerToolConfig>;
+  metrics: Pick<Metrics, 'admissionTotal'>;
+  log: Logger;
+  operatorNamespace: string;
+  listen: { host: string; port: number };
+  clientConfig: ClientConfig;
+  /** How often to re-check certificates and registration; one hour unless a test says otherwise. */
+  refreshMs?: number;
+}
+
+export interface Admission {
+  /** The port the HTTPS server listens on (useful with port 0). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+// The host-run operator is reached on loopback; the certificate covers it in every mode, so the same Secret
+// serves an operator on the host and one in the cluster.
+const LOOPBACK = '127.0.0.1';
+
+export async function startAdmission(opts: AdmissionOptions): Promise<Admission> {
+  const { clients, log, operatorNamespace } = opts;
+  const hosts = hostsOf([...hostsFor(opts.clientConfig), LOOPBACK]);
+  const lookup: ConfigLookup = {
+    findConfig: (tool) => findConfig(opts.configs, operatorNamespace, tool),
+    knownTools: () => opts.configs.list(operatorNamespace).flatMap((c) => (c.spec?.tool?.name ? [c.spec.tool.name] : [])),
+    operatorNamespace,
+  };
+
+  let shared = await loadOrCreateTls(clients.core, operatorNamespace, hosts, log);
+  const server = await listenAdmission(createAdmissionApp({ configs: lookup, metrics: opts.metrics, log }), shared.tls.serving, opts.listen);
+  try {
+    await registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle);
+  } catch (err) {
+    await server.close();
+    throw new Error('register the PowerTool admission webhooks', { cause: err });
+  }
+  log.info({ port: server.port, hosts: [...hosts.dnsNames, ...hosts.ips] }, 'admission serving');
+
+  const refresh = async (): Promise<void> => {
+    const next = await loadOrCreateTls(clients.core, operatorNamespace, hosts, log);
+    if (next.tls.serving.cert !== shared.tls.serving.cert) server.reload(next.tls.serving);
+    shared = next;
+    await registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle);
+  };
+  const timer = setInterval(() => {
+    refresh().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'admission refresh failed; serving the current certificate'));
+  }, opts.refreshMs ?? 3600_000);
+  timer.unref();
+
+  return {
+    port: server.port,
+    async stop() {
+      clearInterval(timer);
+      // The configurations stay: other replicas keep serving them, and with failurePolicy Fail a missing
+      // webhook would let unchecked PowerTools in, not keep them out.
+      await server.close();
+    },
+  };
+}
