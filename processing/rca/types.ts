@@ -112,8 +112,8 @@ export interface TimelineSummary {
   cpuMillicores?: SeriesSummary;
   memoryBytes?: SeriesSummary;
   volumeUsedBytes?: SeriesSummary & { totalBytes?: number };
-  /** What the fault asked for and what was measured, in the same unit. */
-  effect?: { metric: string; requested: number; measured: number; unit?: string };
+  /** What the fault asked for and what was measured, in the same unit; `achieved` = measured / requested when known. */
+  effect?: { metric: string; requested: number; measured: number; unit?: string; achieved?: number };
   /** Seconds from the fault's end until the target was back to its baseline; null when it never was. */
   recoverySeconds?: number | null;
 }
