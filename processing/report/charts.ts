@@ -28,6 +28,8 @@ export function renderTimeChart(c: TimeChart): Html {
   const x = (t: number): number => PAD.left + ((t - c.range.start) / span) * (W - PAD.left - PAD.right);
   const y = (v: number): number => H - PAD.bottom - (v / top) * (H - PAD.top - PAD.bottom);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => c.range.start + f * span);
+  // Under ten seconds whole-second labels would repeat; show tenths.
+  const tick = (t: number): string => (span < 10_000 ? new Date(t).toISOString().slice(11, 21) : clock(t));
   const bands = (c.bands ?? []).map(
     (b) => html`<rect class="band ${b.className}" x="${x(b.start).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(b.end) - x(b.start)).toFixed(1)}" height="${H - PAD.top - PAD.bottom}"><title>${b.label}</title></rect>`,
   );
@@ -48,7 +50,7 @@ export function renderTimeChart(c: TimeChart): Html {
 <text class="tick" x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end">${c.format(top)}</text>
 <text class="tick" x="${PAD.left - 6}" y="${(PAD.top + H - PAD.bottom) / 2 + 4}" text-anchor="end">${c.format(top / 2)}</text>
 <text class="tick" x="${PAD.left - 6}" y="${H - PAD.bottom}" text-anchor="end">${c.format(0)}</text>
-${join(ticks.map((t, i) => html`<text class="tick" x="${x(t).toFixed(1)}" y="${H - 8}" text-anchor="${i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}">${clock(t)}</text>`))}
+${join(ticks.map((t, i) => html`<text class="tick" x="${x(t).toFixed(1)}" y="${H - 8}" text-anchor="${i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}">${tick(t)}</text>`))}
 ${join(bands)}${ref}${join(lines)}${join(marks)}
 </svg>${legend}</figure>`;
 }
