@@ -1,0 +1,222 @@
+/**
+ * PowerTool admission against a real kube-apiserver: the API server itself calls the webhooks over HTTPS with the
+ * caBundle admission registered, and the operator side runs under the chart's least-privilege rules (its own
+ * ServiceAccount), not as admin. The webhook configurations are removed at the end: with failurePolicy Fail,
+ * left behind and pointing at a closed port, they would refuse every PowerTool of later suites.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:tls';
+import { AdmissionregistrationV1Api, ApiException } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { GROUP, REQUESTED_BY_ANNOTATION, VERSION, powerToolConfigSpec, powerToolSpec, type PowerTool, type PowerToolConfig } from '../../src/api/index.ts';
+import { perfConfigInput } from '../../src/allowlist/testdata/perf.ts';
+import { makeClients } from '../../src/kube/client.ts';
+import { watchedCache } from '../../src/kube/informer.ts';
+import { mergePatch } from '../../src/kube/patch.ts';
+import { startAdmission, type Admission } from '../../src/operator/admission/index.ts';
+import { MUTATING_WEBHOOK_NAME, VALIDATING_WEBHOOK_NAME, WEBHOOK_CONFIGURATION_NAME } from '../../src/operator/admission/register.ts';
+import { TLS_SECRET_NAME } from '../../src/operator/admission/tls-secret.ts';
+import { admitPowerTool } from '../../src/policy/admit.ts';
+import { createMetrics } from '../../src/telemetry/metrics.ts';
+import { logger } from '../../src/telemetry/log.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig, testClients, waitFor } from './kube.ts';
+
+const clients = testClients();
+const webhooks = clients.kc.makeApiClient(AdmissionregistrationV1Api);
+const OPERATOR_NS = 'toe-system';
+const NS = `admission-it-${Date.now().toString(36)}`;
+const group = GROUP;
+const version = VERSION;
+
+/** samples/configs/perf.yaml when the samples carry it, else the allowlist's own perf-like test config. */
+function perfConfigObject(): PowerToolConfig {
+  const sample = new URL('../../samples/configs/perf.yaml', import.meta.url).pathname;
+  if (existsSync(sample)) {
+    const doc = parse(readFileSync(sample, 'utf8')) as PowerToolConfig;
+    return { ...doc, metadata: { ...doc.metadata, namespace: OPERATOR_NS } };
+  }
+  const spec = { ...perfConfigInput, tool: { ...perfConfigInput.tool, name: 'admission-it-perf' } };
+  return { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerToolConfig', metadata: { name: 'admission-it-perf', namespace: OPERATOR_NS }, spec } as unknown as PowerToolConfig;
+}
+const config = perfConfigObject();
+const configSpec = powerToolConfigSpec.parse(config.spec);
+const TOOL = configSpec.tool.name;
+
+const specWith = (args: string[], tool = TOOL) => ({ targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: tool, args, duration: '30s' }, dryRun: true });
+const HOSTILE = ['-o/etc/shadow', '--freq=$(id)'];
+const VALID = admitPowerTool(powerToolSpec.parse(specWith(['--freq=49'])), configSpec).ok ? ['--freq=49'] : [];
+
+function createPt(name: string, spec: unknown, annotations?: Record<string, string>, dryRun?: 'All'): Promise<PowerTool> {
+  return clients.custom.createNamespacedCustomObject({
+    group, version, namespace: NS, plural: 'powertools', dryRun,
+    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name, ...(annotations ? { annotations } : {}) }, spec },
+  }) as Promise<PowerTool>;
+}
+
+const getPt = (name: string) => clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name }) as Promise<PowerTool>;
+
+/** The API server's refusal: its Status body, or a failed assertion when the call succeeded. */
+async function refusal(call: Promise<unknown>): Promise<{ code: number; message: string; reason?: string; details?: { kind?: string; name?: string; causes?: { field: string; message: string }[] } }> {
+  try {
+    await call;
+  } catch (err) {
+    if (!(err instanceof ApiException)) throw err;
+    const body = (typeof err.body === 'string' ? JSON.parse(err.body) : err.body) as { message: string; reason?: string; details?: never };
+    return { code: err.code, ...body };
+  }
+  return assert.fail('the API server accepted what admission should refuse');
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function removeWebhooks(): Promise<void> {
+  await webhooks.deleteValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }).catch(() => undefined);
+  await webhooks.deleteMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }).catch(() => undefined);
+}
+
+describe('PowerTool admission against a real API server', () => {
+  const metrics = createMetrics();
+  const log = logger('operator.admission', { test: 'integration' });
+  let admission: Admission | undefined;
+  let replica: Admission | undefined;
+  let configs: ReturnType<typeof watchedCache<PowerToolConfig & { metadata: { name: string } }>> | undefined;
+  let operator: ReturnType<typeof makeClients>;
+  let port = 0;
+  let username = '';
+
+  before(async () => {
+    await removeWebhooks();
+    await installCrds(clients);
+    await ensureNamespace(clients, OPERATOR_NS);
+    await ensureNamespace(clients, NS);
+    await clients.core.deleteNamespacedSecret({ name: TLS_SECRET_NAME, namespace: OPERATOR_NS }).catch(() => undefined);
+    await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: config.metadata.name }).catch(() => undefined);
+    await clients.custom.createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: config });
+    const self = await clients.authn.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    username = self.status?.userInfo?.username ?? assert.fail('SelfSubjectReview returned no user');
+
+    operator = makeClients(await operatorKubeConfig(clients, OPERATOR_NS));
+    const path = `/apis/${group}/${version}/namespaces/${OPERATOR_NS}/powertoolconfigs`;
+    configs = watchedCache(operator.kc, path, () => operator.custom.listNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs' }) as never, log);
+    await configs.start();
+    await waitFor('the config in the cache', async () => configs?.list(OPERATOR_NS).some((c) => c.spec.tool.name === TOOL));
+
+    port = await freePort();
+    admission = await startAdmission({ clients: operator, configs, metrics, log, operatorNamespace: OPERATOR_NS, listen: { host: '127.0.0.1', port }, clientConfig: { url: `https://127.0.0.1:${port}` } });
+    // The API server picks up new webhook configurations through an informer: wait until a server-side dry run
+    // of a hostile PowerTool comes back refused by our webhook.
+    await waitFor('the webhooks in effect', async () => {
+      const refused = await refusal(createPt('probe', specWith(HOSTILE), undefined, 'All')).catch(() => undefined);
+      return refused?.message.includes(VALIDATING_WEBHOOK_NAME);
+    });
+  });
+
+  after(async () => {
+    await removeWebhooks();
+    await replica?.stop();
+    await admission?.stop();
+    await configs?.stop();
+    await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
+    await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: config.metadata.name }).catch(() => undefined);
+    await clients.core.deleteNamespacedSecret({ name: TLS_SECRET_NAME, namespace: OPERATOR_NS }).catch(() => undefined);
+  });
+
+  it('refuses hostile args at create with the allowlist\'s message in the API error', async () => {
+    const refused = await refusal(createPt('hostile', specWith(HOSTILE)));
+    const expected = admitPowerTool(powerToolSpec.parse(specWith(HOSTILE)), configSpec);
+    assert.equal(expected.ok, false);
+    const errors = expected.ok ? [] : expected.errors;
+    assert.equal(refused.code, 422);
+    assert.equal(refused.reason, 'Invalid');
+    assert.equal(refused.message, `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "hostile" is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assert.match(refused.message, /spec\.tool\.args\[0\]: "-o\/etc\/shadow"/);
+    assert.match(refused.message, /spec\.tool\.args\[1\]: "--freq=\$\(id\)"/);
+    // kubectl prints `The PowerTool "hostile" is invalid:` and one `* field: message` line per cause from these.
+    assert.deepEqual({ kind: refused.details?.kind, name: refused.details?.name }, { kind: 'PowerTool', name: 'hostile' });
+    assert.deepEqual(refused.details?.causes?.map((c) => c.field), errors.map((e) => e.path));
+    await assert.rejects(getPt('hostile'), (err: ApiException<unknown>) => err.code === 404);
+  });
+
+  it('refuses an unknown tool, naming the tools it knows', async () => {
+    const refused = await refusal(createPt('unknown', specWith([], 'no-such-tool')));
+    assert.match(refused.message, /spec\.tool\.name: Not found: "no-such-tool": no PowerToolConfig in namespace toe-system defines this tool; known tools: .*/);
+    assert.ok(refused.message.includes(TOOL), refused.message);
+  });
+
+  it('admits a valid PowerTool and records who asked', async () => {
+    await createPt('valid', specWith(VALID));
+    const pt = await getPt('valid');
+    const requester = JSON.parse(pt.metadata.annotations?.[REQUESTED_BY_ANNOTATION] ?? '{}') as { username?: string; groups?: string[] };
+    assert.equal(requester.username, username);
+    assert.ok(requester.groups?.includes('system:authenticated'), JSON.stringify(requester));
+  });
+
+  it('overwrites a requested-by annotation sent at create, and restores it when an update changes it', async () => {
+    const forged = JSON.stringify({ username: 'system:admin', groups: ['system:masters'] });
+    await createPt('forged', specWith(VALID), { [REQUESTED_BY_ANNOTATION]: forged, team: 'shop' });
+    const pt = await getPt('forged');
+    const recorded = pt.metadata.annotations?.[REQUESTED_BY_ANNOTATION] ?? '';
+    assert.notEqual(recorded, forged);
+    assert.equal((JSON.parse(recorded) as { username: string }).username, username);
+    assert.equal(pt.metadata.annotations?.team, 'shop');
+
+    await clients.custom.patchNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name: 'forged', body: { metadata: { annotations: { [REQUESTED_BY_ANNOTATION]: forged } } } }, mergePatch());
+    assert.equal((await getPt('forged')).metadata.annotations?.[REQUESTED_BY_ANNOTATION], recorded);
+  });
+
+  it('refuses spec changes once the run has started, but lets suspend through', async () => {
+    await createPt('started', specWith(VALID));
+    await clients.custom.patchNamespacedCustomObjectStatus(
+      { group, version, namespace: NS, plural: 'powertools', name: 'started', body: { status: { phase: 'Running', targets: [{ pod: 'web-1', container: 'app', ephemeralContainer: `toe-${TOOL}-0a1b2c3d`, phase: 'Running' }] } } },
+      mergePatch(),
+    );
+    const patch = (spec: Record<string, unknown>) => clients.custom.patchNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name: 'started', body: { spec } }, mergePatch());
+    const refused = await refusal(patch({ tool: { name: TOOL, args: [], duration: '45s' } }));
+    assert.match(refused.message, /PowerTool "started" is invalid: spec: Forbidden: the run has started on 1 target; only spec\.suspend and spec\.ttlSecondsAfterFinished may change \(changed: spec\.tool\./);
+    await patch({ suspend: true });
+    assert.equal((await getPt('started')).spec.suspend, true);
+  });
+
+  it('lets a second replica serve the same CA from the shared Secret', async () => {
+    const before = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: OPERATOR_NS });
+    const port2 = await freePort();
+    // Registers the first replica's URL again, so the API server's traffic is unchanged.
+    replica = await startAdmission({ clients: operator, configs: configs as never, metrics, log, operatorNamespace: OPERATOR_NS, listen: { host: '127.0.0.1', port: port2 }, clientConfig: { url: `https://127.0.0.1:${port}` } });
+    const after = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: OPERATOR_NS });
+    assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion, 'the second replica reads the Secret, it does not rewrite it');
+
+    const registered = await webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+    const caBundle = Buffer.from(registered.webhooks?.[0]?.clientConfig.caBundle ?? '', 'base64').toString();
+    for (const p of [port, port2]) {
+      const socket = connect({ host: '127.0.0.1', port: p, ca: caBundle });
+      await new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+      assert.equal(socket.authorized, true, `replica on port ${p} serves a certificate the registered caBundle trusts`);
+      assert.ok(new X509Certificate(socket.getPeerX509Certificate()?.raw ?? Buffer.alloc(0)).checkIP('127.0.0.1'));
+      socket.destroy();
+    }
+  });
+
+  it('registered both webhooks as specified and counted the reviews', async () => {
+    const validating = await webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+    const mutating = await webhooks.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+    assert.equal(validating.webhooks?.[0]?.name, VALIDATING_WEBHOOK_NAME);
+    assert.equal(validating.webhooks?.[0]?.clientConfig.url, `https://127.0.0.1:${port}/validate`);
+    assert.equal(mutating.webhooks?.[0]?.name, MUTATING_WEBHOOK_NAME);
+    assert.equal(mutating.webhooks?.[0]?.clientConfig.url, `https://127.0.0.1:${port}/mutate`);
+    const values = (await metrics.admissionTotal.get()).values;
+    const count = (kind: string, verdict: string) => values.find((v) => v.labels.kind === kind && v.labels.verdict === verdict)?.value ?? 0;
+    assert.ok(count('validating', 'denied') >= 3, JSON.stringify(values));
+    assert.ok(count('mutating', 'patched') >= 3, JSON.stringify(values));
+  });
+});
+
