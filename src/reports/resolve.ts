@@ -49,7 +49,7 @@ export async function resolveReport(root: string, urlPath: string): Promise<Reso
   } catch {
     return { refused: 'not-found' };
   }
-  if (!real.startsWith(root + sep)) return { refused: 'not-found' };
+  if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) return { refused: 'not-found' };
   const type = CONTENT_TYPES[extname(real).toLowerCase()];
   if (!type) return { refused: 'not-found' };
   const info = await stat(real).catch(() => undefined);
