@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { exec } from './exec.ts';
 import { imageRef, parseImageSpec, resolveSource, type ImageSpec } from './image-spec.ts';
 import { importImage, listImages, packImage } from './oci.ts';
@@ -148,6 +148,16 @@ export async function toolImages(cacheDir: string, root = repoRoot): Promise<Ima
   return jobs;
 }
 
+/** Removes the older archives of the same image (same name and tag, other key): they are never used again. */
+async function pruneArchives(current: string): Promise<void> {
+  const dir = dirname(current);
+  const prefix = basename(current).replace(/-[0-9a-f]{12}\.tar$/, '-');
+  if (prefix === basename(current)) return;
+  for (const f of await readdir(dir)) {
+    if (f.startsWith(prefix) && /-[0-9a-f]{12}\.tar$/.test(f) && f !== basename(current)) await rm(join(dir, f), { force: true });
+  }
+}
+
 /**
  * Builds the archives that are missing (all of them with `rebuild`), and imports into containerd each archive it has
  * not imported yet (recorded in `importedFile`, so a rebuilt archive under the same name is imported again).
@@ -160,7 +170,10 @@ export async function ensureImages(jobs: ImageJob[], opts: { socket?: string; im
   for (const job of jobs) {
     try {
       const built = opts.rebuild || !(await access(job.archive).then(() => true, () => false));
-      if (built) await job.build(job.archive);
+      if (built) {
+        await job.build(job.archive);
+        await pruneArchives(job.archive);
+      }
       if (opts.socket && (built || !present.has(job.ref) || imported[job.ref] !== job.archive)) {
         await importImage(opts.socket, job.archive, split(job.ref).repository);
         imported[job.ref] = job.archive;
