@@ -123,7 +123,8 @@ export async function analyse(set: EvidenceSet, spec: AnalysisSpec | undefined, 
   }
   if (prompt.ids.size === 0) return { status: 'Failed', reason: 'no evidence fits the token budget', attempts: 0, errors, prompt: prompt.stats };
   const timeoutMs = parseDuration(spec.timeout ?? '') ?? DEFAULT_TIMEOUT_MS;
-  const tries = Math.max(0, Math.min(spec.retries ?? 1, 5)) + 1;
+  const retries = Number.isInteger(spec.retries) ? (spec.retries as number) : 1;
+  const tries = Math.max(0, Math.min(retries, 5)) + 1;
   let n = 0;
   while (n < tries && !options.signal?.aborted) {
     n += 1;
