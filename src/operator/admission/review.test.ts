@@ -242,6 +242,7 @@ describe('mutatePowerTool', () => {
       assert.deepEqual(decodePatch(withOther), [{ op: 'add', path: '/metadata/annotations/toe.dev~1requested-by', value: recorded }]);
       const withNone = mutatePowerTool(review('UPDATE', powerToolObject('x', perfSpec([])), old));
       assert.deepEqual(decodePatch(withNone), [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: recorded } }]);
+      assert.match(withNone.warnings?.[0] ?? '', /cannot be removed and was restored/);
     });
 
     it('removes a record a user adds to an object created without one', () => {
