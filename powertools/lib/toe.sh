@@ -132,10 +132,10 @@ toe_wait_pid() {
   return 0
 }
 
-# toe_stop_pid PID [SIGNAL]: ask a child to stop, then kill it after 3 s.
+# toe_stop_pid PID [SIGNAL [SECONDS]]: ask a child to stop, then kill it after SECONDS (3).
 toe_stop_pid() {
   kill -"${2:-TERM}" "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
-  toe_wait_pid "$1" 3 || { kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+  toe_wait_pid "$1" "${3:-3}" || { kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
   return 0
 }
 
@@ -203,6 +203,8 @@ toe__result() {
   toe__finished=1
   trap '' TERM INT HUP
   toe__kill_children
+  # What the tool's programs said, for `kubectl logs` (stderr, so the result stays the last stdout line).
+  [ -s "$toe_log" ] && tail -c 16384 "$toe_log" >&2
   toe_flush 1 "$2"
   toe__publish "$1" "$2"
   rm -f "$toe__state/entrypoint.pid"

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Runs a tool entrypoint the way a pod runs it, with real namespaces on this host (root only):
 #   sandbox.sh target CGROUP_PROCS... -- CMD...
-#       CMD becomes PID 1 of a new PID namespace with its own mount namespace (like a container's main process).
-#   sandbox.sh tool HOST_PID BIN_DIR TERMLOG CGROUP_PROCS... -- ENTRYPOINT ARGS...
-#       ENTRYPOINT runs under busybox sh in the PID namespace of HOST_PID (like an ephemeral container with
-#       targetContainerName) but in its own mount namespace with a private /tmp/toe and /dev (termination-log bound
-#       to TERMLOG), with PATH=BIN_DIR only (busybox applets plus the image's binaries).
+#       CMD becomes PID 1 of a new PID namespace with its own mount and network namespaces (like a container's
+#       main process in its pod).
+#   sandbox.sh tool HOST_PID BIN_DIR TERMLOG CAPS CGROUP_PROCS... -- ENTRYPOINT ARGS...
+#       ENTRYPOINT runs under busybox sh in the PID and network namespaces of HOST_PID (like an ephemeral
+#       container with targetContainerName) but in its own mount namespace with a private /tmp/toe and /dev (termination-log bound
+#       to TERMLOG), with PATH=BIN_DIR only (busybox applets plus the image's binaries), with only the
+#       capabilities CAPS (comma-separated, e.g. perfmon,sys_ptrace; "-" for none) and no_new_privs, as the
+#       PowerToolConfig's securityContext gives them.
 #   sandbox.sh exec TOOL_HOST_PID BIN_DIR -- CMD...
 #       CMD in the tool's PID and mount namespaces (like `kubectl exec` into the ephemeral container).
 # CGROUP_PROCS are cgroup.procs files the process joins first (the pod's container cgroups).
@@ -18,18 +21,20 @@ case $role in
   target)
     while [ "$1" != -- ]; do echo $$ > "$1"; shift; done
     shift
-    exec unshare --pid --fork --kill-child --mount-proc --propagation private -- "$@"
+    # Its own network namespace too, as a pod has, with loopback up.
+    exec unshare --pid --net --fork --kill-child --mount-proc --propagation private -- \
+      /bin/busybox sh -c '/bin/busybox ip link set lo up && exec "$@"' sh "$@"
     ;;
   tool)
-    hostpid=$1 bindir=$2 termlog=$3
-    shift 3
+    hostpid=$1 bindir=$2 termlog=$3 caps=$4
+    shift 4
     while [ "$1" != -- ]; do echo $$ > "$1"; shift; done
     shift
-    exec nsenter -t "$hostpid" -p -- unshare -m --propagation private -- "$here/sandbox.sh" inner "$bindir" "$termlog" "$@"
+    exec nsenter -t "$hostpid" -p -n -- unshare -m --propagation private -- "$here/sandbox.sh" inner "$bindir" "$termlog" "$caps" "$@"
     ;;
   inner)
-    bindir=$1 termlog=$2
-    shift 2
+    bindir=$1 termlog=$2 caps=$3
+    shift 3
     mount -t proc proc /proc
     mkdir -p /tmp/toe
     mount -t tmpfs -o size=64m tmpfs /tmp/toe
@@ -46,8 +51,10 @@ case $role in
     mount -t tmpfs tmpfs /dev/shm
     : > /dev/termination-log
     mount --bind "$termlog" /dev/termination-log
+    bounding=-all
+    [ "$caps" = - ] || bounding=-all,+$(echo "$caps" | sed 's/,/,+/g')
     PATH=$bindir
-    exec "$bindir/sh" "$@"
+    exec /usr/bin/setpriv --no-new-privs --inh-caps=-all --bounding-set="$bounding" -- "$bindir/sh" "$@"
     ;;
   exec)
     toolpid=$1 bindir=$2

@@ -29,10 +29,18 @@ export function imageBinaries(tool: string): string[] {
   return spec.binaries ?? [];
 }
 
+/** The capabilities the tool's PowerToolConfig adds (all others are dropped), as setpriv names them. */
+export function configCapabilities(tool: string): string[] {
+  const config = parse(readFileSync(join(repo, 'powertools', tool, 'config.yaml'), 'utf8')) as {
+    spec: { securityContext?: { capabilities?: { add?: string[] } } };
+  };
+  return (config.spec.securityContext?.capabilities?.add ?? []).map((c) => c.toLowerCase());
+}
+
 /** Why the tool's tests cannot run here, or undefined when they can. */
 export function cannotRun(tool: string, extra: string[] = []): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (namespaces, cgroups, mounts)';
-  const needed = [BUSYBOX, '/usr/bin/unshare', '/usr/bin/nsenter', ...imageBinaries(tool), ...extra];
+  const needed = [BUSYBOX, '/usr/bin/unshare', '/usr/bin/nsenter', '/usr/bin/setpriv', ...imageBinaries(tool), ...extra];
   const missing = needed.filter((p) => !existsSync(p));
   if (missing.length > 0) return `missing ${missing.join(', ')} (install the packages in powertools/host-packages.txt)`;
   return undefined;
@@ -118,7 +126,8 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 5000): Pr
 export class Target {
   private constructor(private readonly child: ChildProcess, readonly hostPid: number) {}
 
-  static async start(cmd: string[], cgroupProcs: string[] = []): Promise<Target> {
+  /** Started once the namespace's init has exec'd CMD, and its comm is `readyComm` when given. */
+  static async start(cmd: string[], cgroupProcs: string[] = [], readyComm?: string): Promise<Target> {
     const child = spawn(sandboxScript, ['target', ...cgroupProcs, '--', ...cmd], { stdio: 'ignore' });
     const unsharePid = child.pid as number;
     // unshare forks the namespace's init; wait until that child has exec'd CMD.
@@ -126,8 +135,9 @@ export class Target {
       if (readFileSync(`/proc/${unsharePid}/comm`, 'utf8').trim() !== 'unshare') return undefined;
       const kid = childrenOf(unsharePid)[0];
       if (kid === undefined) return undefined;
-      const comm = readFileSync(`/proc/${kid}/comm`, 'utf8').trim();
-      return comm === 'unshare' ? undefined : kid;
+      const argv0 = readFileSync(`/proc/${kid}/cmdline`, 'utf8').split('\0')[0];
+      if (argv0 === '/bin/busybox') return undefined;
+      return readyComm === undefined || readFileSync(`/proc/${kid}/comm`, 'utf8').trim() === readyComm ? kid : undefined;
     });
     return new Target(child, hostPid);
   }
@@ -160,6 +170,8 @@ export interface RunOptions {
    */
   withoutApplets?: string[];
   shell?: string;
+  /** Capabilities instead of those of the tool's config.yaml (lower case, without cap_). */
+  capabilities?: string[];
 }
 
 export interface Run {
@@ -180,7 +192,8 @@ export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
   writeFileSync(termlog, '');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TOE_TOOL: tool, TOE_RUN_ID: 'run-1', TOE_POD: 'pod-1', ...opts.env };
   const entry = join(repo, 'powertools', tool, 'entrypoint.sh');
-  const child = spawn(sandboxScript, ['tool', String(opts.target.hostPid), bin, termlog, ...(opts.cgroupProcs ?? []), '--', entry, ...(opts.args ?? [])], {
+  const caps = opts.capabilities ?? configCapabilities(tool);
+  const child = spawn(sandboxScript, ['tool', String(opts.target.hostPid), bin, termlog, caps.join(',') || '-', ...(opts.cgroupProcs ?? []), '--', entry, ...(opts.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
