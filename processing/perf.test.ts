@@ -44,6 +44,9 @@ describe('collapsePerfScript', () => {
     const text = sample('web server', '7/9', ['1 f+0x1 (/x)']) + sample('web server', '7/8', ['1 f+0x1 (/x)'], 500);
     assert.deepEqual([...(await collapsePerfScript([text], { group: 'pid' })).stacks], [['web server-7;f', 2]]);
     assert.deepEqual([...(await collapsePerfScript([text], { group: 'tid' })).stacks].sort(), [['web server-7/8;f', 1], ['web server-7/9;f', 1]]);
+    const spaced = sample('Web Content 2', '77/78', ['1 f (/x)']);
+    assert.deepEqual([...(await collapsePerfScript([spaced], { group: 'tid' })).stacks], [['Web Content 2-77/78;f', 1]]);
+    assert.deepEqual([...(await collapsePerfScript([sample('kworker/u4:2', '9', ['1 f (/x)'])], { group: 'tid' })).stacks], [['kworker/u4:2-9/9;f', 1]]);
     const none = await collapsePerfScript([text], { group: 'none', weight: 'period' });
     assert.deepEqual([...none.stacks], [['f', 1500]]);
     assert.equal(none.rootFrames, 0);

@@ -44,7 +44,9 @@ export interface FoldedProfile extends Folded {
   timeSeries?: { t: number; samples: number }[];
 }
 
-const HEADER = /^(\S.*?)\s+(-?\d+)(?:\/(-?\d+))?\s+(.*)$/;
+// A command may contain spaces and digits ("Web Content 2"): the pid/tid form is tried first, as it is unambiguous.
+const HEADER_TID = /^(\S.*?)\s+(-?\d+)\/(-?\d+)\s+(.*)$/;
+const HEADER = /^(\S.*?)\s+(-?\d+)()\s+(.*)$/;
 const PERIOD = /:\s+(\d+)\s+[^\s:]+(?::\S*)?:/;
 const TIME = /(\d+)\.\d+:/;
 const MAX_SECONDS = 100_000;
@@ -108,13 +110,13 @@ export class PerfCollapser {
 
   private header(line: string): void {
     if (this.inSample) this.commit();
-    const m = HEADER.exec(line);
+    const m = HEADER_TID.exec(line) ?? HEADER.exec(line);
     if (!m) {
       this.stats.garbageLines += 1;
       return;
     }
     const comm = cleanName((m[1] as string).trim());
-    this.root = this.group === 'none' ? undefined : this.group === 'comm' ? comm : this.group === 'pid' ? `${comm}-${m[2]}` : `${comm}-${m[2]}/${m[3] ?? m[2]}`;
+    this.root = this.group === 'none' ? undefined : this.group === 'comm' ? comm : this.group === 'pid' ? `${comm}-${m[2]}` : `${comm}-${m[2]}/${m[3] || m[2]}`;
     this.weight = 1;
     if (this.byPeriod) {
       const p = PERIOD.exec(m[4] as string);
