@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { down } from '../cluster/down.ts';
-import { clusterImages, ensureImages, toolImages } from '../cluster/images.ts';
+import { clusterImages, ensureImages } from '../cluster/images.ts';
+import { toolImages } from '../cluster/tool-images.ts';
 import { layout } from '../cluster/layout.ts';
 import { kubernetesDir } from '../cluster/steps/build-kubernetes.ts';
 import { formatStatus, status } from '../cluster/status.ts';

@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
-import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { exec } from './exec.ts';
-import { imageRef, parseImageSpec, resolveSource, type ImageSpec } from './image-spec.ts';
 import { importImage, listImages, packImage } from './oci.ts';
-import { aptMirror, installPackages } from './packages.ts';
-import { busyboxRoot, copyHostPath, copyWithLibraries } from './rootfs.ts';
+import { busyboxRoot } from './rootfs.ts';
 import { BASE_IMAGE, COREDNS_IMAGE, PAUSE_IMAGE } from './settings.ts';
 import { buildGoProgram, sourceKey } from './steps/build-programs.ts';
 
@@ -17,9 +13,7 @@ export interface ImageJob {
   build: (archive: string) => Promise<void>;
 }
 
-const repoRoot = new URL('../../', import.meta.url).pathname;
-
-function split(ref: string): { repository: string; tag: string } {
+export function split(ref: string): { repository: string; tag: string } {
   const i = ref.lastIndexOf(':');
   return { repository: ref.slice(0, i), tag: ref.slice(i + 1) };
 }
@@ -28,11 +22,11 @@ function split(ref: string): { repository: string; tag: string } {
 const BUILDER_VERSION = 'b2';
 
 /** `<images>/<name>_<tag>-<key>.tar`: the key covers everything that goes in, so a stale archive is never reused. */
-function archivePath(imagesDir: string, ref: string, key: string): string {
+export function archivePath(imagesDir: string, ref: string, key: string): string {
   return join(imagesDir, `${ref.replace(/^localhost\//, '').replace(/[/:]/g, '_')}-${BUILDER_VERSION}${key ? `-${key}` : ''}.tar`);
 }
 
-async function withRootfs(fill: (root: string) => Promise<void>, pack: (root: string) => Promise<void>): Promise<void> {
+export async function withRootfs(fill: (root: string) => Promise<void>, pack: (root: string) => Promise<void>): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'toe-rootfs-'));
   try {
     await fill(work);
@@ -66,86 +60,6 @@ export async function clusterImages(cacheDir: string): Promise<ImageJob[]> {
     },
     await program('coredns', COREDNS_IMAGE, ['/coredns'], true),
   ];
-}
-
-/** A debootstrap minbase root with the packages, cached as a tarball keyed by the package list. */
-async function debianRoot(cacheDir: string, root: string, packages: string[]): Promise<void> {
-  const key = createHash('sha256').update(packages.slice().sort().join(',')).digest('hex').slice(0, 12);
-  const tarball = join(cacheDir, 'rootfs', `debian-${key}.tar`);
-  if (!(await access(tarball).then(() => true, () => false))) {
-    await installPackages(['debootstrap']);
-    const { uri, suite } = await aptMirror();
-    const work = await mkdtemp(join(tmpdir(), 'toe-debootstrap-'));
-    try {
-      const include = packages.length ? [`--include=${packages.join(',')}`] : [];
-      await exec('debootstrap', ['--variant=minbase', ...include, suite, work, uri]);
-      await exec('rm', ['-rf', join(work, 'var/cache/apt/archives'), join(work, 'var/lib/apt/lists')]);
-      await mkdir(dirname(tarball), { recursive: true });
-      await exec('tar', ['-C', work, '-cf', `${tarball}.partial`, '.']);
-      await exec('mv', [`${tarball}.partial`, tarball]);
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-  }
-  await exec('tar', ['-C', root, '-xf', tarball]);
-}
-
-/**
- * A key over everything that goes into a tool image: its spec, its files' contents, and the host binaries' size and
- * time, so editing an entrypoint or upgrading a package rebuilds the image, and nothing else does.
- */
-async function toolKey(specText: string, sources: string[], hostPaths: string[]): Promise<string> {
-  const h = createHash('sha256').update(specText);
-  for (const f of sources) h.update(f).update(await readFile(f));
-  for (const p of hostPaths) {
-    const st = await stat(p).catch(() => undefined);
-    h.update(`${p}:${st?.size ?? '-'}:${st?.mtimeMs ?? '-'}`);
-  }
-  return h.digest('hex').slice(0, 12);
-}
-
-/** The image a `powertools/<tool>/image.yaml` describes. */
-export async function toolImage(cacheDir: string, toolDir: string, specText: string, spec: ImageSpec, defaultTag: string): Promise<ImageJob> {
-  const ref = imageRef(spec, defaultTag);
-  const sources = spec.files.map((f) => ({ ...f, from: resolveSource(join(toolDir, '..'), toolDir, f.src) }));
-  const key = await toolKey(specText, sources.map((f) => f.from), [...spec.binaries, ...spec.paths]);
-  return {
-    ref,
-    archive: archivePath(join(cacheDir, 'images'), ref, key),
-    build: async (archive) => {
-      if (spec.base === 'busybox') await installPackages(spec.packages);
-      await withRootfs(async (root) => {
-        if (spec.base === 'debian') await debianRoot(cacheDir, root, spec.packages);
-        else await busyboxRoot(root);
-        await copyWithLibraries(root, spec.binaries);
-        for (const p of spec.paths) await copyHostPath(root, p);
-        for (const f of sources) {
-          const dest = join(root, f.dst);
-          await mkdir(dirname(dest), { recursive: true });
-          await copyFile(f.from, dest);
-          await chmod(dest, parseInt(f.mode, 8));
-        }
-      }, (root) => packImage(root, split(ref).tag, { entrypoint: spec.entrypoint, cmd: spec.cmd, env: spec.env }, archive));
-    },
-  };
-}
-
-/** Tool images are tagged with the product's version unless their image.yaml names a tag. */
-async function productVersion(root: string): Promise<string> {
-  return (JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** Every `powertools/<tool>/image.yaml` in the repository. */
-export async function toolImages(cacheDir: string, root = repoRoot): Promise<ImageJob[]> {
-  const dir = join(root, 'powertools');
-  const tag = await productVersion(root);
-  const jobs: ImageJob[] = [];
-  for (const tool of (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-    const file = join(dir, tool, 'image.yaml');
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined) jobs.push(await toolImage(cacheDir, join(dir, tool), text, parseImageSpec(text, file), tag));
-  }
-  return jobs;
 }
 
 /** Removes the older archives of the same image (same name and tag, other key): they are never used again. */

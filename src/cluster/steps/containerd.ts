@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { ensureDaemon } from '../context.ts';
 import { succeeds } from '../exec.ts';
-import { clusterImages, ensureImages, toolImages } from '../images.ts';
+import { clusterImages, ensureImages } from '../images.ts';
+import { toolImages } from '../tool-images.ts';
 import type { Layout } from '../layout.ts';
 import { PAUSE_IMAGE } from '../settings.ts';
 
