@@ -103,12 +103,16 @@ export async function operatorKubeConfig(clients: Clients, namespace: string): P
   };
   await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }).catch(ignoreExists);
   const subject = [{ kind: 'ServiceAccount', name, namespace }];
-  await rbac.deleteClusterRole({ name }).catch(() => undefined);
-  await rbac.createClusterRole({ body: { metadata: { name }, rules: clusterRules } });
-  await rbac.createClusterRoleBinding({ body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: subject } }).catch(ignoreExists);
-  await rbac.deleteNamespacedRole({ name, namespace }).catch(() => undefined);
-  await rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules: operatorNamespaceRules } });
-  await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject } }).catch(ignoreExists);
+  // Replaced in place, never deleted and re-created: suites running side by side share these objects.
+  const upsert = async (read: () => Promise<{ metadata?: { resourceVersion?: string } }>, create: () => Promise<unknown>, replace: (rv?: string) => Promise<unknown>) => {
+    const current = await read().catch(() => undefined);
+    await (current ? replace(current.metadata?.resourceVersion) : create()).catch(ignoreExists);
+  };
+  const roleRef = (kind: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
+  await upsert(() => rbac.readClusterRole({ name }), () => rbac.createClusterRole({ body: { metadata: { name }, rules: clusterRules } }), (resourceVersion) => rbac.replaceClusterRole({ name, body: { metadata: { name, resourceVersion }, rules: clusterRules } }));
+  await rbac.createClusterRoleBinding({ body: { metadata: { name }, roleRef: roleRef('ClusterRole'), subjects: subject } }).catch(ignoreExists);
+  await upsert(() => rbac.readNamespacedRole({ name, namespace }), () => rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules: operatorNamespaceRules } }), (resourceVersion) => rbac.replaceNamespacedRole({ name, namespace, body: { metadata: { name, resourceVersion }, rules: operatorNamespaceRules } }));
+  await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name }, roleRef: roleRef('Role'), subjects: subject } }).catch(ignoreExists);
   const token = await clients.core.createNamespacedServiceAccountToken({ name, namespace, body: { spec: { expirationSeconds: 3600 } } });
   const cluster = clients.kc.getCurrentCluster();
   if (!cluster || !token.status?.token) throw new Error('no cluster in KUBECONFIG or no token for the operator');

@@ -27,14 +27,18 @@ export async function stopTargets(ctx: PowerToolContext, pt: LivePowerTool, targ
       if (t.phase === 'Pending') return { ...t, phase: 'Stopped', stopReason: reason, reason: 'NotStarted', message: `stopped before injection (${reason})` };
       if (t.phase !== 'Running') return t;
       if (t.stopRequestedAt && now.getTime() - Date.parse(t.stopRequestedAt) < STOP_RETRY_MS) return t;
+      // The stop is judged by the container ending, not by the exec's answer: toe-stop is killed with the tool it
+      // stopped (exit 137), and an exec that races the tool's own exit finds no container. Either way, ask again
+      // after STOP_RETRY_MS if the tool still runs.
       try {
         await ctx.stopTool(namespace, t.pod, t.ephemeralContainer);
-        if (!t.stopRequestedAt) ctx.events.stopping(pt, t, reason);
-        return { ...t, stopRequestedAt: now.toISOString(), stopReason: reason };
       } catch (err) {
-        log.warn({ pod: t.pod, container: t.ephemeralContainer, err: err instanceof Error ? err.message : String(err) }, 'stop request failed; will retry');
-        return t;
+        const message = err instanceof Error ? err.message : String(err);
+        const ending = /exit code 137|not found|no running task/.test(message);
+        log[ending ? 'debug' : 'warn']({ pod: t.pod, container: t.ephemeralContainer, err: message }, 'stop request answered with an error');
       }
+      if (!t.stopRequestedAt) ctx.events.stopping(pt, t, reason);
+      return { ...t, stopRequestedAt: now.toISOString(), stopReason: reason };
     }),
   );
 }

@@ -1,0 +1,80 @@
+/**
+ * What end-to-end suites share: the operator as a real `toe operator` process under the chart's permissions (so a
+ * SIGKILL is a real crash), the tool configs from powertools/ applied as written, and a demo Deployment.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { AppsV1Api, type V1Pod } from '@kubernetes/client-node';
+import { BASE_IMAGE } from '../../src/cluster/settings.ts';
+import { serverSideApply } from '../../src/kube/apply.ts';
+import type { Clients } from '../../src/kube/client.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig, waitFor } from '../integration/kube.ts';
+
+export const OPERATOR_NS = 'toe-system';
+const root = new URL('../..', import.meta.url).pathname;
+
+export interface OperatorProcess {
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** CRDs, the operator namespace, the tool configs named, and a kubeconfig file for the operator's ServiceAccount. */
+export async function prepare(clients: Clients, tools: string[]): Promise<string> {
+  await installCrds(clients);
+  await ensureNamespace(clients, OPERATOR_NS);
+  for (const tool of tools) {
+    const config = parse(readFileSync(join(root, 'powertools', tool, 'config.yaml'), 'utf8')) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string } };
+    await serverSideApply(clients.kc, config, 'powertoolconfigs');
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'toe-e2e-')), 'operator.kubeconfig');
+  writeFileSync(file, (await operatorKubeConfig(clients, OPERATOR_NS)).exportConfig(), { mode: 0o600 });
+  return file;
+}
+
+export function startOperator(kubeconfig: string, args: string[] = []): OperatorProcess {
+  const child = spawn(process.execPath, [join(root, 'bin/toe.js'), 'operator', `--namespace=${OPERATOR_NS}`, '--http-bind=127.0.0.1:0', '--leader-elect=false', ...args], {
+    env: { ...process.env, KUBECONFIG: kubeconfig, TOE_LOG_LEVEL: process.env.TOE_LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return {
+    child,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** A Deployment of idle pods (busybox sleep), in an opted-in namespace; resolves with its Running pods. */
+export async function demoDeployment(clients: Clients, namespace: string, name: string, replicas: number): Promise<V1Pod[]> {
+  await ensureNamespace(clients, namespace, { 'toe.dev/allow-powertools': 'true' });
+  const apps = clients.kc.makeApiClient(AppsV1Api);
+  const labels = { app: name };
+  await apps.createNamespacedDeployment({
+    namespace,
+    body: {
+      metadata: { name, labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            containers: [{ name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'], resources: { limits: { cpu: '500m', memory: '64Mi' } } }],
+          },
+        },
+      },
+    },
+  });
+  return waitFor(`${replicas} running ${name} pods`, async () => {
+    const pods = (await clients.core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items;
+    const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+    return running.length === replicas ? running : undefined;
+  }, 90_000);
+}
