@@ -19,7 +19,8 @@ import { watchedCache } from '../../src/kube/informer.ts';
 import { mergePatch } from '../../src/kube/patch.ts';
 import { startAdmission, type Admission } from '../../src/operator/admission/index.ts';
 import { MUTATING_WEBHOOK_NAME, VALIDATING_WEBHOOK_NAME, WEBHOOK_CONFIGURATION_NAME } from '../../src/operator/admission/register.ts';
-import { TLS_SECRET_NAME } from '../../src/operator/admission/tls-secret.ts';
+import { generateWebhookTls, hostsOf } from '../../src/operator/admission/certs.ts';
+import { TLS_SECRET_NAME, loadOrCreateTls } from '../../src/operator/admission/tls-secret.ts';
 import { admitPowerTool } from '../../src/policy/admit.ts';
 import { createMetrics } from '../../src/telemetry/metrics.ts';
 import { logger } from '../../src/telemetry/log.ts';
@@ -220,3 +221,58 @@ describe('PowerTool admission against a real API server', () => {
   });
 });
 
+
+/**
+ * The shared Secret's life cycle, in a namespace of its own. Run with the test's admin client: renewing needs
+ * `update` on the Secret, which the operator's Role does not grant yet (reported to the RBAC owner).
+ */
+describe('the shared webhook TLS Secret', () => {
+  const SECRET_NS = `${NS}-tls`;
+  const log = logger('operator.admission', { test: 'integration' });
+  const DAY = 24 * 3600 * 1000;
+  const svc = hostsOf(['toe-operator.toe-system.svc', '127.0.0.1']);
+  const readStored = async () => (await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS })).data ?? {};
+  const pem = (data: Record<string, string>, key: string) => Buffer.from(data[key] ?? '', 'base64').toString();
+  const store = async (tls: Awaited<ReturnType<typeof generateWebhookTls>>) => {
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    await clients.core.deleteNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS }).catch(() => undefined);
+    await clients.core.createNamespacedSecret({
+      namespace: SECRET_NS,
+      body: { metadata: { name: TLS_SECRET_NAME }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(tls.serving.cert), 'tls.key': b64(tls.serving.key), 'ca.crt': b64(tls.ca.cert), 'ca.key': b64(tls.ca.key) } },
+    });
+  };
+
+  before(async () => ensureNamespace(clients, SECRET_NS));
+  after(async () => void (await clients.core.deleteNamespace({ name: SECRET_NS }).catch(() => undefined)));
+
+  it('is created once when two replicas start together; both serve what it holds', async () => {
+    const [a, b] = await Promise.all([loadOrCreateTls(clients.core, SECRET_NS, svc, log), loadOrCreateTls(clients.core, SECRET_NS, svc, log)]);
+    assert.equal(a.tls.ca.cert, b.tls.ca.cert);
+    assert.equal(a.tls.serving.cert, b.tls.serving.cert);
+    assert.equal(a.caBundle, b.caBundle);
+    assert.equal(pem(await readStored(), 'ca.crt'), a.tls.ca.cert);
+  });
+
+  it('re-issues only the serving certificate when a replica needs a name it lacks, keeping the CA and its names', async () => {
+    const old = await generateWebhookTls(hostsOf(['127.0.0.1']));
+    await store(old);
+    const next = await loadOrCreateTls(clients.core, SECRET_NS, hostsOf(['toe-operator.toe-system.svc']), log);
+    assert.equal(next.tls.ca.cert, old.ca.cert);
+    assert.equal(next.caBundle, old.ca.cert);
+    const serving = new X509Certificate(next.tls.serving.cert);
+    assert.equal(serving.subjectAltName, 'DNS:toe-operator.toe-system.svc, IP Address:127.0.0.1');
+    assert.equal(serving.verify(new X509Certificate(old.ca.cert).publicKey), true);
+    assert.equal(pem(await readStored(), 'tls.crt'), next.tls.serving.cert);
+  });
+
+  it('renews the CA a month before it expires and keeps trusting the previous one in the bundle', async () => {
+    const old = await generateWebhookTls(svc, new Date(Date.now() - 340 * DAY));
+    await store(old);
+    const next = await loadOrCreateTls(clients.core, SECRET_NS, svc, log);
+    assert.notEqual(next.tls.ca.cert, old.ca.cert);
+    assert.equal(next.caBundle, `${next.tls.ca.cert.trimEnd()}\n${old.ca.cert.trimEnd()}\n`);
+    const stored = await readStored();
+    assert.equal(pem(stored, 'ca-previous.crt'), old.ca.cert);
+    assert.ok(Date.parse(new X509Certificate(pem(stored, 'tls.crt')).validTo) > Date.now() + 300 * DAY);
+  });
+});
