@@ -147,17 +147,23 @@ toe__flush_collector() {
   esac
 }
 
-# toe__artifacts_json RUNPARTIAL: sets toe__arts (JSON array body) and toe__total (bytes).
+# toe__artifacts_json RUNPARTIAL: sets toe__arts (JSON array body), toe__total (bytes) and toe__unsent (names of
+# artifacts the collector did not get whole).
 toe__artifacts_json() {
   toe__arts=''
   toe__total=0
+  toe__unsent=''
+
   [ -n "$toe__arts_file" ] && [ -s "$toe__arts_file" ] || return 0
   while read -r toe__name toe__kind <&8; do
     toe__size=$(stat -c %s "$toe_outdir/$toe__name" 2>/dev/null) || toe__size=0
     toe__ap=$1
     if [ "$toe_mode" != pvc ]; then
       read -r toe__sent < "$toe__state/sent.$toe__name"
-      [ "$toe__sent" -lt "$toe__size" ] || [ -e "$toe__state/capped.$toe__name" ] && toe__ap=true
+      if [ "$toe__sent" -lt "$toe__size" ] || [ -e "$toe__state/capped.$toe__name" ]; then
+        toe__ap=true
+        toe__unsent="$toe__unsent $toe__name"
+      fi
     fi
     toe__total=$((toe__total + toe__size))
     toe__arts="$toe__arts${toe__arts:+,}{\"name\":\"$toe__name\",\"bytes\":$toe__size,\"partial\":$toe__ap}"

@@ -214,9 +214,15 @@ toe__result() {
 # toe__publish REASON PARTIAL: the result JSON to result.json (pvc), /dev/termination-log and stdout.
 toe__publish() {
   toe__artifacts_json "$2"
-  toe__json="{\"tool\":\"$toe_tool\",\"partial\":$2,\"exitReason\":\"$1\",\"bytes\":$toe__total,\"artifacts\":[$toe__arts],\"effect\":$toe_effect,\"message\":\"$(toe_json_text "$toe_message" 1000)\"}"
+  toe__p=$2
+  toe__msg=$toe_message
+  if [ -n "$toe__unsent" ]; then
+    toe__p=true
+    toe__msg="$toe__msg (the collector did not get all of:$toe__unsent; see the tool's log)"
+  fi
+  toe__json="{\"tool\":\"$toe_tool\",\"partial\":$toe__p,\"exitReason\":\"$1\",\"bytes\":$toe__total,\"artifacts\":[$toe__arts],\"effect\":$toe_effect,\"message\":\"$(toe_json_text "$toe__msg" 1000)\"}"
   if [ "${#toe__json}" -gt 4000 ]; then
-    toe__json="{\"tool\":\"$toe_tool\",\"partial\":$2,\"exitReason\":\"$1\",\"bytes\":$toe__total,\"artifacts\":[],\"effect\":{},\"message\":\"$(toe_json_text "$toe_message" 300) (result shortened to fit 4 KiB; see result.json or the logs)\"}"
+    toe__json="{\"tool\":\"$toe_tool\",\"partial\":$toe__p,\"exitReason\":\"$1\",\"bytes\":$toe__total,\"artifacts\":[],\"effect\":{},\"message\":\"$(toe_json_text "$toe__msg" 300) (result shortened to fit 4 KiB; see result.json or the logs)\"}"
   fi
   toe__output_close "$toe__json"
   [ -e /dev/termination-log ] && printf '%s' "$toe__json" > /dev/termination-log 2>/dev/null

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs a tool entrypoint the way a pod runs it, with real namespaces on this host (root only):
-#   sandbox.sh target CGROUP_PROCS... -- CMD...
+#   sandbox.sh target own|host CGROUP_PROCS... -- CMD...
 #       CMD becomes PID 1 of a new PID namespace with its own mount and network namespaces (like a container's
-#       main process in its pod).
+#       main process in its pod); "host" keeps this host's network namespace instead (to reach a local server).
 #   sandbox.sh tool HOST_PID BIN_DIR TERMLOG CAPS CGROUP_PROCS... -- ENTRYPOINT ARGS...
 #       ENTRYPOINT runs under busybox sh in the PID and network namespaces of HOST_PID (like an ephemeral
 #       container with targetContainerName) but in its own mount namespace with a private /tmp/toe and /dev (termination-log bound
@@ -19,11 +19,14 @@ shift
 
 case $role in
   target)
+    net=--net
+    [ "$1" = host ] && net=--pid
+    shift
     while [ "$1" != -- ]; do echo $$ > "$1"; shift; done
     shift
     # Its own network namespace too, as a pod has, with loopback up.
-    exec unshare --pid --net --fork --kill-child --mount-proc --propagation private -- \
-      /bin/busybox sh -c '/bin/busybox ip link set lo up && exec "$@"' sh "$@"
+    exec unshare --pid "$net" --fork --kill-child --mount-proc --propagation private -- \
+      /bin/busybox sh -c '/bin/busybox ip link set lo up 2>/dev/null; exec "$@"' sh "$@"
     ;;
   tool)
     hostpid=$1 bindir=$2 termlog=$3 caps=$4

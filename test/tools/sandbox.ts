@@ -25,12 +25,14 @@ export interface ToolResult {
 
 /** Host binaries an image recipe copies (the `binaries` of powertools/<tool>/image.yaml). */
 export function imageBinaries(tool: string): string[] {
+  if (!existsSync(join(repo, 'powertools', tool, 'image.yaml'))) return ['/usr/bin/curl'];
   const spec = parse(readFileSync(join(repo, 'powertools', tool, 'image.yaml'), 'utf8')) as { binaries?: string[] };
   return spec.binaries ?? [];
 }
 
 /** The capabilities the tool's PowerToolConfig adds (all others are dropped), as setpriv names them. */
 export function configCapabilities(tool: string): string[] {
+  if (!existsSync(join(repo, 'powertools', tool, 'config.yaml'))) return [];
   const config = parse(readFileSync(join(repo, 'powertools', tool, 'config.yaml'), 'utf8')) as {
     spec: { securityContext?: { capabilities?: { add?: string[] } } };
   };
@@ -127,8 +129,8 @@ export class Target {
   private constructor(private readonly child: ChildProcess, readonly hostPid: number) {}
 
   /** Started once the namespace's init has exec'd CMD, and its comm is `readyComm` when given. */
-  static async start(cmd: string[], cgroupProcs: string[] = [], readyComm?: string): Promise<Target> {
-    const child = spawn(sandboxScript, ['target', ...cgroupProcs, '--', ...cmd], { stdio: 'ignore' });
+  static async start(cmd: string[], cgroupProcs: string[] = [], readyComm?: string, network: 'own' | 'host' = 'own'): Promise<Target> {
+    const child = spawn(sandboxScript, ['target', network, ...cgroupProcs, '--', ...cmd], { stdio: 'ignore' });
     const unsharePid = child.pid as number;
     // unshare forks the namespace's init; wait until that child has exec'd CMD.
     const hostPid = await until('the target to start', () => {
@@ -170,6 +172,8 @@ export interface RunOptions {
    */
   withoutApplets?: string[];
   shell?: string;
+  /** An entrypoint other than powertools/<tool>/entrypoint.sh (a test fixture). */
+  entrypoint?: string;
   /** Capabilities instead of those of the tool's config.yaml (lower case, without cap_). */
   capabilities?: string[];
 }
@@ -191,7 +195,7 @@ export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
   const termlog = join(work, 'termination-log');
   writeFileSync(termlog, '');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TOE_TOOL: tool, TOE_RUN_ID: 'run-1', TOE_POD: 'pod-1', ...opts.env };
-  const entry = join(repo, 'powertools', tool, 'entrypoint.sh');
+  const entry = opts.entrypoint ?? join(repo, 'powertools', tool, 'entrypoint.sh');
   const caps = opts.capabilities ?? configCapabilities(tool);
   const child = spawn(sandboxScript, ['tool', String(opts.target.hostPid), bin, termlog, caps.join(',') || '-', ...(opts.cgroupProcs ?? []), '--', entry, ...(opts.args ?? [])], {
     env,
