@@ -84,6 +84,7 @@ export const reportRecord = z
     url: z.string().max(1024).optional().describe('Where the report is served.'),
     powerTools: z.array(z.string()).max(1000).describe('The PowerTools it covers.'),
     generatedAt: z.string().describe('When it was built (RFC 3339).'),
+    finishedAt: z.string().optional().describe('When the newest run it covers finished, or its period ended (RFC 3339); retention orders reports by it.'),
     findings: z.number().int().min(0).describe('How many findings it has.'),
     analysis: z.enum(['None', 'Succeeded', 'Failed']).optional().describe('Whether the LLM analysis ran and how it ended.'),
   })
