@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from './exec.ts';
@@ -21,7 +21,8 @@ export async function packImage(rootfs: string, tag: string, config: ImageConfig
     await exec('umoci', ['init', '--layout', layout]);
     await exec('umoci', ['new', '--image', ref]);
     await exec('umoci', ['unpack', '--image', ref, join(work, 'bundle')]);
-    await cp(rootfs, join(work, 'bundle', 'rootfs'), { recursive: true, verbatimSymlinks: true });
+    // cp -a, not fs.cp: it keeps owners, hard links and special files a debootstrap root contains.
+    await exec('cp', ['-a', `${rootfs}/.`, join(work, 'bundle', 'rootfs')]);
     await exec('umoci', ['repack', '--image', ref, join(work, 'bundle')]);
     const args = ['config', '--image', ref, '--os=linux', '--architecture=amd64', '--config.workingdir=/', '--clear=config.entrypoint', '--clear=config.cmd'];
     for (const e of config.entrypoint) args.push(`--config.entrypoint=${e}`);

@@ -22,7 +22,9 @@ async function debianRoot(cacheDir: string, root: string, packages: string[]): P
     try {
       const include = packages.length ? [`--include=${packages.join(',')}`] : [];
       await exec('debootstrap', ['--variant=minbase', ...include, suite, work, uri]);
-      await exec('rm', ['-rf', join(work, 'var/cache/apt/archives'), join(work, 'var/lib/apt/lists')]);
+      // Package downloads and lists are dead weight; /dev is the runtime's to fill (its nodes cannot be packed).
+      await exec('rm', ['-rf', join(work, 'var/cache/apt/archives'), join(work, 'var/lib/apt/lists'), join(work, 'dev')]);
+      await mkdir(join(work, 'dev'));
       await mkdir(dirname(tarball), { recursive: true });
       await exec('tar', ['-C', work, '-cf', `${tarball}.partial`, '.']);
       await exec('mv', [`${tarball}.partial`, tarball]);
