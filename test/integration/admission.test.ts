@@ -235,11 +235,12 @@ describe('the shared webhook TLS Secret', () => {
   const pem = (data: Record<string, string>, key: string) => Buffer.from(data[key] ?? '', 'base64').toString();
   const store = async (tls: Awaited<ReturnType<typeof generateWebhookTls>>) => {
     const b64 = (t: string) => Buffer.from(t).toString('base64');
-    await clients.core.deleteNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS }).catch(() => undefined);
-    await clients.core.createNamespacedSecret({
-      namespace: SECRET_NS,
-      body: { metadata: { name: TLS_SECRET_NAME }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(tls.serving.cert), 'tls.key': b64(tls.serving.key), 'ca.crt': b64(tls.ca.cert), 'ca.key': b64(tls.ca.key) } },
-    });
+    const data = { 'tls.crt': b64(tls.serving.cert), 'tls.key': b64(tls.serving.key), 'ca.crt': b64(tls.ca.cert), 'ca.key': b64(tls.ca.key) };
+    // Replaced in place, never deleted first: a running admission must not see the Secret missing and make its own.
+    const current = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS }).catch(() => undefined);
+    const body = { metadata: { name: TLS_SECRET_NAME, resourceVersion: current?.metadata?.resourceVersion }, type: 'kubernetes.io/tls', data };
+    if (current) await clients.core.replaceNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS, body });
+    else await clients.core.createNamespacedSecret({ namespace: SECRET_NS, body });
   };
 
   before(async () => ensureNamespace(clients, SECRET_NS));
@@ -274,5 +275,43 @@ describe('the shared webhook TLS Secret', () => {
     const stored = await readStored();
     assert.equal(pem(stored, 'ca-previous.crt'), old.ca.cert);
     assert.ok(Date.parse(new X509Certificate(pem(stored, 'tls.crt')).validTo) > Date.now() + 300 * DAY);
+  });
+
+  it('a running admission renews on refresh: registers the new bundle, then serves the new certificate', async () => {
+    await clients.core.deleteNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS }).catch(() => undefined);
+    const port = await freePort();
+    const noConfigs = { get: () => undefined, list: () => [] };
+    const running = await startAdmission({ clients, configs: noConfigs, metrics: createMetrics(), log, operatorNamespace: SECRET_NS, listen: { host: '127.0.0.1', port }, clientConfig: { url: `https://127.0.0.1:${port}` }, refreshMs: 500 });
+    try {
+      const nearExpiry = await generateWebhookTls(hostsOf(['127.0.0.1']), new Date(Date.now() - 340 * DAY));
+      await store(nearExpiry);
+      const renewed = await waitFor('the CA renewed in the Secret', async () => {
+        const data = await readStored();
+        return pem(data, 'ca-previous.crt') === nearExpiry.ca.cert ? pem(data, 'ca.crt') : undefined;
+      });
+      const registered = await waitFor('the new bundle registered', async () => {
+        const v = await webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+        const bundle = Buffer.from(v.webhooks?.[0]?.clientConfig.caBundle ?? '', 'base64').toString();
+        return bundle.includes(renewed.trim()) ? bundle : undefined;
+      });
+      assert.ok(registered.includes(nearExpiry.ca.cert.trim()), 'the previous CA stays trusted');
+      await waitFor('the new certificate served', async () => {
+        const socket = connect({ host: '127.0.0.1', port, ca: renewed });
+        const ok = await new Promise<boolean>((resolve) => socket.once('secureConnect', () => resolve(socket.authorized)).once('error', () => resolve(false)));
+        socket.destroy();
+        return ok;
+      }, 15_000);
+      // The API server still reaches the webhook over TLS: the refusal comes from it, not from a TLS failure.
+      await waitFor('the API server reaching the renewed webhook', async () => {
+        const refused = await refusal(clients.custom.createNamespacedCustomObject({
+          group, version, namespace: SECRET_NS, plural: 'powertools', dryRun: 'All',
+          body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name: 'probe' }, spec: specWith([]) },
+        }));
+        return refused.message.startsWith(`admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "probe" is invalid: spec.tool.name: Not found`);
+      });
+    } finally {
+      await removeWebhooks();
+      await running.stop();
+    }
   });
 });

@@ -7,14 +7,16 @@
 import type { Logger } from 'pino';
 import type { PowerToolConfig } from '../../api/index.ts';
 import type { Clients } from '../../kube/client.ts';
+import { setTimeout } from 'node:timers/promises';
+import { apiMessage, withContext } from '../../kube/errors.ts';
 import type { Cache } from '../../kube/informer.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import { findConfig } from '../powertool/resolve.ts';
 import { hostsOf } from './certs.ts';
-import { hostsFor, registerWebhooks, type ClientConfig } from './register.ts';
+import { hostsFor, registerWebhooks, WEBHOOK_CONFIGURATION_NAME, type ClientConfig } from './register.ts';
 import type { ConfigLookup } from './review.ts';
 import { createAdmissionApp, listenAdmission } from './server.ts';
-import { loadOrCreateTls } from './tls-secret.ts';
+import { loadOrCreateTls, TLS_SECRET_NAME } from './tls-secret.ts';
 
 export type { ClientConfig } from './register.ts';
 
@@ -40,6 +42,7 @@ export interface Admission {
 // The host-run operator is reached on loopback; the certificate covers it in every mode, so the same Secret
 // serves an operator on the host and one in the cluster.
 const LOOPBACK = '127.0.0.1';
+const BUNDLE_PROPAGATION_MS = 3000;
 
 export async function startAdmission(opts: AdmissionOptions): Promise<Admission> {
   const { clients, log, operatorNamespace } = opts;
@@ -50,24 +53,34 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
     operatorNamespace,
   };
 
-  let shared = await loadOrCreateTls(clients.core, operatorNamespace, hosts, log);
+  const secret = `${operatorNamespace}/${TLS_SECRET_NAME}`;
+  let shared = await withContext(`load or create the webhook certificates in secret ${secret}`, () => loadOrCreateTls(clients.core, operatorNamespace, hosts, log));
   const server = await listenAdmission(createAdmissionApp({ configs: lookup, metrics: opts.metrics, log }), shared.tls.serving, opts.listen);
   try {
-    await registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle);
+    await withContext(`register the webhook configurations ${WEBHOOK_CONFIGURATION_NAME}`, () => registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle));
   } catch (err) {
     await server.close();
-    throw new Error('register the PowerTool admission webhooks', { cause: err });
+    throw err;
   }
   log.info({ port: server.port, hosts: [...hosts.dnsNames, ...hosts.ips] }, 'admission serving');
 
+  let refreshing = false;
   const refresh = async (): Promise<void> => {
     const next = await loadOrCreateTls(clients.core, operatorNamespace, hosts, log);
+    const bundleChanged = next.caBundle !== shared.caBundle;
+    await registerWebhooks(clients.admission, opts.clientConfig, next.caBundle);
+    // The API server reads webhook configurations through an informer: let it see a new caBundle before this
+    // replica serves a certificate that only the new bundle trusts.
+    if (bundleChanged) await setTimeout(BUNDLE_PROPAGATION_MS);
     if (next.tls.serving.cert !== shared.tls.serving.cert) server.reload(next.tls.serving);
     shared = next;
-    await registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle);
   };
   const timer = setInterval(() => {
-    refresh().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'admission refresh failed; serving the current certificate'));
+    if (refreshing) return;
+    refreshing = true;
+    refresh()
+      .catch((err: unknown) => log.warn({ err: apiMessage(err) }, 'admission refresh failed; serving the current certificate'))
+      .finally(() => (refreshing = false));
   }, opts.refreshMs ?? 3600_000);
   timer.unref();
 
