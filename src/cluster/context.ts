@@ -13,6 +13,8 @@ export interface Context {
   log: Logger;
   /** When this `up` began (ms): status written before it belongs to an earlier run. */
   startedAt: number;
+  /** Work a step started in the background for a later step to await (settled: it never rejects). */
+  background: Map<string, Promise<string | undefined>>;
 }
 
 export async function saveState(ctx: Context): Promise<void> {

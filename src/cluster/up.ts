@@ -14,7 +14,7 @@ import { runBuildKubernetes } from './steps/build-kubernetes.ts';
 import { runBuildPrograms } from './steps/build-programs.ts';
 import { runCerts } from './steps/certs.ts';
 import { runCni } from './steps/cni.ts';
-import { runContainerd, runImages } from './steps/containerd.ts';
+import { runContainerd, runImages, runToolImages } from './steps/containerd.ts';
 import { runControllerManager } from './steps/controller-manager.ts';
 import { runEtcd } from './steps/etcd.ts';
 import { runKubeProxy } from './steps/kube-proxy.ts';
@@ -44,13 +44,14 @@ const plan: Step[] = [
   { title: 'kube-controller-manager', run: runControllerManager, node: true },
   { title: 'kube-scheduler', run: runScheduler, node: true },
   { title: 'containerd', run: runContainerd, node: true },
-  { title: 'images', run: runImages, node: true },
+  { title: 'images (pause, base, CoreDNS; tool images continue in the background)', run: runImages, node: true },
   { title: 'CNI config', run: runCni, node: true },
   { title: 'kubelet', run: runKubelet, node: true },
   { title: 'kube-proxy', run: runKubeProxy, node: true },
   // These two load the Kubernetes client (seconds of import), which the API-server-only mode never pays for.
   { title: 'CoreDNS', run: async (ctx) => (await import('./steps/dns.ts')).runDns(ctx), node: true },
   { title: 'waiting for the node to be Ready and DNS to answer', run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx), node: true },
+  { title: 'tool images (powertools/*/image.yaml)', run: runToolImages, node: true },
 ];
 
 export function stepsFor(mode: Mode): string[] {
@@ -80,7 +81,7 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: { retain?: b
     }
     state ??= emptyState(KUBERNETES_VERSION, COREDNS_VERSION);
     if (mode === 'node') state.mode = 'node';
-    const ctx: Context = { layout: l, state, steps, log: logger('cluster'), startedAt: Date.now() };
+    const ctx: Context = { layout: l, state, steps, log: logger('cluster'), startedAt: Date.now(), background: new Map() };
     await ensureCgroup();
     await saveState(ctx);
     if (mode === 'node') {

@@ -50,16 +50,22 @@ export async function runContainerd(ctx: Context): Promise<void> {
   await ensureDaemon(ctx, 'containerd', ['containerd', '--config', config], () => succeeds('ctr', ['-a', l.containerdSocket, 'version']), 20_000);
 }
 
+function importOptions(ctx: Context) {
+  return { socket: ctx.layout.containerdSocket, importedFile: join(ctx.layout.stateDir, 'images.json'), onImage: (ref: string, action: string) => ctx.steps.info(`${ref}: ${action}`) };
+}
+
 /**
- * Builds what is missing and imports what containerd lacks. The cluster's own images must succeed; a tool image
- * that fails is a warning, so one broken powertools/ folder does not keep the cluster from coming up.
+ * Imports the cluster's own images (building what is missing), then starts on the tool images in the background:
+ * the kubelet needs only pause and CoreDNS, so rebuilding a changed tool image overlaps the wait for the node.
  */
 export async function runImages(ctx: Context): Promise<void> {
-  const opts = { socket: ctx.layout.containerdSocket, importedFile: join(ctx.layout.stateDir, 'images.json'), onImage: (ref: string, action: string) => ctx.steps.info(`${ref}: ${action}`) };
-  await ensureImages(await clusterImages(ctx.layout.cacheDir), opts);
-  try {
-    await ensureImages(await toolImages(ctx.layout.cacheDir), opts);
-  } catch (err) {
-    ctx.steps.warn(`tool images: ${err instanceof Error ? err.message : String(err)} (fix it and run \`toe cluster images\`)`);
-  }
+  await ensureImages(await clusterImages(ctx.layout.cacheDir), importOptions(ctx));
+  const tools = (async () => ensureImages(await toolImages(ctx.layout.cacheDir), importOptions(ctx)))();
+  ctx.background.set('tool-images', tools.then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err))));
+}
+
+/** A tool image that fails is a warning: one broken powertools/ folder must not keep the cluster from coming up. */
+export async function runToolImages(ctx: Context): Promise<void> {
+  const problem = await ctx.background.get('tool-images');
+  if (problem) ctx.steps.warn(`tool images: ${problem} (fix it, then run \`toe cluster images\`)`);
 }
