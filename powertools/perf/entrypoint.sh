@@ -14,7 +14,6 @@ toe_lib=${0%/*}/../lib
 freq=99
 graph=fp
 keep_data=0
-slice=5
 on_arg() {
   case $1 in
     freq) toe_need_value "$1" "$3" && toe_int "$1" "$2" 1 999 && freq=$2 ;;
@@ -25,6 +24,10 @@ on_arg() {
 }
 
 toe_start perf "$@"
+# Slice length: an admin setting (PowerToolConfig env), a trade between restart overhead and what an abrupt end
+# can lose.
+slice=${PERF_SLICE_SECONDS:-5}
+toe_int PERF_SLICE_SECONDS "$slice" 1 60 || toe_error "$toe__why"
 toe_target_pids
 [ -n "$toe_value" ] || toe_error "no target process is visible: is the tool in the target's PID namespace, with SYS_PTRACE?"
 
@@ -88,8 +91,9 @@ start_slice() {
   # The `sleep` workload only times the slice (perf samples the -p processes): ending it ends the slice cleanly.
   # A signal to perf record itself loses the samples still in its buffers (perf 6.1).
   toe_spawn perf record -q -e cpu-clock -F "$freq" ${graph_args:+"$graph_args"} --no-buildid --no-buildid-cache \
-    -p "$(echo "$pids" | tr ' ' ',')" -o "$data" -- sleep "$len" 2>>"$toe_log"
+    -p "$(echo "$pids" | tr ' ' ',')" -o "$data" -- sleep "$len" 2>"$toe__state/record.err"
   recorder=$toe_pid
+  recording=1
 }
 
 end_slice() {
@@ -98,6 +102,8 @@ end_slice() {
   if toe_stopping; then budget=4; else budget=15; fi
   for timer in $(cat "/proc/$recorder/task/$recorder/children" 2>/dev/null); do kill "$timer" 2>/dev/null; done
   toe_wait_pid "$recorder" "$budget" || { kill -KILL "$recorder" 2>/dev/null; wait "$recorder" 2>/dev/null; }
+  recording=0
+  cat "$toe__state/record.err" >> "$toe_log"
   [ -s "$data" ] || return 0
   slices=$((slices + 1))
   copy_binaries "$pids"
@@ -117,17 +123,22 @@ end_slice() {
   return 0
 }
 
+failed() {
+  toe_error "perf record failed: $(grep -v '^ *$' "$toe__state/record.err" | head -n 3)"
+}
+recording=0
 start_slice || toe_error "$toe_message"
 tick() {
   kill -0 "$recorder" 2>/dev/null && return 0
   end_slice
-  [ "$slices" = 0 ] && toe_error "perf record failed: $(tail -n 3 "$toe_log")"
+  [ "$slices" = 0 ] && failed
   toe_remaining
   [ "$toe_value" -gt 0 ] || return 0
   start_slice
 }
 toe_loop tick
-kill -0 "$recorder" 2>/dev/null && end_slice
+[ "$recording" = 1 ] && end_slice
+[ "$slices" = 0 ] && [ "$toe_reason" = Completed ] && failed
 toe_effect="{\"event\":\"cpu-clock\",\"freq\":$freq,\"callGraph\":\"$graph\",\"slices\":$slices,\"samples\":$samples,\"pids\":\"$(toe_json_text "${pids:-}" 200)\"}"
 [ -n "$toe_message" ] || toe_message="$samples samples in $slices slices of PIDs ${pids:-none}"
 toe_finish "$toe_reason"
