@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as connectTcp, type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { REQUESTED_BY_ANNOTATION, type PowerToolConfig } from '../../api/index.ts';
 import { perfConfig } from '../../allowlist/testdata/perf.ts';
@@ -111,5 +111,15 @@ describe('listenAdmission', () => {
     } finally {
       await served.close();
     }
+  });
+
+  it('closes even when a client holds a connection that never finishes its TLS handshake', { timeout: 10_000 }, async () => {
+    const tls = await generateWebhookTls(hostsOf(['127.0.0.1']));
+    const served = await listenAdmission(createAdmissionApp({ configs, metrics: createMetrics(), log: silent }), tls.serving, { host: '127.0.0.1', port: 0 }, 200);
+    const stuck = connectTcp(served.port, '127.0.0.1');
+    await new Promise((resolve) => stuck.once('connect', resolve));
+    const closedByServer = new Promise((resolve) => stuck.once('close', resolve));
+    await served.close();
+    await closedByServer;
   });
 });

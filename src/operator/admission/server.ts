@@ -4,7 +4,7 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { KeyPairPem } from './certs.ts';
@@ -24,6 +24,7 @@ const TIMEOUT_MS = 10_000;
 // Longer than the 90 s idle timeout of Go's HTTP transport in the API server: the client closes idle
 // connections, so it never sends a review down one we are closing at that moment.
 const KEEP_ALIVE_MS = 95_000;
+const CLOSE_GRACE_MS = 5_000;
 
 type Kind = 'validating' | 'mutating';
 
@@ -73,11 +74,17 @@ export interface AdmissionServer {
   close(): Promise<void>;
 }
 
-export async function listenAdmission(app: Express, serving: KeyPairPem, listen: { host: string; port: number }): Promise<AdmissionServer> {
+export async function listenAdmission(app: Express, serving: KeyPairPem, listen: { host: string; port: number }, closeGraceMs = CLOSE_GRACE_MS): Promise<AdmissionServer> {
   const server = createServer({ key: serving.key, cert: serving.cert, minVersion: 'TLSv1.2' }, app);
   server.requestTimeout = TIMEOUT_MS;
   server.headersTimeout = TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Raw TCP sockets, including those still in the TLS handshake, which the HTTP layer does not know yet.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {
@@ -91,7 +98,13 @@ export async function listenAdmission(app: Express, serving: KeyPairPem, listen:
     reload: (next) => server.setSecureContext({ key: next.key, cert: next.cert, minVersion: 'TLSv1.2' }),
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Past the API server's 5 s webhook timeout, a connection still open serves no review anyone waits for
+        // (a keep-alive the API server holds, a TLS handshake that never finished): close it rather than hang.
+        const force = setTimeout(() => sockets.forEach((socket) => socket.destroy()), closeGraceMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };
