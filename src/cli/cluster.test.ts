@@ -5,7 +5,7 @@ import { UsageError } from './command.ts';
 
 describe('toe cluster options', () => {
   it('parses each subcommand with its flags', () => {
-    assert.deepEqual(parseOptions(['up', '--apiserver-only']), { verb: 'up', mode: 'apiserver', retain: false, purge: false, rebuild: false, quiet: false, output: 'text' });
+    assert.deepEqual(parseOptions(['up', '--apiserver-only']), { verb: 'up', mode: 'apiserver', retain: false, fresh: false, purge: false, rebuild: false, quiet: false, output: 'text' });
     assert.equal(parseOptions(['down', '--purge']) !== 'help' && (parseOptions(['down', '--purge']) as { purge: boolean }).purge, true);
     assert.equal((parseOptions(['status', '-o', 'json']) as { output: string }).output, 'json');
     assert.equal(parseOptions(['up', '-h']), 'help');

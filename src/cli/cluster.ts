@@ -15,7 +15,9 @@ import { Steps } from './output.ts';
 const USAGE = `Bring a local single-node Kubernetes cluster up or down (real kube-apiserver, kubelet, containerd).
 
 Usage:
-  toe cluster up [--apiserver-only] [--retain] [-q]   start it (or report that it runs) and print the kubeconfig path
+  toe cluster up [--apiserver-only] [--fresh] [--retain] [-q]
+                                                      start it (or report that it runs), print the kubeconfig path;
+                                                      --fresh: empty etcd; --retain: keep a failed run to debug
   toe cluster down [--purge] [-q]                     stop everything it started; --purge also deletes its state
   toe cluster status [-o text|json]                   what runs, versions, kubeconfig path
   toe cluster images [--rebuild] [-q]                 build pause, base, CoreDNS and powertools/* images and import them
@@ -27,6 +29,7 @@ interface Options {
   verb: 'up' | 'down' | 'status' | 'images';
   mode: Mode;
   retain: boolean;
+  fresh: boolean;
   purge: boolean;
   rebuild: boolean;
   quiet: boolean;
@@ -40,6 +43,7 @@ function parseFlags(argv: string[]) {
     options: {
       'apiserver-only': { type: 'boolean', default: false },
       retain: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
       purge: { type: 'boolean', default: false },
       rebuild: { type: 'boolean', default: false },
       quiet: { type: 'boolean', short: 'q', default: false },
@@ -69,12 +73,14 @@ export function parseOptions(argv: string[]): Options | 'help' {
   };
   only('apiserver-only', values['apiserver-only'], ['up']);
   only('retain', values.retain, ['up']);
+  only('fresh', values.fresh, ['up']);
   only('purge', values.purge, ['down']);
   only('rebuild', values.rebuild, ['images']);
   return {
     verb: verb as Options['verb'],
     mode: values['apiserver-only'] ? 'apiserver' : 'node',
     retain: values.retain,
+    fresh: values.fresh,
     purge: values.purge,
     rebuild: values.rebuild,
     quiet: values.quiet,
@@ -108,7 +114,7 @@ export const cluster: Command = async (argv, streams) => {
       const what = o.mode === 'node' ? 'the single-node cluster' : 'the API server (etcd + kube-apiserver)';
       const running = await isUp(await readState(l.stateFile), o.mode);
       if (!o.quiet && !running) streams.err.write(`Bringing up ${what}: ${stepsFor(o.mode).length} steps\n`);
-      const r = await up(l, o.mode, steps, { retain: o.retain });
+      const r = await up(l, o.mode, steps, { retain: o.retain, fresh: o.fresh });
       if (r.alreadyRunning && !o.quiet) streams.err.write(`${what[0]?.toUpperCase()}${what.slice(1)} is already running: nothing to do.\n`);
       streams.out.write(`${r.kubeconfig}\n`);
       if (!o.quiet) streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  ${kubernetesDir(l.cacheDir)}/bin/kubectl get nodes\n`);

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { Steps } from '../cli/output.ts';
 import { logger } from '../telemetry/log.ts';
 import { ensureCgroup } from './cgroup.ts';
@@ -67,7 +68,14 @@ export interface UpResult {
  * Brings the cluster up to `mode`. Checks everything first; if a step fails, undoes what this run started (unless
  * `retain`), so a failed `up` leaves the machine as it was. A cluster that is already up is reported, not touched.
  */
-export async function up(l: Layout, mode: Mode, steps: Steps, opts: { retain?: boolean } = {}): Promise<UpResult> {
+export interface UpOptions {
+  /** Keep what a failed run started, for debugging. */
+  retain?: boolean;
+  /** Start with an empty etcd when the cluster is not running (test harnesses: no objects left by earlier runs). */
+  fresh?: boolean;
+}
+
+export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = {}): Promise<UpResult> {
   return withLock(`${l.stateDir}.lock`, 120_000, async () => {
     let state = await readState(l.stateFile);
     if (await isUp(state, mode)) return { alreadyRunning: true, kubeconfig: l.kubeconfig };
@@ -78,6 +86,10 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: { retain?: b
       // Left over from a crash or a reboot: clear its mounts and settings before starting afresh.
       await teardown(l, state, steps);
       state = undefined;
+    }
+    if (opts.fresh && !wasRunning) {
+      // Nothing runs, so no one else is using this data: start from an empty etcd, as envtest does for each suite.
+      await rm(l.etcdDir, { recursive: true, force: true });
     }
     state ??= emptyState(KUBERNETES_VERSION, COREDNS_VERSION);
     if (mode === 'node') state.mode = 'node';

@@ -17,7 +17,7 @@ const noop = async (): Promise<void> => undefined;
 /**
  * Start or reuse, in this order: the cluster KUBECONFIG points to (any cluster, kind included); a running toe
  * cluster that covers `mode` (a full node also serves API-server-only suites); otherwise `toe cluster up` in
- * `mode`, which this harness then takes down again unless TOE_KEEP_CLUSTER is set.
+ * `mode` with an empty etcd, which this harness then takes down again unless TOE_KEEP_CLUSTER is set.
  */
 export async function startCluster(mode: Mode): Promise<Cluster> {
   if (process.env.KUBECONFIG) return { kubeconfigPath: process.env.KUBECONFIG, stop: noop, started: false };
@@ -26,7 +26,8 @@ export async function startCluster(mode: Mode): Promise<Cluster> {
   const steps = new Steps(process.stderr);
   const { up } = await import('../../src/cluster/up.ts');
   const started = Date.now();
-  await up(l, mode, steps);
+  // A cluster this harness starts begins empty, so no suite sees objects an earlier run left behind.
+  await up(l, mode, steps, { fresh: true });
   process.stderr.write(`harness: ${mode === 'node' ? 'node' : 'API server'} ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   const stop = async (): Promise<void> => {
     if (process.env.TOE_KEEP_CLUSTER) return;
