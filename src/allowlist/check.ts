@@ -45,65 +45,81 @@ function compilePatterns(params: readonly Parameter[]): Map<string, RegExp> {
   return out;
 }
 
-/** Admits the user's args against a config's allowlist, or says every reason it cannot. */
-export function admitArgs(spec: AllowlistSpec, args: readonly string[], argsPath = 'spec.tool.args'): AdmitResult {
-  const configErrors = checkConfig(spec);
-  if (configErrors.length > 0) {
-    return { ok: false, errors: configErrors.map((e) => ({ path: argsPath, message: `the PowerToolConfig is invalid, so no arguments can be admitted until an admin fixes it: ${e.path}: ${e.message}` })) };
-  }
-  const tokenErrors = checkTokens(spec, args, argsPath);
-  if (tokenErrors.length > 0) return { ok: false, errors: tokenErrors };
-
-  const params = spec.parameters;
-  const patterns = compilePatterns(params);
-  const { occurrences, errors } = parseArgs(params, args, argsPath, flagsIn(spec.defaultArgs));
+/** Checks each occurrence's value; a second occurrence of a single parameter is refused, naming the first. */
+function readValues(spec: AllowlistSpec, occurrences: readonly Occurrence[], argsPath: string, errors: ArgError[]): Map<string, ArgValue[]> {
+  const patterns = compilePatterns(spec.parameters);
+  const { maxArgLength } = spec.limits;
   const user = new Map<string, ArgValue[]>();
   const first = new Map<string, Occurrence>();
   for (const occ of occurrences) {
     const p = occ.param;
-    const at = `${argsPath}[${occ.argIndex}]`;
     const earlier = first.get(p.name);
     if (earlier !== undefined && !p.repeatable) {
-      errors.push(argError(at, occ.written, `${label(p)} was already given as ${quote(earlier.written)} (${argsPath}[${earlier.argIndex}]); it may appear once`));
-    } else {
-      first.set(p.name, earlier ?? occ);
-      const checked = checkValue(p, occ.raw, patterns.get(p.name));
-      const vat = `${argsPath}[${occ.valueIndex}]`;
-      if (!checked.ok) {
-        errors.push(valueError(vat, occ.written, checked.reason, p));
-        continue;
-      }
-      // The canonical token can be longer than what was typed (-F5 -> --freq=5): bound what the tool gets, so
-      // that admitting userArgv again passes the same length check.
-      const token = p.flag === undefined ? formatValue(checked.value) : flagToken(p.flag, checked.value);
-      const length = token === undefined ? 0 : characterCount(token);
-      if (length > spec.limits.maxArgLength) {
-        errors.push(argError(vat, occ.written, `written canonically as ${quote(token as string)} it is ${length} characters, above the maximum ${spec.limits.maxArgLength}`));
-        continue;
-      }
-      user.set(p.name, [...(user.get(p.name) ?? []), checked.value]);
+      errors.push(argError(`${argsPath}[${occ.argIndex}]`, occ.written, `${label(p)} was already given as ${quote(earlier.written)} (${argsPath}[${earlier.argIndex}]); it may appear once`));
+      continue;
     }
+    first.set(p.name, earlier ?? occ);
+    const at = `${argsPath}[${occ.valueIndex}]`;
+    const checked = checkValue(p, occ.raw, patterns.get(p.name));
+    if (!checked.ok) {
+      errors.push(valueError(at, occ.written, checked.reason, p));
+      continue;
+    }
+    // The canonical token can be longer than what was typed (-F5 -> --freq=5): bound what the tool gets, so that
+    // admitting userArgv again passes the same length check.
+    const token = (p.flag === undefined ? formatValue(checked.value) : flagToken(p.flag, checked.value)) ?? '';
+    if (characterCount(token) > maxArgLength) {
+      errors.push(argError(at, occ.written, `written canonically as ${quote(token)} it is ${characterCount(token)} characters, above the maximum ${maxArgLength}`));
+      continue;
+    }
+    user.set(p.name, [...(user.get(p.name) ?? []), checked.value]);
   }
-  for (const p of params) {
+  for (const p of spec.parameters) {
     if (p.required && !first.has(p.name)) {
-      errors.push({ path: argsPath, message: `${label(p)} is required${p.flag === undefined ? ' (a positional argument)' : ''}: ${allowed(p)}${p.description ? ` (${p.description})` : ''}` });
+      const what = `${allowed(p)}${p.description ? ` (${p.description})` : ''}`;
+      errors.push({ path: argsPath, message: `${label(p)} is required${p.flag === undefined ? ' (a positional argument)' : ''}: ${what}` });
     }
   }
-  if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => order(a.path) - order(b.path)) };
+  return user;
+}
 
-  const all = new Map(user);
+/** The user's values plus defaults, in declaration order; an unset boolean is false. */
+function withDefaults(params: readonly Parameter[], user: ReadonlyMap<string, ArgValue[]>): Map<string, ArgValue[]> {
+  const patterns = compilePatterns(params);
+  const all = new Map<string, ArgValue[]>();
   for (const p of params) {
-    if (all.has(p.name)) continue;
-    const checked = p.default === undefined ? undefined : checkValue(p, p.default, patterns.get(p.name));
-    if (checked?.ok) all.set(p.name, [checked.value]);
+    const given = user.get(p.name);
+    const checked = given === undefined && p.default !== undefined ? checkValue(p, p.default, patterns.get(p.name)) : undefined;
+    if (given !== undefined) all.set(p.name, given);
+    else if (checked?.ok) all.set(p.name, [checked.value]);
     else if (p.type === 'boolean') all.set(p.name, [false]);
   }
-  const values: Record<string, ArgValue[]> = {};
-  for (const p of params) {
-    const v = all.get(p.name);
-    if (v !== undefined) values[p.name] = v;
+  return all;
+}
+
+/** Admits the user's args against a config's allowlist, or says every reason it cannot. */
+export function admitArgs(spec: AllowlistSpec, args: readonly string[], argsPath = 'spec.tool.args'): AdmitResult {
+  const configErrors = checkConfig(spec);
+  if (configErrors.length > 0) {
+    const prefix = 'the PowerToolConfig is invalid, so no arguments can be admitted until an admin fixes it';
+    return { ok: false, errors: configErrors.map((e) => ({ path: argsPath, message: `${prefix}: ${e.path}: ${e.message}` })) };
   }
-  return { ok: true, admitted: { argv: [...spec.defaultArgs, ...serialise(params, all)], userArgv: serialise(params, user), values } };
+  const tokenErrors = checkTokens(spec, args, argsPath);
+  if (tokenErrors.length > 0) return { ok: false, errors: tokenErrors };
+
+  const { occurrences, errors } = parseArgs(spec.parameters, args, argsPath, flagsIn(spec.defaultArgs));
+  const user = readValues(spec, occurrences, argsPath, errors);
+  if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => order(a.path) - order(b.path)) };
+
+  const all = withDefaults(spec.parameters, user);
+  return {
+    ok: true,
+    admitted: {
+      argv: [...spec.defaultArgs, ...serialise(spec.parameters, all)],
+      userArgv: serialise(spec.parameters, user),
+      values: Object.fromEntries(all),
+    },
+  };
 }
 
 /** Errors in argument order; those about the list as a whole (missing parameters) last. */
