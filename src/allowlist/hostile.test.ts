@@ -66,6 +66,9 @@ add('duplicate with the same value', ['--freq=1', '--freq=1'], 1, /already given
 add('duplicate via separate forms', ['-g', 'fp', '--call-graph', 'dwarf'], 2, /--call-graph was already given as "-g fp"/);
 add('duplicate positional', ['a', 'b'], 1, /unexpected positional argument; this tool takes <label> only/);
 add('combined short flags', ['-vF5'], 0, /short flags cannot be combined/);
+add('flag glued to its value without =', ['--freq100'], 0, /unknown flag --freq100;/);
+add('a second flag glued to a short value', ['-F100--verbose'], 0, /"100--verbose" is not an integer for --freq/);
+add('a second flag glued to an enum value', ['-gfp,--output=/etc'], 0, /is not an allowed value for --call-graph/);
 add('combined short booleans', ['-vv'], 0, /-v takes no value/);
 add('-F=value', ['-F=5'], 0, /is "=" part of the value/);
 add('end of options', ['--', '--freq=5'], 0, /"--" \(end of options\) is not accepted/);
