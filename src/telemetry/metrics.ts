@@ -18,6 +18,9 @@ export function createMetrics(registry = new Registry()) {
     activeTools: new Gauge({ name: 'toe_active_tools', help: 'Tools injected and not yet ended.', labelNames: ['tool'] as const, registers: [registry] }),
     leader: new Gauge({ name: 'toe_leader', help: '1 while this replica holds the leader Lease.', registers: [registry] }),
     admissionTotal: new Counter({ name: 'toe_admission_requests_total', help: 'Admission reviews by kind and verdict.', labelNames: ['kind', 'verdict'] as const, registers: [registry] }),
+    reportsTotal: new Counter({ name: 'toe_reports_total', help: 'Reports built by PowerToolProcessings, by result (built, failed).', labelNames: ['result'] as const, registers: [registry] }),
+    reportBuildDuration: new Histogram({ name: 'toe_report_build_duration_seconds', help: 'Time to build one report: read artifacts, process, analyse, write.', buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], registers: [registry] }),
+    reportAnalysesTotal: new Counter({ name: 'toe_report_analyses_total', help: 'LLM root-cause analyses by result (Succeeded, Failed).', labelNames: ['result'] as const, registers: [registry] }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
