@@ -114,7 +114,9 @@ export const cluster: Command = async (argv, streams) => {
       const what = o.mode === 'node' ? 'the single-node cluster' : 'the API server (etcd + kube-apiserver)';
       const running = await isUp(await readState(l.stateFile), o.mode);
       if (!o.quiet && !running) streams.err.write(`Bringing up ${what}: ${stepsFor(o.mode).length} steps\n`);
+      const started = Date.now();
       const r = await up(l, o.mode, steps, { retain: o.retain, fresh: o.fresh });
+      if (!r.alreadyRunning && !o.quiet) streams.err.write(`${what[0]?.toUpperCase()}${what.slice(1)} is ready (${((Date.now() - started) / 1000).toFixed(1)}s).\n`);
       if (r.alreadyRunning && !o.quiet) streams.err.write(`${what[0]?.toUpperCase()}${what.slice(1)} is already running: nothing to do.\n`);
       streams.out.write(`${r.kubeconfig}\n`);
       if (!o.quiet) streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  ${kubernetesDir(l.cacheDir)}/bin/kubectl get nodes\n`);
