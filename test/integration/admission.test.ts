@@ -123,9 +123,9 @@ describe('PowerTool admission against a real API server', () => {
   });
 
   after(async () => {
-    await removeWebhooks();
     await replica?.stop();
     await admission?.stop();
+    await removeWebhooks();
     await configs?.stop();
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
     await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: config.metadata.name }).catch(() => undefined);
@@ -310,8 +310,8 @@ describe('the shared webhook TLS Secret', () => {
         return refused.message.startsWith(`admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "probe" is invalid: spec.tool.name: Not found`);
       });
     } finally {
-      await removeWebhooks();
       await running.stop();
+      await removeWebhooks();
     }
   });
 });

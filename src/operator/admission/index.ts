@@ -64,7 +64,7 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
   }
   log.info({ port: server.port, hosts: [...hosts.dnsNames, ...hosts.ips] }, 'admission serving');
 
-  let refreshing = false;
+  let refreshing: Promise<void> | undefined;
   const refresh = async (): Promise<void> => {
     const next = await loadOrCreateTls(clients.core, operatorNamespace, hosts, log);
     const bundleChanged = next.caBundle !== shared.caBundle;
@@ -77,10 +77,9 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
   };
   const timer = setInterval(() => {
     if (refreshing) return;
-    refreshing = true;
-    refresh()
+    refreshing = refresh()
       .catch((err: unknown) => log.warn({ err: apiMessage(err) }, 'admission refresh failed; serving the current certificate'))
-      .finally(() => (refreshing = false));
+      .finally(() => (refreshing = undefined));
   }, opts.refreshMs ?? 3600_000);
   timer.unref();
 
@@ -88,6 +87,8 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
     port: server.port,
     async stop() {
       clearInterval(timer);
+      // A refresh under way would register the webhooks again after a caller removed them.
+      await refreshing;
       // The configurations stay: other replicas keep serving them, and with failurePolicy Fail a missing
       // webhook would let unchecked PowerTools in, not keep them out.
       await server.close();
