@@ -313,5 +313,9 @@ describe('the shared webhook TLS Secret', () => {
       await running.stop();
       await removeWebhooks();
     }
+    // A stopped admission registers nothing again (a leftover with failurePolicy Fail would block every PowerTool).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await assert.rejects(webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }), (err: ApiException<unknown>) => err.code === 404);
+    await assert.rejects(webhooks.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }), (err: ApiException<unknown>) => err.code === 404);
   });
 });
