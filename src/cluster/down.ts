@@ -8,8 +8,9 @@ import { removeKubeChains } from './iptables.ts';
 import type { Layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { mounts, mountsUnder, unmount } from './mounts.ts';
-import { readState, type ClusterState } from './state.ts';
+import { emptyState, readState, type ClusterState } from './state.ts';
 import { binary } from './steps/build-kubernetes.ts';
+import { network } from './settings.ts';
 import { restoreSysctls } from './sysctl.ts';
 
 /** Signals every PID in the cgroups until none is left (containers first, then shims and daemons). */
@@ -94,7 +95,13 @@ export interface DownResult {
 /** Stops the cluster; with `purge`, also deletes its state (certificates, etcd data, containerd's images). */
 export async function down(l: Layout, steps: Steps, opts: { purge?: boolean } = {}): Promise<DownResult> {
   return withLock(`${l.stateDir}.lock`, 120_000, async () => {
-    const state = await readState(l.stateFile);
+    let state = await readState(l.stateFile);
+    if (!state && ((await pidsIn(TOE_CGROUP)).length > 0 || mountsUnder(await mounts(), [l.stateDir]).length > 0)) {
+      // The state file is gone but processes or mounts of ours are not: the cgroup and the prefix still find them.
+      // The kernel settings' old values went with the file: say so rather than guess.
+      steps.warn('no state file: stopping what the TOE cgroup and mounts show; kernel settings cannot be restored');
+      state = { ...emptyState('', ''), mode: 'node', links: [network.bridge] };
+    }
     if (state) await steps.run('stopping the cluster', () => teardown(l, state, steps));
     if (opts.purge) await steps.run(`removing ${l.stateDir}`, () => rm(l.stateDir, { recursive: true, force: true }));
     return { wasRunning: state !== undefined };
