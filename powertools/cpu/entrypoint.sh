@@ -55,8 +55,13 @@ tick() {
   tm=$(millicores $((t_ns - prev_t)) "$dcs")
   sm=$(millicores $((s_ns - prev_s)) "$dcs")
   prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
-  fields="\"toolCpuMillicores\":$sm"
-  [ -n "$t_dir" ] && fields="\"cpuMillicores\":$((tm + sm)),\"targetCpuMillicores\":$tm,$fields"
+  # cpuMillicores: what this pod's target and tool containers use together (the tool's alone when the target's
+  # cgroup cannot be read; "measured" says which).
+  if [ -n "$t_dir" ]; then
+    fields="\"cpuMillicores\":$((tm + sm)),\"targetCpuMillicores\":$tm,\"toolCpuMillicores\":$sm"
+  else
+    fields="\"cpuMillicores\":$sm,\"toolCpuMillicores\":$sm,\"measured\":\"tool\""
+  fi
   toe_sample "$fields"
   if ! kill -0 "$stress" 2>/dev/null; then
     toe_partial=true

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cannotRun, outputDir, PodCgroups, runTool, Target } from '../../test/tools/sandbox.ts';
+import { cannotRun, logArtifacts, outputDir, PodCgroups, runTool, Target } from '../../test/tools/sandbox.ts';
 
 const skip = cannotRun('cpu');
 
@@ -89,6 +89,18 @@ describe('cpu entrypoint', { skip }, () => {
     assert.equal(run.result?.exitReason, 'Stopped');
     assert.equal(run.toeStop?.code, 0);
     assert.match(run.toeStop?.stdout ?? '', /stopped/);
+  });
+
+  it("measures the tool's own CPU when the target's cgroup cannot be read (no SYS_PTRACE)", async () => {
+    const run = await runTool('cpu', { target, capabilities: [], cgroupProcs: cgroups.procs('tool'), env: { TOE_DURATION_SECONDS: '2', TOE_OUTPUT_MODE: 'logs' } });
+    assert.equal(run.code, 0, run.stderr);
+    const samples = (logArtifacts(run.stdout).get('samples.jsonl')?.text ?? '').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(samples.length > 0);
+    for (const s of samples) {
+      assert.equal(s.measured, 'tool');
+      assert.equal(s.cpuMillicores, s.toolCpuMillicores);
+      assert.equal(s.targetCpuMillicores, undefined);
+    }
   });
 
   it('refuses a load above its CPU budget before doing anything', async () => {

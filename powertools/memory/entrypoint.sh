@@ -49,8 +49,13 @@ tick() {
   [ -n "$s_dir" ] && s_mem=$(toe_mem_bytes "$s_dir" "$s_ver")
   : "${t_mem:=0}" "${s_mem:=0}"
   [ "$s_mem" -gt "$peak" ] && peak=$s_mem
-  fields="\"toolMemoryBytes\":$s_mem"
-  [ -n "$t_dir" ] && fields="\"memoryBytes\":$((t_mem + s_mem)),\"targetMemoryBytes\":$t_mem,$fields"
+  # memoryBytes: the target and tool containers together (the tool's alone when the target's cgroup cannot be read;
+  # "measured" says which).
+  if [ -n "$t_dir" ]; then
+    fields="\"memoryBytes\":$((t_mem + s_mem)),\"targetMemoryBytes\":$t_mem,\"toolMemoryBytes\":$s_mem"
+  else
+    fields="\"memoryBytes\":$s_mem,\"toolMemoryBytes\":$s_mem,\"measured\":\"tool\""
+  fi
   toe_sample "$fields"
   if ! kill -0 "$stress" 2>/dev/null; then
     wait "$stress" 2>/dev/null
