@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { AppsV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, type V1Pod, type V1ResourceRequirements } from '@kubernetes/client-node';
 import { BASE_IMAGE } from '../../src/cluster/settings.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import type { Clients } from '../../src/kube/client.ts';
@@ -51,7 +51,7 @@ export function startOperator(kubeconfig: string, args: string[] = []): Operator
 }
 
 /** A Deployment of idle pods (busybox sleep), in an opted-in namespace; resolves with its Running pods. */
-export async function demoDeployment(clients: Clients, namespace: string, name: string, replicas: number): Promise<V1Pod[]> {
+export async function demoDeployment(clients: Clients, namespace: string, name: string, replicas: number, resources: V1ResourceRequirements = { limits: { cpu: '500m', memory: '64Mi' } }): Promise<V1Pod[]> {
   await ensureNamespace(clients, namespace, { 'toe.dev/allow-powertools': 'true' });
   const apps = clients.kc.makeApiClient(AppsV1Api);
   const labels = { app: name };
@@ -66,7 +66,7 @@ export async function demoDeployment(clients: Clients, namespace: string, name: 
           metadata: { labels },
           spec: {
             terminationGracePeriodSeconds: 1,
-            containers: [{ name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'], resources: { limits: { cpu: '500m', memory: '64Mi' } } }],
+            containers: [{ name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'], resources }],
           },
         },
       },

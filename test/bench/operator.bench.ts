@@ -1,0 +1,117 @@
+/**
+ * The operator on the real node: time from PowerTool create to every target's tool Running, for 1 and 20 targets,
+ * against sequential `kubectl debug --target` on the same pods (the baseline, measured in the same run); and the
+ * operator's resident memory with 1,000 pods in its cache, against the same operator with none.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import type { V1Pod } from '@kubernetes/client-node';
+import { GROUP, VERSION } from '../../src/api/index.ts';
+import { layout } from '../../src/cluster/layout.ts';
+import { BASE_IMAGE } from '../../src/cluster/settings.ts';
+import { kubernetesDir } from '../../src/cluster/steps/build-kubernetes.ts';
+import { serverSideApply } from '../../src/kube/apply.ts';
+import { startNode } from '../harness/node.ts';
+import { ensureNamespace, testClients, waitFor } from '../integration/kube.ts';
+import { OPERATOR_NS, demoDeployment, prepare, startOperator } from '../e2e/operator.ts';
+import type { Bench, BenchResult } from './bench.ts';
+
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
+  return Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024;
+}
+
+export const bench: Bench = {
+  name: 'operator: time to tools Running, and memory',
+  async run({ quick, log }) {
+    const node = await startNode();
+    process.env.KUBECONFIG = node.kubeconfigPath;
+    const clients = testClients();
+    const kubectl = `${kubernetesDir(layout().cacheDir)}/bin/kubectl`;
+    const ns = `bench-${Date.now().toString(36)}`;
+    const results: BenchResult[] = [];
+    try {
+      const kubeconfig = await prepare(clients, []);
+      // The same image and command for TOE and for kubectl debug, so only the way of injecting differs.
+      await serverSideApply(clients.kc, {
+        apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerToolConfig', metadata: { name: 'bench-sleep', namespace: OPERATOR_NS },
+        spec: { tool: { name: 'bench-sleep', kind: 'profiler' }, image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep'], defaultArgs: ['60'], maxPerPod: 100 },
+      } as never, 'powertoolconfigs');
+      const counts = quick ? [1, 5] : [1, 20];
+      // Tiny requests: twenty pods must fit on a two-core node.
+      const pods = await demoDeployment(clients, ns, 'bench', counts[1] as number, { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } });
+      const operator = startOperator(kubeconfig, ['--inject-concurrency=20']);
+      await new Promise((r) => setTimeout(r, 3000));
+
+      const allRunning = (names: string[], match: (name: string) => boolean) =>
+        waitFor('tools running', async () => {
+          const list = (await clients.core.listNamespacedPod({ namespace: ns })).items.filter((p) => names.includes(p.metadata?.name ?? ''));
+          return list.every((p) => (p.status?.ephemeralContainerStatuses ?? []).some((s) => match(s.name) && s.state?.running)) ? true : undefined;
+        }, 180_000);
+
+      for (const n of counts) {
+        const targets = pods.slice(0, n).map((p: V1Pod) => p.metadata?.name ?? '');
+        log(`kubectl debug, ${n} target(s), one after another`);
+        let t0 = performance.now();
+        for (const pod of targets) {
+          await run(kubectl, ['debug', pod, '-n', ns, `--image=${BASE_IMAGE}`, '--image-pull-policy=Never', '--target=app', '--quiet', '--', 'sleep', '60'], { env: { ...process.env, KUBECONFIG: node.kubeconfigPath } });
+        }
+        await allRunning(targets, (c) => c.startsWith('debugger-'));
+        const kubectlMs = performance.now() - t0;
+
+        log(`TOE, ${n} target(s)`);
+        const name = `bench-${n}`;
+        t0 = performance.now();
+        await clients.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'powertools', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec: { targets: { selector: { matchLabels: { app: 'bench' } }, pods: targets, maxTargets: 100 }, tool: { name: 'bench-sleep', duration: '2m' } } } });
+        await allRunning(targets, (c) => c.startsWith('toe-bench-sleep-') && true);
+        const toeMs = performance.now() - t0;
+        const goal = n === 1 ? 'within 1.5x of kubectl debug' : 'at least 5x faster than sequential kubectl debug';
+        results.push({ name: `create -> Running, ${n} target(s), TOE`, value: toeMs / 1000, unit: 's', goal, note: `kubectl debug ${(kubectlMs / 1000).toFixed(2)} s; TOE/kubectl = ${(toeMs / kubectlMs).toFixed(2)}, speed-up ${(kubectlMs / toeMs).toFixed(1)}x` });
+        await clients.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'powertools', name }).catch(() => undefined);
+      }
+      await operator.stop();
+
+      // Memory: the same operator process with an empty cache, then with 1,000 more (unschedulable) pods.
+      const measure = async (): Promise<number> => {
+        const port = await freePort();
+        const op = startOperator(kubeconfig, [`--http-bind=127.0.0.1:${port}`]);
+        await waitFor('operator ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok || undefined, 60_000);
+        await new Promise((r) => setTimeout(r, 2000));
+        const mb = rssMb(op.child.pid as number);
+        await op.stop();
+        return mb;
+      };
+      const baseline = await measure();
+      const many = quick ? 200 : 1000;
+      const podNs = `${ns}-cache`;
+      await ensureNamespace(clients, podNs);
+      log(`creating ${many} pods that never schedule`);
+      for (let i = 0; i < many; i += 50) {
+        await Promise.all(Array.from({ length: Math.min(50, many - i) }, (_, j) => clients.core.createNamespacedPod({ namespace: podNs, body: {
+          metadata: { name: `cached-${i + j}`, labels: { app: 'cached', index: String(i + j) } },
+          spec: { nodeSelector: { 'toe.dev/bench': 'nowhere' }, containers: [{ name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'] }] },
+        } })));
+      }
+      const loaded = await measure();
+      results.push({ name: `operator RSS, ${many} pods in cache`, value: loaded, unit: 'MB', goal: 'at most 150 MB', note: `empty cache ${baseline.toFixed(0)} MB; ratio ${(loaded / baseline).toFixed(2)}` });
+      await clients.core.deleteNamespace({ name: podNs }).catch(() => undefined);
+    } finally {
+      await clients.core.deleteNamespace({ name: ns }).catch(() => undefined);
+      await node.stop();
+    }
+    return results;
+  },
+};
