@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Steps } from '../cli/output.ts';
+import { logger } from '../telemetry/log.ts';
 import { KUBEPODS, PIDS_ROOT, pidsIn, removeCgroupTree, TOE_CGROUP } from './cgroup.ts';
 import { stopDaemon } from './daemon.ts';
 import { exec, succeeds } from './exec.ts';
@@ -12,6 +13,13 @@ import { emptyState, readState, type ClusterState } from './state.ts';
 import { binary } from './steps/build-kubernetes.ts';
 import { network } from './settings.ts';
 import { restoreSysctls } from './sysctl.ts';
+
+/**
+ * How long each daemon gets between SIGTERM and SIGKILL. The API server drains connections for seconds on SIGTERM,
+ * while everything it serves is stopping too and all its state is in etcd: a short grace loses nothing. etcd keeps
+ * the default grace, so it closes its data files cleanly.
+ */
+const GRACE_MS: Record<string, number> = { 'kube-apiserver': 1000 };
 
 /** Signals every PID in the cgroups until none is left (containers first, then shims and daemons). */
 async function killCgroup(path: string, budgetMs: number): Promise<number[]> {
@@ -39,17 +47,24 @@ async function killCgroup(path: string, budgetMs: number): Promise<number[]> {
  */
 export async function teardown(l: Layout, state: ClusterState, steps: Steps): Promise<void> {
   const left: string[] = [];
+  const log = logger('cluster');
   const attempt = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    const started = Date.now();
     try {
       await fn();
     } catch (err) {
       left.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    log.debug({ step: what, ms: Date.now() - started }, 'teardown step');
   };
   const daemons = state.daemons;
   // All daemons at once: the kubelet and containerd are going too, so nothing restarts a container we kill next.
   await attempt('stop the daemons', async () => {
-    await Promise.all(Object.values(daemons).map((rec) => stopDaemon(rec, 3000)));
+    await Promise.all(Object.entries(daemons).map(async ([name, rec]) => {
+      const started = Date.now();
+      await stopDaemon(rec, GRACE_MS[name] ?? 3000);
+      log.debug({ daemon: name, ms: Date.now() - started }, 'stopped');
+    }));
   });
   await attempt('stop the containers', async () => {
     const still = await killCgroup(join(PIDS_ROOT, KUBEPODS), 5000);
