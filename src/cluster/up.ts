@@ -51,7 +51,7 @@ const plan: Step[] = [
   { title: 'kube-proxy', run: runKubeProxy, node: true },
   // These two load the Kubernetes client (seconds of import), which the API-server-only mode never pays for.
   { title: 'CoreDNS', run: async (ctx) => (await import('./steps/dns.ts')).runDns(ctx), node: true },
-  { title: 'waiting for the node to be Ready and DNS to answer', run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx), node: true },
+  { title: 'waiting ≤ 3m for the node to be Ready and DNS to answer', run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx), node: true },
   { title: 'tool images (powertools/*/image.yaml)', run: runToolImages, node: true },
 ];
 
