@@ -64,10 +64,6 @@ export interface UpResult {
   kubeconfig: string;
 }
 
-/**
- * Brings the cluster up to `mode`. Checks everything first; if a step fails, undoes what this run started (unless
- * `retain`), so a failed `up` leaves the machine as it was. A cluster that is already up is reported, not touched.
- */
 export interface UpOptions {
   /** Keep what a failed run started, for debugging. */
   retain?: boolean;
@@ -75,6 +71,10 @@ export interface UpOptions {
   fresh?: boolean;
 }
 
+/**
+ * Brings the cluster up to `mode`. Checks everything first; if a step fails, undoes what this run started (unless
+ * `retain`), so a failed `up` leaves the machine as it was. A cluster that is already up is reported, not touched.
+ */
 export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = {}): Promise<UpResult> {
   return withLock(`${l.stateDir}.lock`, 120_000, async () => {
     let state = await readState(l.stateFile);
