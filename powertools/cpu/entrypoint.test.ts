@@ -2,7 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cannotRun, logArtifacts, outputDir, PodCgroups, runTool, Target } from '../../test/tools/sandbox.ts';
+import { PodCgroups } from '../../test/tools/cgroups.ts';
+import { logArtifacts, outputDir } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 
 const skip = cannotRun('cpu');
 

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statfsSync, writeFileSync } from 'node:fs';
-import { cannotRun, runTool, Target, tmpfsVolume, type RunOptions } from '../../test/tools/sandbox.ts';
+import { tmpfsVolume } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target, type RunOptions } from '../../test/tools/sandbox.ts';
 
 const usedBytes = (path: string): number => {
   const s = statfsSync(path);

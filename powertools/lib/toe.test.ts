@@ -11,7 +11,8 @@ import { Store } from '../../src/collector/store.ts';
 import { createCollectorMetrics } from '../../src/collector/metrics.ts';
 import { AuthError } from '../../src/collector/token.ts';
 import type { Principal, ToolIdentity } from '../../src/collector/auth.ts';
-import { cannotRun, logArtifacts, outputDir, runTool, Target } from '../../test/tools/sandbox.ts';
+import { logArtifacts, outputDir } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 
 const fixture = new URL('../../test/tools/fixture-tool.sh', import.meta.url).pathname;
 const skip = cannotRun('fixture');

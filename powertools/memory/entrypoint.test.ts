@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cannotRun, outputDir, PodCgroups, runTool, Target } from '../../test/tools/sandbox.ts';
+import { PodCgroups } from '../../test/tools/cgroups.ts';
+import { outputDir } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 
 const Mi = 1024 * 1024;
 

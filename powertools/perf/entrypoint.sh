@@ -24,6 +24,10 @@ on_arg() {
 }
 
 toe_start perf "$@"
+# Some Debian releases ship /usr/bin/perf as a wrapper script that picks perf_<kernel version> by `uname -r`, which
+# in a container is the node's kernel, not the package's: use the versioned binary when the image has one.
+perf_bin=perf
+for p in /usr/bin/perf_[0-9]*; do [ -x "$p" ] && perf_bin=$p; done
 # Slice length: an admin setting (PowerToolConfig env), a trade between restart overhead and what an abrupt end
 # can lose.
 slice=${PERF_SLICE_SECONDS:-5}
@@ -90,7 +94,7 @@ start_slice() {
   [ "$len" -ge 1 ] || len=1
   # The `sleep` workload only times the slice (perf samples the -p processes): ending it ends the slice cleanly.
   # A signal to perf record itself loses the samples still in its buffers (perf 6.1).
-  toe_spawn perf record -q -e cpu-clock -F "$freq" ${graph_args:+"$graph_args"} --no-buildid --no-buildid-cache \
+  toe_spawn "$perf_bin" record -q -e cpu-clock -F "$freq" ${graph_args:+"$graph_args"} --no-buildid --no-buildid-cache \
     -p "$(echo "$pids" | tr ' ' ',')" -o "$data" -- sleep "$len" 2>"$toe__state/record.err"
   recorder=$toe_pid
   recording=1
@@ -112,7 +116,7 @@ end_slice() {
   # exist; without it (the usual PERFMON + SYS_PTRACE) it needs the copies.
   symfs_arg=--symfs=$symfs
   [ $(( 0x$(awk '$1 == "CapEff:" { print substr($2, 9) }' /proc/self/status) >> 21 & 1 )) = 1 ] && symfs_arg=''
-  timeout "$budget" perf script -i "$data" ${symfs_arg:+"$symfs_arg"} > "$toe__state/slice.script" 2>>"$toe_log"
+  timeout "$budget" "$perf_bin" script -i "$data" ${symfs_arg:+"$symfs_arg"} > "$toe__state/slice.script" 2>>"$toe_log"
   n=$(awk '/^[^ \t]/ { n++ } END { print n + 0 }' "$toe__state/slice.script")
   samples=$((samples + n))
   cat "$toe__state/slice.script" >> "$script"

@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collapsePerfScript } from '../../processing/perf.ts';
-import { buildHotApp, cannotRun, outputDir, privateBinaryCommand, runTool, Target } from '../../test/tools/sandbox.ts';
+import { buildHotApp, privateBinaryCommand } from '../../test/tools/hot-app.ts';
+import { outputDir } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 
 const app = cannotRun('perf') === undefined ? buildHotApp() : undefined;
 const skip = cannotRun('perf') ?? (app ? undefined : 'cannot build samples/apps/cpu-hot (gcc with a static libc)');

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cannotRun, logArtifacts, runTool, Target } from '../../test/tools/sandbox.ts';
+import { logArtifacts } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 
 // A PID 1 with a SIGTERM handler (a shell that traps it), with a child process named "sleep".
 const withHandler = ['/bin/sh', '-c', 'trap "exit 0" TERM; sleep 600 & while :; do sleep 1; done'];

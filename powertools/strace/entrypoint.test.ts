@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseStraceSummary, parseStraceTrace } from '../../processing/strace.ts';
-import { cannotRun, logArtifacts, outputDir, runTool, Target } from '../../test/tools/sandbox.ts';
+import { logArtifacts, outputDir } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 
 // PID 1 is a shell that keeps opening a file through a child; "sleep" children come and go.
 const busy = ['/bin/sh', '-c', 'while :; do cat /etc/hostname > /dev/null; sleep 0.2; done'];

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PcapReader, type PcapRecord } from '../../processing/pcap.ts';
-import { cannotRun, outputDir, runTool, Target } from '../../test/tools/sandbox.ts';
+import { outputDir } from '../../test/tools/outputs.ts';
+import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 
 // In its own network namespace, the target keeps connecting to 127.0.0.1:8080 (refused: SYN, RST) and asking a
 // DNS server on 127.0.0.1:53 that does not exist (UDP).

@@ -4,7 +4,7 @@
  * PATH limited to busybox plus the binaries its image.yaml lists. See sandbox.sh for the mechanics.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -63,47 +63,6 @@ export function makeBinDir(tool: string, without: readonly string[] = [], shell?
     symlinkSync(bin, join(dir, name));
   }
   return dir;
-}
-
-/** Sibling cgroups of one "pod" (cpuacct and memory, cgroup v1), like a pod's container cgroups. */
-export class PodCgroups {
-  readonly dirs: string[] = [];
-  constructor(memoryLimitBytes?: number) {
-    const id = `toe-test-${process.pid}-${Date.now().toString(36)}`;
-    const own = readFileSync('/proc/self/cgroup', 'utf8').split('\n').map((l) => l.split(':'));
-    for (const ctrl of ['cpuacct', 'memory']) {
-      const path = own.find((f) => f[1]?.split(',').includes(ctrl))?.[2] ?? '/';
-      const pod = join('/sys/fs/cgroup', ctrl, path, id);
-      mkdirSync(pod);
-      this.dirs.push(pod);
-      if (ctrl === 'memory' && memoryLimitBytes) writeFileSync(join(pod, 'memory.limit_in_bytes'), String(memoryLimitBytes));
-      for (const c of ['target', 'tool']) mkdirSync(join(pod, c));
-    }
-  }
-  procs(container: 'target' | 'tool'): string[] {
-    return this.dirs.map((d) => join(d, container, 'cgroup.procs'));
-  }
-  file(ctrl: 'cpuacct' | 'memory', container: 'target' | 'tool', name: string): string {
-    return join(this.dirs.find((d) => d.includes(`/${ctrl}/`)) as string, container, name);
-  }
-  remove(): void {
-    for (const pod of this.dirs) {
-      for (const c of ['target', 'tool']) rmdirQuiet(join(pod, c));
-      rmdirQuiet(pod);
-    }
-  }
-}
-
-function rmdirQuiet(dir: string): void {
-  for (let i = 0; i < 50; i++) {
-    try {
-      rmdirSync(dir);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      spawnSync('sleep', ['0.1']);
-    }
-  }
 }
 
 function childrenOf(pid: number): number[] {
@@ -247,72 +206,4 @@ export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
   rmSync(bin, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
   return { code, stdout, stderr, lines, result, terminationLog, toeStop };
-}
-
-/** A temporary output volume for TOE_OUTPUT_MODE=pvc; returns the run's folder (TOE_OUTPUT_DIR/run-1/pod-1). */
-export function outputDir(): { dir: string; runDir: string; files: () => string[]; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'toe-out-'));
-  const runDir = join(dir, 'run-1', 'pod-1');
-  return {
-    dir,
-    runDir,
-    files: () => (existsSync(runDir) ? readdirSync(runDir).sort() : []),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-/** A tmpfs of the given size mounted on a fresh folder, as a small volume. */
-export function tmpfsVolume(size: string): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), 'toe-vol-'));
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', path]);
-  if (r.status !== 0) throw new Error(`mount tmpfs on ${path}: ${r.stderr.toString()}`);
-  return {
-    path,
-    remove: () => {
-      spawnSync('umount', [path]);
-      rmSync(path, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Parses logs-mode output into artifacts (concatenating blocks), with the last block's partial flag. */
-export function logArtifacts(stdout: string): Map<string, { text: string; partial: boolean; blocks: number }> {
-  const out = new Map<string, { text: string; partial: boolean; blocks: number }>();
-  const lines = stdout.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const begin = /^TOE-ARTIFACT-BEGIN (\S+)$/.exec(lines[i] as string);
-    if (!begin) continue;
-    const name = begin[1] as string;
-    const body: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length && !(lines[j] as string).startsWith(`TOE-ARTIFACT-END ${name} `); j++) body.push(lines[j] as string);
-    const [, , bytes, partial] = (lines[j] ?? '').split(' ');
-    const text = body.length > 0 ? `${body.join('\n')}\n`.slice(0, Number(bytes)) : '';
-    const prev = out.get(name) ?? { text: '', partial: true, blocks: 0 };
-    out.set(name, { text: prev.text + text, partial: partial === 'true', blocks: prev.blocks + 1 });
-    i = j;
-  }
-  return out;
-}
-
-/**
- * Builds samples/apps/cpu-hot (the CPU-bound sample app) with gcc into a temporary folder; returns the binary, or
- * undefined when gcc (or a static libc) is missing.
- */
-export function buildHotApp(): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'toe-hot-'));
-  const out = join(dir, 'toe-demo-hot');
-  const r = spawnSync('gcc', ['-O0', '-g', '-fno-omit-frame-pointer', '-static', '-o', out, join(repo, 'samples/apps/cpu-hot/main.c')]);
-  return r.status === 0 ? out : undefined;
-}
-
-/**
- * The command for a target that runs BINARY from a tmpfs mounted in its own mount namespace only, so that the
- * binary's path exists for the target and not for the tool (as in a container image).
- */
-export function privateBinaryCommand(binary: string, args: string[] = []): { cmd: string[]; comm: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'toe-app-'));
-  const name = binary.split('/').pop() as string;
-  const script = `mount -t tmpfs tmpfs "$1" && cp "$2" "$1/${name}" && shift 2 && exec "$0" "$@"`;
-  return { cmd: ['/bin/sh', '-c', script, join(dir, name), dir, binary, ...args], comm: name.slice(0, 15) };
 }
