@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadKubeConfig } from '../kube/client.ts';
@@ -6,7 +7,8 @@ import { DEFAULT_TOOL_POLICY } from '../operator/powertoolconfig/check.ts';
 import { logger } from '../telemetry/log.ts';
 import { UsageError, type Command } from './command.ts';
 
-const HELP = `Run the TOE operator: the PowerTool and PowerToolConfig controllers, admission, metrics and leader election.
+const HELP = `Run the TOE operator: the PowerTool, PowerToolConfig and PowerToolProcessing controllers, admission, reports,
+metrics and leader election.
 
 Usage:
   toe operator [options]
@@ -23,6 +25,10 @@ Options:
   --webhook-bind HOST:PORT  serve admission on this address (default: no admission)
   --webhook-url URL         how the API server reaches admission (host-run), e.g. https://127.0.0.1:9443
   --webhook-service NS/NAME how the API server reaches admission in-cluster (a Service on port 443)
+  --reports-dir DIR         where PowerToolProcessings write HTML reports (default /var/lib/toe/reports)
+  --reports-bind HOST:PORT  serve the reports here; each processing's Service points at the leader (default: not served)
+  --reports-address IP      the address those Services send to (default: $POD_IP, else the --reports-bind host)
+  --reports-url-base URL    report URLs in status start with this when a processing has no Ingress
 `;
 
 function hostPort(value: string, flag: string): { host: string; port: number } {
@@ -46,6 +52,10 @@ export const operator: Command = async (argv, streams) => {
       'webhook-bind': { type: 'string' },
       'webhook-url': { type: 'string' },
       'webhook-service': { type: 'string' },
+      'reports-dir': { type: 'string', default: '/var/lib/toe/reports' },
+      'reports-bind': { type: 'string' },
+      'reports-address': { type: 'string' },
+      'reports-url-base': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -59,6 +69,12 @@ export const operator: Command = async (argv, streams) => {
   if (!['true', 'false'].includes(values['leader-elect'])) throw new UsageError('--leader-elect must be true or false', 'operator');
   if (values['webhook-bind'] && !values['webhook-url'] && !values['webhook-service']) throw new UsageError('--webhook-bind needs --webhook-url or --webhook-service', 'operator');
 
+  const reportsBind = values['reports-bind'] ? hostPort(values['reports-bind'], '--reports-bind') : undefined;
+  const reportsAddress = values['reports-address'] ?? process.env.POD_IP ?? (reportsBind && isIP(reportsBind.host) && !['0.0.0.0', '::'].includes(reportsBind.host) ? reportsBind.host : undefined);
+  if (values['reports-address'] !== undefined && !isIP(values['reports-address'])) throw new UsageError(`--reports-address must be an IP address, got "${values['reports-address']}"`, 'operator');
+  if (values['reports-url-base'] !== undefined && !/^https?:\/\/[^\s]+$/.test(values['reports-url-base'])) throw new UsageError('--reports-url-base must be an http(s) URL', 'operator');
+  if (values['reports-dir'].trim() === '') throw new UsageError('--reports-dir must be a directory path', 'operator');
+
   const log = logger('operator');
   const operatorNamespace = values.namespace ?? process.env.POD_NAMESPACE ?? 'toe-system';
   const webhook = values['webhook-bind'] ? hostPort(values['webhook-bind'], '--webhook-bind') : undefined;
@@ -71,6 +87,12 @@ export const operator: Command = async (argv, streams) => {
     collectorUrl: values['collector-url'],
     injectConcurrency: concurrency,
     policy: { ...DEFAULT_TOOL_POLICY, allowPrivileged: values['allow-privileged-tools'] },
+    processing: {
+      reportsDir: values['reports-dir'],
+      ...(reportsBind ? { bind: reportsBind } : {}),
+      ...(reportsBind && reportsAddress ? { address: reportsAddress } : {}),
+      ...(values['reports-url-base'] ? { urlBase: values['reports-url-base'] } : {}),
+    },
   };
   if (webhook) {
     const [svcNs, svcName] = (values['webhook-service'] ?? '').split('/');
@@ -81,7 +103,7 @@ export const operator: Command = async (argv, streams) => {
     };
   }
   const manager = await startManager(loadKubeConfig(), opts);
-  log.info({ namespace: operatorNamespace, identity: opts.identity, http: manager.httpPort }, 'operator started');
+  log.info({ namespace: operatorNamespace, identity: opts.identity, http: manager.httpPort, reports: manager.reportsPort }, 'operator started');
 
   const stopSignal = new Promise<string>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));

@@ -22,6 +22,10 @@ import { TargetIndex } from './powertool/watches.ts';
 import type { PowerToolContext } from './powertool/context.ts';
 import { reconcilePowerToolConfig } from './powertoolconfig/reconcile.ts';
 import type { ToolPolicy } from './powertoolconfig/check.ts';
+import { startProcessingController, type ProcessingOptions } from './powertoolprocessing/controller.ts';
+
+/** The operator's ServiceAccount (the chart's); the collector's --reader allowlist names it by default. */
+export const OPERATOR_SERVICE_ACCOUNT = 'toe-operator';
 
 export interface ManagerOptions {
   operatorNamespace: string;
@@ -36,12 +40,16 @@ export interface ManagerOptions {
   /** Fields added to every log line (tests name themselves this way). */
   logBindings?: Record<string, unknown>;
   admission?: (deps: { clients: ReturnType<typeof makeClients>; caches: ReturnType<typeof makeCaches>; metrics: Metrics; log: Logger }) => Promise<{ stop(): Promise<void> }>;
+  /** Runs the PowerToolProcessing controller (reports); the collector URL and reader identity come from above. */
+  processing?: Omit<ProcessingOptions, 'collectorUrl' | 'serviceAccount'>;
 }
 
 export interface Manager {
   /** Resolves when leadership is lost (the caller exits) — never while the manager runs normally. */
   lost: Promise<void>;
   httpPort: number;
+  /** Where this replica serves reports, when the processing controller runs with a bind address. */
+  reportsPort?: number;
   metrics: Metrics;
   stop(): Promise<void>;
 }
@@ -104,6 +112,13 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
     2,
     hooks('powertoolconfig'),
   );
+  // The PowerToolProcessing controller brings its own informer, queue and reports server (powertoolprocessing/).
+  const processing = opts.processing
+    ? await startProcessingController(
+        { clients, caches, recorder, metrics, log: logger('operator.processing', { ...extra, controller: 'powertoolprocessing' }), hooks: hooks('powertoolprocessing'), leading: () => leading },
+        { ...opts.processing, collectorUrl: opts.collectorUrl, serviceAccount: { namespace: opts.operatorNamespace, name: OPERATOR_SERVICE_ACCOUNT } },
+      )
+    : undefined;
 
   const index = new TargetIndex();
   const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace}/${o.metadata?.name}`;
@@ -133,6 +148,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
       ptQueue.add(keyOf(pt));
     }
     for (const ptc of caches.configs.list()) ptcQueue.add(keyOf(ptc));
+    void processing?.lead();
   };
 
   let lostResolve: () => void = () => undefined;
@@ -155,11 +171,12 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
   return {
     lost,
     httpPort,
+    reportsPort: processing?.port,
     metrics,
     async stop() {
       abort.abort();
       leading = false;
-      await Promise.all([ptQueue.shutdown(), ptcQueue.shutdown()]);
+      await Promise.all([ptQueue.shutdown(), ptcQueue.shutdown(), processing?.stop()]);
       await admission?.stop();
       await elector?.release().catch(() => undefined);
       await stopCaches(caches);

@@ -40,7 +40,25 @@ export const operatorNamespaceRules: Rule[] = [
   { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] },
 ];
 
-export const clusterRules: Rule[] = [...powerToolRules, ...powerToolConfigRules, ...admissionRules];
+/**
+ * The PowerToolProcessing controller: its objects, the PowerTools and pods it reports on (read only), tool logs
+ * (output mode logs) and Events for the report, a reader token for the collector, and the Service, EndpointSlice
+ * and Ingress it owns (server-side apply is a PATCH; DELETE when the spec stops asking for one).
+ */
+export const powerToolProcessingRules: Rule[] = [
+  { apiGroups: ['toe.dev'], resources: ['powertoolprocessings'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['toe.dev'], resources: ['powertoolprocessings/status'], verbs: ['patch'] },
+  { apiGroups: ['toe.dev'], resources: ['powertools'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+  { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['list', 'create', 'patch'] },
+  { apiGroups: [''], resources: ['services'], verbs: ['patch', 'delete'] },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['patch', 'delete'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['patch', 'delete'] },
+];
+
+export const clusterRules: Rule[] = [...powerToolRules, ...powerToolConfigRules, ...admissionRules, ...powerToolProcessingRules];
 
 /** Flattens rules to "group/resource:verb" strings, so two rule lists compare regardless of how they are grouped. */
 export function permissions(rules: readonly Rule[]): string[] {
