@@ -133,6 +133,8 @@ export interface RunOptions {
   shell?: string;
   /** An entrypoint other than powertools/<tool>/entrypoint.sh (a test fixture). */
   entrypoint?: string;
+  /** Run the image's /toe/bin/entrypoint chrooted in this folder (see image-rootfs.ts). */
+  rootfs?: string;
   /** Capabilities instead of those of the tool's config.yaml (lower case, without cap_). */
   capabilities?: string[];
 }
@@ -153,7 +155,8 @@ export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
   const work = mkdtempSync(join(tmpdir(), `toe-run-${tool}-`));
   const termlog = join(work, 'termination-log');
   writeFileSync(termlog, '');
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TOE_TOOL: tool, TOE_RUN_ID: 'run-1', TOE_POD: 'pod-1', ...opts.env };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', TOE_TOOL: tool, TOE_RUN_ID: 'run-1', TOE_POD: 'pod-1', ...opts.env };
+  if (opts.rootfs) env.SANDBOX_ROOTFS = opts.rootfs;
   const entry = opts.entrypoint ?? join(repo, 'powertools', tool, 'entrypoint.sh');
   const caps = opts.capabilities ?? configCapabilities(tool);
   const child = spawn(sandboxScript, ['tool', String(opts.target.hostPid), bin, termlog, caps.join(',') || '-', ...(opts.cgroupProcs ?? []), '--', entry, ...(opts.args ?? [])], {
