@@ -80,15 +80,28 @@ async function productVersion(root: string): Promise<string> {
   return (JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** Every `powertools/<tool>/image.yaml` in the repository. */
+/**
+ * Every `powertools/<tool>/image.yaml`, then every `samples/apps/<app>/image.yaml` (the sample targets). A
+ * `build.sh` beside a recipe runs first, with the recipe's packages installed, to make the files it copies; if it
+ * fails, that image fails alone (its job rethrows the error) and the others still build.
+ */
 export async function toolImages(cacheDir: string, root = repoRoot): Promise<ImageJob[]> {
-  const dir = join(root, 'powertools');
   const tag = await productVersion(root);
   const jobs: ImageJob[] = [];
-  for (const tool of (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-    const file = join(dir, tool, 'image.yaml');
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined) jobs.push(await toolImage(cacheDir, join(dir, tool), text, parseImageSpec(text, file), tag));
+  for (const dir of [join(root, 'powertools'), join(root, 'samples', 'apps')]) {
+    for (const tool of (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+      const file = join(dir, tool, 'image.yaml');
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      const spec = parseImageSpec(text, file);
+      const script = join(dir, tool, 'build.sh');
+      const failed = (await access(script).then(() => true, () => false))
+        ? await installPackages(spec.packages).then(() => exec(script, [], { cwd: join(dir, tool) })).then(() => undefined, (err: unknown) => err)
+        : undefined;
+      const why = failed instanceof Error ? failed.message : String(failed);
+      if (failed !== undefined) jobs.push({ ref: imageRef(spec, tag), archive: '', build: () => Promise.reject(new Error(`${script} failed: ${why}`)) });
+      else jobs.push(await toolImage(cacheDir, join(dir, tool), text, spec, tag));
+    }
   }
   return jobs;
 }
