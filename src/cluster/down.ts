@@ -9,6 +9,7 @@ import { removeKubeChains } from './iptables.ts';
 import type { Layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { mounts, mountsUnder, unmount } from './mounts.ts';
+import { ensureUnreachableRoutes } from './routes.ts';
 import { emptyState, readState, type ClusterState } from './state.ts';
 import { binary } from './steps/build-kubernetes.ts';
 import { network } from './settings.ts';
@@ -83,6 +84,9 @@ export async function teardown(l: Layout, state: ClusterState, steps: Steps): Pr
       await removeKubeChains();
     });
   }
+  // Kept, not removed (routes.ts): clients of the cluster outlive it, and their retries must not leave the machine.
+  // Installed here too, for a cluster an older `up` started without them.
+  await attempt('keep the cluster\'s address ranges off the network', ensureUnreachableRoutes);
   await attempt('remove network links', async () => {
     for (const link of state.links) if (await succeeds('ip', ['link', 'show', link])) await exec('ip', ['link', 'del', link]);
   });

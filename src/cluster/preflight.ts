@@ -1,18 +1,18 @@
 import { access } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import type { ClusterState } from './state.ts';
 import { isRunning } from './daemon.ts';
 import { PIDS_ROOT } from './cgroup.ts';
 import { network, ports } from './settings.ts';
 import { succeeds } from './exec.ts';
-
-export function isLocalAddress(ip: string): boolean {
-  return Object.values(networkInterfaces()).some((addrs) => addrs?.some((a) => a.address === ip));
-}
+import { mayProbe } from './routes.ts';
 
 function answers(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
+    if (!mayProbe(host)) {
+      resolve(false);
+      return;
+    }
     const s = connect({ host, port, timeout: 500 });
     s.once('connect', () => {
       s.destroy();
@@ -44,8 +44,8 @@ export async function preflight(mode: 'apiserver' | 'node', state: ClusterState 
   for (const [name, host, port] of checks) {
     if (!(await ours(name)) && (await answers(host, port))) problems.push(`port ${host}:${port} (for ${name}) is in use by another program: stop it first`);
   }
-  // Probe the node address only while it is ours: without the bridge, a packet to it would leave the machine.
-  if (!(await ours('kube-apiserver')) && isLocalAddress(network.nodeIp) && (await answers(network.nodeIp, ports.apiserver))) {
+  // answers() skips the node address while the bridge is absent: nothing can listen there then.
+  if (!(await ours('kube-apiserver')) && (await answers(network.nodeIp, ports.apiserver))) {
     problems.push(`${network.nodeIp}:${ports.apiserver} answers but is not our API server: stop what listens there`);
   }
   return problems;

@@ -4,16 +4,11 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { layout } from './layout.ts';
+import { inCidr } from './routes.ts';
 import { COREDNS_VERSION, network } from './settings.ts';
 import { cniConfig } from './steps/cni.ts';
 import { COREFILE, dnsObjects } from './steps/dns.ts';
 
-const inCidr = (ip: string, cidr: string): boolean => {
-  const [base, bits] = cidr.split('/');
-  const n = (a: string): number => a.split('.').reduce((x, o) => x * 256 + Number(o), 0);
-  const mask = 2 ** 32 - 2 ** (32 - Number(bits));
-  return (n(ip) & mask) >>> 0 === (n(base as string) & mask) >>> 0;
-};
 
 describe('cluster settings', () => {
   it('builds the CoreDNS version it names (one source: the go.mod)', () => {

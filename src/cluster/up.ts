@@ -8,6 +8,7 @@ import type { Layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { isUp, runningDaemons, type Mode } from './modes.ts';
 import { preflight } from './preflight.ts';
+import { ensureUnreachableRoutes } from './routes.ts';
 import { COREDNS_VERSION, KUBERNETES_VERSION } from './settings.ts';
 import { emptyState, readState } from './state.ts';
 import { runApiserver } from './steps/apiserver.ts';
@@ -81,6 +82,8 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = 
     if (await isUp(state, mode)) return { alreadyRunning: true, kubeconfig: l.kubeconfig };
     const problems = await preflight(mode, state);
     if (problems.length) throw new Error(`cannot bring the cluster up:\n${problems.map((p) => `  * ${p}`).join('\n')}`);
+    // Before anything that could send to the cluster's ranges: from here on they never leave the machine.
+    await ensureUnreachableRoutes();
     const wasRunning = (await runningDaemons(state)).length > 0;
     if (state && !wasRunning) {
       // Left over from a crash or a reboot: clear its mounts and settings before starting afresh.

@@ -1,12 +1,14 @@
 /**
  * The node is real: pods run in containerd under a real kubelet, an ephemeral container joins a target's PID
  * namespace, Services resolve through CoreDNS, the kernel OOM-kills over a memory limit, and `toe cluster down`
- * leaves no process or mount behind (then `up` brings it back within its warm budget).
+ * leaves no process or mount behind and no route off the machine for the cluster's addresses (then `up` brings it
+ * back within its warm budget).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Container, type V1Pod } from '@kubernetes/client-node';
 import { layout } from '../../src/cluster/layout.ts';
@@ -30,6 +32,22 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The error a TCP connect ends with. EHOSTUNREACH comes from the local routing table, before any packet is sent. */
+function connectError(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, timeout: 3000 });
+    s.once('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve('timeout');
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
 }
 
 const pod = (name: string, spec: V1Pod['spec'], labels: Record<string, string> = {}): V1Pod => ({ metadata: { name, namespace: ns, labels }, spec: { terminationGracePeriodSeconds: 1, ...spec } as V1Pod['spec'] });
@@ -140,6 +158,13 @@ describe('toe cluster down', () => {
       for (const [key, value] of Object.entries(before.sysctls)) {
         assert.equal((await readFile(`/proc/sys/${key.replaceAll('.', '/')}`, 'utf8')).trim(), value, `${key} restored`);
       }
+      // The one thing down leaves: with the bridge gone, the kernel refuses the cluster's ranges locally.
+      for (const ip of [network.nodeIp, network.apiServiceIp]) {
+        const get = await run('ip', ['route', 'get', ip]).then((r) => r.stdout, (e: { stderr?: string }) => e.stderr ?? '');
+        assert.match(get, /No route to host|^unreachable/, `ip route get ${ip}: ${get}`);
+        assert.equal(await connectError(ip, 6443), 'EHOSTUNREACH', `a connection to ${ip} is refused on this machine`);
+      }
+      assert.match((await run('ip', ['route', 'show', network.podCidr])).stdout, /^unreachable /m);
     } finally {
       const t0 = Date.now();
       await run(process.execPath, [...toe, 'up', '-q']);

@@ -18,8 +18,8 @@ export async function runNetwork(ctx: Context): Promise<void> {
   const addrs = await exec('ip', ['-o', 'addr', 'show', 'dev', network.bridge]);
   if (!addrs.includes(` ${network.nodeIp}/`)) await exec('ip', ['addr', 'add', `${network.nodeIp}/${prefix}`, 'dev', network.bridge]);
   await exec('ip', ['link', 'set', network.bridge, 'up']);
-  // Service addresses are virtual: without this route, a packet to one that kube-proxy does not (or no longer)
-  // translates would follow the default route off the machine. The route goes with the bridge at `down`.
+  // Service addresses are virtual: this route keeps one that kube-proxy does not (or no longer) translates on the
+  // bridge, ahead of the unreachable fallback (routes.ts). It goes with the bridge at `down`; the fallback stays.
   await exec('ip', ['route', 'replace', network.serviceCidr, 'dev', network.bridge, 'src', network.nodeIp]);
   await setSysctls(ctx, { 'net.ipv4.ip_forward': '1', 'net.bridge.bridge-nf-call-iptables': '1' });
 }
