@@ -79,4 +79,13 @@ describe('leader election with two operator replicas', () => {
     assert.ok(tookMs <= budgetMs, `hand-over took ${tookMs} ms, more than ${budgetMs} ms`);
     await handled('after-failover');
   });
+
+  it('on SIGTERM exits 0 and gives the Lease up, so a new replica need not wait it out', async () => {
+    const leader = (await holder()) as string;
+    const child = children.get(leader);
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child?.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.equal(await holder(), undefined);
+  });
 });

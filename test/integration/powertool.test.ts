@@ -130,6 +130,17 @@ describe('PowerTool controller against a real API server', () => {
     assert.deepEqual(ok?.artifacts, [{ name: 'perf.script', bytes: 10, partial: false }]);
   });
 
+  it('exposes its health and Prometheus metrics', async () => {
+    const base = `http://127.0.0.1:${manager?.httpPort}`;
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    assert.match(text, /toe_reconcile_total\{controller="powertool",result="success"\} [1-9]/);
+    assert.match(text, /toe_injections_total\{tool="it-perf",result="success"\} 3/);
+    assert.match(text, /toe_reconcile_duration_seconds_bucket\{/);
+    assert.doesNotMatch(text, /pod="/, 'metric labels stay bounded: never a pod name');
+  });
+
   it('never injects twice when the operator restarts', async () => {
     await manager?.stop();
     manager = await start();
