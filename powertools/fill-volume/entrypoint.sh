@@ -47,7 +47,7 @@ fi
 toe_artifact samples.jsonl text
 
 # A failed redirection on exec would end the shell without a result: probe first.
-( : > "$fill" ) 2>>"$toe_log" || toe_error "cannot create $fill: is the volume writable (DAC_OVERRIDE for a volume owned by another user)?"
+( true > "$fill" ) 2>>"$toe_log" || toe_error "cannot create $fill: is the volume writable (DAC_OVERRIDE for a volume owned by another user)?"
 exec 3<>"$fill"
 rm -f "$fill"
 method=none

@@ -91,7 +91,8 @@ toe_find_process() {
     toe__comm=$(cat "/proc/$toe__p/comm" 2>/dev/null) || continue
     [ "$toe__comm" = "$1" ] || continue
     toe_count=$((toe_count + 1))
-    [ -z "$toe_value" ] && toe_value=$toe__p
+    # /proc/[0-9]* is in text order (21 before 3): compare as numbers.
+    if [ -z "$toe_value" ] || [ "$toe__p" -lt "$toe_value" ]; then toe_value=$toe__p; fi
   done
   return 0
 }

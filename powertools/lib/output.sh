@@ -15,12 +15,12 @@ toe__arts_file=''
 toe__output_init() {
   toe_mode=${TOE_OUTPUT_MODE:-logs}
   toe__arts_file=$toe__state/artifacts
-  : > "$toe__arts_file"
+  true > "$toe__arts_file" || toe_error "cannot write $toe__arts_file"
   case $toe_mode in
     pvc)
       [ -n "${TOE_OUTPUT_DIR:-}" ] && [ -d "$TOE_OUTPUT_DIR" ] || toe_error "TOE_OUTPUT_DIR is not a directory: output mode pvc needs the output volume"
       toe_outdir=$TOE_OUTPUT_DIR/$toe_run/$toe_pod
-      mkdir -p "$toe_outdir" && rm -f "$toe_outdir/result.json" && : > "$toe_outdir/.partial" ||
+      mkdir -p "$toe_outdir" && rm -f "$toe_outdir/result.json" && true > "$toe_outdir/.partial" ||
         toe_error "cannot write to the output volume at $toe_outdir"
       ;;
     logs|collector)
@@ -49,7 +49,7 @@ toe__output_init() {
 # toe_artifact NAME text|binary: register an artifact; sets toe_path to the file the tool appends to.
 toe_artifact() {
   toe_path=$toe_outdir/$1
-  : > "$toe_path"
+  true > "$toe_path" || toe_error "cannot write $toe_path"
   echo 0 > "$toe__state/sent.$1"
   printf '%s %s\n' "$1" "$2" >> "$toe__arts_file"
 }
@@ -132,7 +132,7 @@ toe__flush_collector() {
     case $toe__code in
       2??) toe__sent=$((toe__sent + toe__n)) ;;
       409) toe__at=$(toe__upload_offset "$toe__name"); [ -n "$toe__at" ] && toe__sent=$toe__at || break ;;
-      413) : > "$toe__state/capped.$toe__name"; echo "collector: $toe__name reached the collector's size cap" >> "$toe_log"; break ;;
+      413) true > "$toe__state/capped.$toe__name"; echo "collector: $toe__name reached the collector's size cap" >> "$toe_log"; break ;;
       *) echo "collector: PUT $toe__name at $toe__sent answered ${toe__code:-nothing}" >> "$toe_log"; break ;;
     esac
   done

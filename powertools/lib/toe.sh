@@ -26,7 +26,11 @@ toe_log=$toe__state/tool.log
 toe_start() {
   toe_tool=$1
   shift
-  mkdir -p "$toe__state" && : > "$toe_log" || { echo "toe: cannot write $toe__state" >&2; exit 1; }
+  if ! { mkdir -p "$toe__state" && true > "$toe_log"; } 2>/dev/null; then
+    # Nothing else works without it (a read-only root filesystem?): say so in the one line the operator reads.
+    toe_log=/dev/null
+    toe_error "cannot write $toe__state: the tool needs a writable /tmp (readOnlyRootFilesystem must be false)"
+  fi
   echo "$$" > "$toe__state/entrypoint.pid"
   trap 'toe__on_signal TERM' TERM
   trap 'toe__on_signal INT' INT

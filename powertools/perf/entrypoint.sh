@@ -37,7 +37,7 @@ toe_target_pids
 
 symfs=$toe__state/symfs
 copied=$toe__state/symfs.list
-mkdir -p "$symfs" && : > "$copied"
+mkdir -p "$symfs" && true > "$copied"
 symfs_bytes=0
 symfs_cap=1073741824
 

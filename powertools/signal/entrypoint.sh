@@ -95,6 +95,7 @@ toe_message="sent $signal to PID $pid ($comm)"
 # If PID 1 exits on this signal, every process of its namespace is killed, this one too: publish first.
 toe_provisional Completed
 kill -s "${signal#SIG}" "$pid" 2>>"$toe_log" || {
+  alive || not_deliverable "it exited before the signal reached it"
   toe_message="kill $signal PID $pid failed: $(tail -n 1 "$toe_log")"
   effect true ",\"delivered\":false"
   toe_error "$toe_message"

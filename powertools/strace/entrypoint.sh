@@ -48,7 +48,7 @@ if [ "$mode" = summary ]; then
   art=$toe_path
   part=$toe__state/slice.summary
   slices=0
-  start_slice() { : > "$part"; run_strace "$part" -c; slice_left=$slice; }
+  start_slice() { true > "$part"; run_strace "$part" -c; slice_left=$slice; }
   end_slice() {
     toe_stop_pid "$strace_pid"
     [ -s "$part" ] && cat "$part" >> "$art" && slices=$((slices + 1))
