@@ -37,7 +37,10 @@ export const admissionRules: Rule[] = [
 /** Namespaced to the operator's namespace: the leader Lease and the webhook's TLS Secret. */
 export const operatorNamespaceRules: Rule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] },
+  // The webhook's TLS Secret: any replica may create it (create cannot be limited by name); reading and renewing
+  // are limited to that one Secret.
+  { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'], resourceNames: ['toe-webhook-tls'] },
 ];
 
 /**
