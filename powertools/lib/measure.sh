@@ -12,7 +12,19 @@
 toe_cgroup() {
   toe_cg_dir='' toe_cg_ver='' toe_cg_path=''
   if [ "$1" = self ]; then toe__pfx=''; toe__pid=self; else toe__pfx=/proc/$1/root; toe__pid=$1; fi
-  toe__cg=$(awk -v want="$2" -v pfx="$toe__pfx" '
+  toe__cg=$(toe_cgroup_map "/proc/$toe__pid/cgroup" "/proc/$toe__pid/mountinfo" "$toe__pfx" "$2" 2>/dev/null)
+  [ -n "$toe__cg" ] || return 1
+  toe_cg_ver=${toe__cg%% *}
+  toe__cg=${toe__cg#* }
+  toe_cg_path=${toe__cg%% *}
+  toe_cg_dir=${toe__cg#* }
+  [ -d "$toe_cg_dir" ] || { toe_cg_dir=''; return 1; }
+}
+
+# toe_cgroup_map CGROUP_FILE MOUNTINFO_FILE PREFIX CONTROLLER: prints "VERSION PATH DIR" for the controller (v1, or
+# v2 when no v1 hierarchy has it), DIR being PREFIX + the mount point + the path below the mount's root.
+toe_cgroup_map() {
+  awk -v want="$4" -v pfx="$3" '
     FNR == 1 { file++ }
     file == 1 {
       i = index($0, ":"); rest = substr($0, i + 1); j = index(rest, ":")
@@ -36,13 +48,7 @@ toe_cgroup() {
     END {
       if (m1 != "") print "1", v1, pfx m1 rel(v1, r1)
       else if (m2 != "" && v2 != "") print "2", v2, pfx m2 rel(v2, r2)
-    }' "/proc/$toe__pid/cgroup" "/proc/$toe__pid/mountinfo" 2>/dev/null)
-  [ -n "$toe__cg" ] || return 1
-  toe_cg_ver=${toe__cg%% *}
-  toe__cg=${toe__cg#* }
-  toe_cg_path=${toe__cg%% *}
-  toe_cg_dir=${toe__cg#* }
-  [ -d "$toe_cg_dir" ] || { toe_cg_dir=''; return 1; }
+    }' "$1" "$2"
 }
 
 # toe_cpu_ns DIR VER: CPU time used by the cgroup, in nanoseconds.
