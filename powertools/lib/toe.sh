@@ -85,8 +85,13 @@ toe__deadline() {
   toe__cut=0
   toe__left=$toe_duration
   if [ -n "${TOE_DEADLINE:-}" ]; then
-    toe__dl=$(date -u -D '%Y-%m-%dT%H:%M:%SZ' -d "${TOE_DEADLINE%%.*}" +%s 2>/dev/null ||
-      date -u -d "$TOE_DEADLINE" +%s 2>/dev/null) || toe__dl=''
+    # RFC 3339 in UTC, with or without fractions of a second ("...T10:00:00Z", "...T10:00:00.123Z").
+    case $TOE_DEADLINE in
+      *.*Z) toe__dls=${TOE_DEADLINE%%.*}Z ;;
+      *) toe__dls=$TOE_DEADLINE ;;
+    esac
+    toe__dl=$(date -u -D '%Y-%m-%dT%H:%M:%SZ' -d "$toe__dls" +%s 2>/dev/null ||
+      date -u -d "$toe__dls" +%s 2>/dev/null) || toe__dl=''
     if [ -n "$toe__dl" ]; then
       toe__rest=$((toe__dl - $(date -u +%s)))
       [ "$toe__rest" -lt 0 ] && toe__rest=0
