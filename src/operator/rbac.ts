@@ -46,7 +46,8 @@ export const operatorNamespaceRules: Rule[] = [
 /**
  * The PowerToolProcessing controller: its objects, the PowerTools and pods it reports on (read only), tool logs
  * (output mode logs) and Events for the report, a reader token for the collector, and the Service, EndpointSlice
- * and Ingress it owns (server-side apply is a PATCH; DELETE when the spec stops asking for one).
+ * and Ingress it owns (server-side apply is a PATCH, and also needs create the first time; DELETE when the spec
+ * stops asking for one).
  */
 export const powerToolProcessingRules: Rule[] = [
   { apiGroups: ['toe.dev'], resources: ['powertoolprocessings'], verbs: ['get', 'list', 'watch'] },
@@ -56,9 +57,9 @@ export const powerToolProcessingRules: Rule[] = [
   { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
   { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['list', 'create', 'patch'] },
-  { apiGroups: [''], resources: ['services'], verbs: ['patch', 'delete'] },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['patch', 'delete'] },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['patch', 'delete'] },
+  { apiGroups: [''], resources: ['services'], verbs: ['create', 'patch', 'delete'] },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['create', 'patch', 'delete'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['create', 'patch', 'delete'] },
 ];
 
 export const clusterRules: Rule[] = [...powerToolRules, ...powerToolConfigRules, ...admissionRules, ...powerToolProcessingRules];

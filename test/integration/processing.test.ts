@@ -9,6 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscoveryV1Api, NetworkingV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
@@ -18,6 +19,7 @@ import { createCollectorApp } from '../../src/collector/app.ts';
 import { reviewingAuthenticator, tokenReview } from '../../src/collector/auth.ts';
 import { serve, type Serving } from '../../src/collector/server.ts';
 import { Store } from '../../src/collector/store.ts';
+import { serverSideApply } from '../../src/kube/apply.ts';
 import { mergePatch } from '../../src/kube/patch.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
 import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
@@ -45,13 +47,13 @@ async function createPtp(name: string, spec: Record<string, unknown>): Promise<v
 }
 
 /**
- * A PowerTool whose run "happened": created, left to the PowerTool controller's first pass (no config exists, so it
- * refuses and writes a status), then given the finished status its controller writes after a real run.
+ * A PowerTool whose run "happened": created (its selector matches no pod, so the PowerTool controller's first pass
+ * refuses it and writes a status), then given the finished status its controller writes after a real run.
  */
 async function finishedPowerTool(name: string, opts: { tool: string; mode?: 'logs' | 'collector'; labels?: Record<string, string>; pod: V1Pod; finishedAt?: Date; beforeFinish?: (uid: string) => Promise<void> }): Promise<string> {
   const created = (await clients.custom.createNamespacedCustomObject({
     group, version, namespace: NS, plural: 'powertools',
-    body: { apiVersion: `${group}/${version}`, kind: 'PowerTool', metadata: { name, labels: opts.labels ?? {} }, spec: { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: opts.tool, duration: '10s' }, output: { mode: opts.mode ?? 'collector' } } },
+    body: { apiVersion: `${group}/${version}`, kind: 'PowerTool', metadata: { name, labels: opts.labels ?? {} }, spec: { targets: { selector: { matchLabels: { app: 'no-such-pod' } } }, tool: { name: opts.tool, duration: '10s' }, output: { mode: opts.mode ?? 'collector' } } },
   })) as { metadata: { uid: string } };
   await waitFor(`${name}: first status`, async () => ((await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name })) as { status?: unknown }).status);
   await opts.beforeFinish?.(created.metadata.uid);
@@ -83,6 +85,14 @@ async function upload(collector: Serving, pod: V1Pod, powerToolUid: string): Pro
   assert.equal((await fetch(`${base}/complete?partial=false`, { method: 'POST', headers })).status, 200);
 }
 
+const TOOLS = ['it-ptp-perf', 'it-ptp-ret', 'it-ptp-rca'];
+const toolConfig = (name: string) => ({
+  apiVersion: `${group}/${version}`,
+  kind: 'PowerToolConfig',
+  metadata: { name, namespace: OPERATOR_NS },
+  spec: { tool: { name, kind: 'profiler', description: 'processing integration test' }, image: 'localhost/toe-perf:test', imagePullPolicy: 'Never', command: ['/toe/bin/entrypoint'], outputModes: ['logs', 'collector'] },
+});
+
 const reportFiles = (dir: string, ptp: string): string[] => (existsSync(join(dir, NS, ptp)) ? readdirSync(join(dir, NS, ptp)).filter((f) => f.endsWith('.html')).sort() : []);
 
 describe('PowerToolProcessing controller against a real API server', { timeout: 240_000 }, () => {
@@ -112,6 +122,8 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     await installCrds(clients);
     await ensureNamespace(clients, OPERATOR_NS);
     await ensureNamespace(clients, NS);
+    // Configs for the tools the test's PowerTools name, so admission (when another suite left it registered) admits them.
+    for (const tool of TOOLS) await serverSideApply(clients.kc, toolConfig(tool), 'powertoolconfigs');
     operatorKc = await operatorKubeConfig(clients, OPERATOR_NS);
     const store = await Store.open(join(root, 'collector'), { maxArtifactBytes: 64 << 20, maxRunBytes: 256 << 20, idleTimeoutMs: 60_000 });
     const app = createCollectorApp({ store, authenticate: reviewingAuthenticator(tokenReview(clients.kc)), readers: [`system:serviceaccount:${OPERATOR_NS}:toe-operator`], log: pino({ level: 'silent' }) });
@@ -127,14 +139,15 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     await manager?.stop();
     await collector?.close(100);
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
+    for (const tool of TOOLS) await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: tool }).catch(() => undefined);
     rmSync(root, { recursive: true, force: true });
   });
 
   let firstReport: { id: string; generatedAt: string; mtimeMs: number } | undefined;
 
   it('builds exactly one report when a covered PowerTool finishes, from the collector, served under the Ingress prefix', async () => {
-    await createPtp('on-done', { source: { tool: 'it-perf' }, report: { expose: { ingress: { host: 'reports.toe.test', path: '/toe/', className: 'toe' } } } });
-    const uid = await finishedPowerTool('web-perf', { tool: 'it-perf', pod: web, beforeFinish: (u) => upload(collector, web, u) });
+    await createPtp('on-done', { source: { tool: 'it-ptp-perf' }, report: { expose: { ingress: { host: 'reports.toe.test', path: '/toe/', className: 'toe' } } } });
+    const uid = await finishedPowerTool('web-perf', { tool: 'it-ptp-perf', pod: web, beforeFinish: (u) => upload(collector, web, u) });
     const id = runReportId('web-perf', uid);
     const p = await untilPtp('on-done', 'one report', (x) => (x.status?.reports ?? []).length === 1 && x.status?.conditions?.some((c) => c.type === 'Ready') === true);
     const rec = p.status?.reports?.[0];
@@ -144,12 +157,13 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     assert.equal(rec?.analysis, 'None');
     assert.ok((rec?.findings ?? 0) >= 1, 'the hot function is a finding');
     assert.equal(p.status?.observedGeneration, p.metadata.generation);
-    assert.equal(p.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
-    assert.equal(p.status?.conditions?.find((c) => c.type === 'ReportsServed')?.status, 'True');
+    assert.equal(p.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True', JSON.stringify(p.status?.conditions));
+    assert.equal(p.status?.conditions?.find((c) => c.type === 'ReportsServed')?.status, 'True', JSON.stringify(p.status?.conditions));
 
     const file = join(reportsDir, NS, 'on-done', `${id}.html`);
     const html = readFileSync(file, 'utf8');
     assert.match(html, /hot_loop/);
+    assert.doesNotMatch(html, /no longer exist/, 'the target pod is in the report');
     assert.deepEqual(reportFiles(reportsDir, 'on-done'), [`${id}.html`]);
     assert.match(readFileSync(join(reportsDir, 'index.html'), 'utf8'), new RegExp(`${NS}/on-done/${id}\\.html`));
     firstReport = { id, generatedAt: rec?.generatedAt ?? '', mtimeMs: statSync(file).mtimeMs };
@@ -177,7 +191,7 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     assert.deepEqual(ingress.metadata?.ownerReferences?.map((o) => ({ ...o })), owner);
     assert.equal(ingress.spec?.ingressClassName, 'toe');
     assert.equal(ingress.spec?.rules?.[0]?.host, 'reports.toe.test');
-    assert.deepEqual({ ...ingress.spec?.rules?.[0]?.http?.paths[0] }, { path: '/toe', pathType: 'Prefix', backend: { service: { name: 'toe-reports-on-done', port: { name: 'http' } } } });
+    assert.deepEqual(JSON.parse(JSON.stringify(ingress.spec?.rules?.[0]?.http?.paths[0])), { path: '/toe', pathType: 'Prefix', backend: { service: { name: 'toe-reports-on-done', port: { name: 'http' } } } });
   });
 
   it('makes no second report after an operator restart', async () => {
@@ -202,7 +216,9 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
 
   it('re-runs a schedule once per period with runs in it, never twice for a period', async () => {
     await createPtp('sched', { source: { selector: { matchLabels: { batch: 'b' } } }, trigger: { onCompletion: false, schedule: { interval: '10s' } } });
-    await finishedPowerTool('batch-1', { tool: 'it-perf', labels: { batch: 'b' }, pod: web, beforeFinish: (u) => upload(collector, web, u) });
+    // A pod of its own: with a controller-manager running, pod GC removes pods bound to a node that does not exist.
+    const pod1 = await runningPod(clients, NS, 'batch-pod-1', { app: 'batch' });
+    await finishedPowerTool('batch-1', { tool: 'it-ptp-perf', labels: { batch: 'b' }, pod: pod1, beforeFinish: (u) => upload(collector, pod1, u) });
     const one = await untilPtp('sched', 'the first period report', (x) => (x.status?.reports ?? []).length === 1, 40_000);
     assert.match(one.status?.reports?.[0]?.id ?? '', /^period-\d{8}T\d{6}Z$/);
     assert.deepEqual(one.status?.reports?.[0]?.powerTools, ['batch-1']);
@@ -210,7 +226,8 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     // The next run lands in a later period.
     const firstEnd = Date.parse(one.status?.reports?.[0]?.finishedAt ?? '');
     while (Date.now() < firstEnd + 500) await new Promise((r) => setTimeout(r, 200));
-    await finishedPowerTool('batch-2', { tool: 'it-perf', labels: { batch: 'b' }, pod: web, beforeFinish: (u) => upload(collector, web, u) });
+    const pod2 = await runningPod(clients, NS, 'batch-pod-2', { app: 'batch' });
+    await finishedPowerTool('batch-2', { tool: 'it-ptp-perf', labels: { batch: 'b' }, pod: pod2, beforeFinish: (u) => upload(collector, pod2, u) });
     const two = await untilPtp('sched', 'the second period report', (x) => (x.status?.reports ?? []).length === 2, 40_000);
     const ids = two.status?.reports?.map((r) => r.id) ?? [];
     assert.equal(new Set(ids).size, 2);
@@ -225,17 +242,17 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
   });
 
   it('keeps the newest maxReports: builds only those, and deletes the oldest when a newer run finishes', async () => {
-    await createPtp('keep2', { source: { tool: 'it-ret' }, report: { retention: { maxReports: 2 } } });
+    await createPtp('keep2', { source: { tool: 'it-ptp-ret' }, report: { retention: { maxReports: 2 } } });
     const now = Date.now();
     const uids: string[] = [];
-    for (const [i, ago] of [180_000, 120_000, 60_000].entries()) uids.push(await finishedPowerTool(`ret-${i}`, { tool: 'it-ret', pod: web, finishedAt: new Date(now - ago) }));
+    for (const [i, ago] of [180_000, 120_000, 60_000].entries()) uids.push(await finishedPowerTool(`ret-${i}`, { tool: 'it-ptp-ret', pod: web, finishedAt: new Date(now - ago) }));
     const p = await untilPtp('keep2', 'two reports', (x) => (x.status?.reports ?? []).length === 2);
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual((await getPtp('keep2')).status?.reports?.map((r) => r.powerTools[0]), ['ret-1', 'ret-2'], 'the oldest run is never built');
     assert.deepEqual(reportFiles(reportsDir, 'keep2'), [runReportId('ret-1', uids[1] ?? ''), runReportId('ret-2', uids[2] ?? '')].map((id) => `${id}.html`).sort());
     assert.ok(p);
 
-    uids.push(await finishedPowerTool('ret-3', { tool: 'it-ret', pod: web }));
+    uids.push(await finishedPowerTool('ret-3', { tool: 'it-ptp-ret', pod: web }));
     const after3 = await untilPtp('keep2', 'ret-1 pruned', (x) => x.status?.reports?.map((r) => r.powerTools[0]).join() === 'ret-2,ret-3');
     assert.equal(after3.status?.reports?.length, 2);
     assert.deepEqual(reportFiles(reportsDir, 'keep2'), [runReportId('ret-2', uids[2] ?? ''), runReportId('ret-3', uids[3] ?? '')].map((id) => `${id}.html`).sort());
@@ -243,16 +260,24 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
   });
 
   it('builds the report when Ollama cannot be reached, with the analysis marked Failed, and says what could not be read', async () => {
-    await createPtp('rca', { source: { tool: 'it-rca' }, analysis: { endpoint: 'http://127.0.0.1:9', model: 'llama3.1:8b', timeout: '5s', retries: 1 } });
+    // A port nothing listens on: taken, then released.
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    await createPtp('rca', { source: { tool: 'it-ptp-rca' }, analysis: { endpoint: `http://127.0.0.1:${closed}`, model: 'llama3.1:8b', timeout: '5s', retries: 1 } });
     const started = Date.now();
-    const uid = await finishedPowerTool('rca-run', { tool: 'it-rca', mode: 'logs', pod: web });
+    const pod = await runningPod(clients, NS, 'web-rca', { app: 'rca' });
+    const uid = await finishedPowerTool('rca-run', { tool: 'it-ptp-rca', mode: 'logs', pod });
     const p = await untilPtp('rca', 'a report', (x) => (x.status?.reports ?? []).length === 1);
     assert.ok(Date.now() - started < 25_000, 'nothing hangs on the unreachable endpoint');
     const rec = p.status?.reports?.[0];
     assert.equal(rec?.id, runReportId('rca-run', uid));
     assert.equal(rec?.analysis, 'Failed');
     const html = readFileSync(join(reportsDir, NS, 'rca', `${rec?.id}.html`), 'utf8');
-    assert.match(html, /cannot reach Ollama at http:\/\/127\.0\.0\.1:9/);
+    assert.match(html, new RegExp(`cannot reach Ollama at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)`));
     // Logs mode with no kubelet: the log cannot be read, and the report says so instead of failing.
     assert.match(html, /could not be read/);
     await waitFor('AnalysisFailed Event', async () => (await clients.events.listNamespacedEvent({ namespace: NS })).items.find((e) => e.reason === 'AnalysisFailed' && e.regarding?.name === 'rca'));

@@ -106,14 +106,17 @@ export async function startProcessingController(deps: ProcessingDeps, opts: Proc
     if (changed && deps.leading()) queue.add(key);
   });
 
-  // A run's finish is what onCompletion waits for: remember which runs were seen finished, so only the transition
-  // (or a run seen for the first time, already finished) enqueues the processings that cover it.
-  const finished = new Set<string>();
+  // A run's finish is what onCompletion waits for. Only the transition enqueues (or a run first seen finished):
+  // the signature is what finishedRuns looks at, since a refused run also has a finishedAt and may run later.
+  const seen = new Map<string, string>();
   caches.powerTools.onChange((pt, kind) => {
     const uid = (pt.metadata as LivePowerTool['metadata']).uid ?? '';
-    if (kind === 'delete') return void finished.delete(uid);
-    if (!pt.status?.finishedAt || finished.has(uid)) return;
-    finished.add(uid);
+    if (kind === 'delete') return void seen.delete(uid);
+    const s = pt.status;
+    if (!s?.finishedAt || s.phase === 'DryRun' || (s.targets ?? []).length === 0) return;
+    const signature = `${s.finishedAt}/${(s.targets ?? []).length}`;
+    if (seen.get(uid) === signature) return;
+    seen.set(uid, signature);
     if (!deps.leading()) return;
     for (const p of processings.list(pt.metadata.namespace)) {
       const source = powerToolProcessingSpec.shape.source.safeParse((p.spec as { source?: unknown } | undefined)?.source);

@@ -29,7 +29,7 @@ describe('expose', () => {
   it('points the EndpointSlice at the reports server and ties it to the Service', () => {
     const slice = renderEndpointSlice(ref, serve);
     assert.equal(slice.metadata.labels['kubernetes.io/service-name'], 'toe-reports-checkout');
-    assert.equal(slice.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'toe.dev/operator');
+    assert.equal(slice.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'operator.toe.dev');
     assert.equal(slice.addressType, 'IPv4');
     assert.deepEqual(slice.endpoints, [{ addresses: ['10.244.0.1'], conditions: { ready: true } }]);
     assert.deepEqual(slice.ports, [{ name: 'http', port: 8081, protocol: 'TCP' }]);

@@ -28,7 +28,8 @@ export interface ServeSettings {
 
 export const SERVICE_PORT = 80;
 export const PORT_NAME = 'http';
-export const MANAGED_BY = 'toe.dev/operator';
+// A label value: no slash allowed, so the controller's name in DNS order.
+export const MANAGED_BY = 'operator.toe.dev';
 
 type Ingress = NonNullable<NonNullable<PowerToolProcessingSpec['report']['expose']>['ingress']>;
 

@@ -44,6 +44,7 @@ export async function reconcileProcessing(ctx: ProcessingContext, key: string): 
   const generation = p.metadata.generation;
   const specChanged = p.status?.observedGeneration !== generation;
   if (!decision.ok) return invalid(ctx, p, decision, specChanged, log);
+  log.debug({ build: decision.plan.build.map((c) => c.id), keep: decision.plan.keep.length, remove: decision.plan.remove.length }, 'pass');
 
   const served = await publish(ctx, ref, decision.spec, specChanged);
   if (served.reason === 'ExposeFailed' && findCondition(p.status?.conditions, 'ReportsServed')?.reason !== 'ExposeFailed') ctx.events.exposeFailed(p.metadata, served.message);
