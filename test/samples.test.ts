@@ -1,6 +1,8 @@
 /**
- * Every YAML file under samples/ passes `toe validate` (with the tool configs of powertools/) and ajv over the
+ * Every TOE sample under samples/ passes `toe validate` (with the tool configs of powertools/) and ajv over the
  * generated CRDs; a sample config is identical to its tool's powertools/<tool>/config.yaml (one source per fact).
+ * samples/apps/ holds the plain Kubernetes apps the samples point at (and their image recipes): the end-to-end
+ * suites apply those to a real cluster, which checks them better than any schema here.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +17,9 @@ import { kindOf } from '../src/validate/schema.ts';
 const root = new URL('..', import.meta.url).pathname;
 const samplesDir = join(root, 'samples');
 const toolsDir = join(root, 'powertools');
-const samples = existsSync(samplesDir) ? await yamlFilesUnder(samplesDir) : [];
+const appsDir = join(samplesDir, 'apps');
+const samples = existsSync(samplesDir) ? (await yamlFilesUnder(samplesDir)).filter((f) => !f.startsWith(appsDir + '/')) : [];
+const sampleDirs = [...new Set(samples.map((f) => relative(root, f).split('/').slice(0, 2).join('/')))];
 const toolConfigs = existsSync(toolsDir) ? await yamlFilesUnder(toolsDir) : [];
 const documents = (file: string): unknown[] => parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown).filter((v) => v != null);
 
@@ -26,7 +30,7 @@ describe('samples/', () => {
   }
 
   it('passes toe validate, with the configs of powertools/', () => {
-    const args = ['bin/toe.js', 'validate', '-f', 'samples', ...(toolConfigs.length > 0 ? ['--configs', 'powertools'] : [])];
+    const args = ['bin/toe.js', 'validate', ...sampleDirs.flatMap((d) => ['-f', d]), ...(toolConfigs.length > 0 ? ['--configs', 'powertools'] : [])];
     const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, `toe ${args.slice(1).join(' ')}:\n${result.stdout}${result.stderr}`);
   });
