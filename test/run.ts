@@ -40,18 +40,24 @@ function unitFiles(): string[] {
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, count = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let tail = '';
+    // node's spec reporter prints "ℹ pass 3"-style totals, then the failures again: keep the totals as they pass.
+    let partial = '';
+    const counts: Record<string, number> = {};
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4096);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^ℹ (pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line.trimEnd());
+        if (m) counts[m[1] as string] = Number(m[2]);
+      }
     });
     child.on('error', reject);
     child.on('close', (code) => {
       if (count) {
-        const num = (label: string): number => Number(new RegExp(`^ℹ ${label} (\\d+)$`, 'm').exec(tail)?.[1] ?? 0);
-        totals.passed += num('pass');
-        totals.failed += num('fail') + num('cancelled');
-        totals.skipped += num('skipped') + num('todo');
+        totals.passed += counts.pass ?? 0;
+        totals.failed += (counts.fail ?? 0) + (counts.cancelled ?? 0);
+        totals.skipped += (counts.skipped ?? 0) + (counts.todo ?? 0);
       }
       resolve(code ?? 1);
     });
