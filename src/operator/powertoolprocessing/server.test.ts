@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { route, startReportsServer, type ReportsServer } from './server.ts';
@@ -51,6 +52,24 @@ describe('reports server', () => {
 
   it('prefers a file that exists as named over stripping a prefix equal to a namespace', async () => {
     assert.equal(await (await get('/toe/x/r2.html')).text(), '<!doctype html><title>r2</title>');
+  });
+
+  it('sends Cross-Origin-Opener-Policy only where a browser honours it (HTTPS or loopback)', async () => {
+    // node:http, not fetch: fetch will not send a Host header of our choosing.
+    const at = (host: string, proto?: string) =>
+      new Promise<IncomingHttpHeaders>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, path: '/shop/checkout/r1.html', headers: { host, ...(proto ? { 'x-forwarded-proto': proto } : {}) } }, (res) => {
+          res.resume();
+          resolve(res.headers);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal((await at('127.0.0.1:8081'))['cross-origin-opener-policy'], 'same-origin');
+    assert.equal((await at('reports.example.com', 'https'))['cross-origin-opener-policy'], 'same-origin');
+    const plain = await at('reports.example.com');
+    assert.equal(plain['cross-origin-opener-policy'], undefined);
+    assert.match(String(plain['content-security-policy']), /default-src 'none'/, 'the other security headers stay');
   });
 
   it('still refuses traversal after a prefix is taken off', async () => {

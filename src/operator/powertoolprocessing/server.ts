@@ -13,7 +13,7 @@
  * function names, not secrets; restrict who reaches them with a NetworkPolicy or the Ingress controller's auth.
  */
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createReportsApp } from '../../reports/app.ts';
@@ -38,6 +38,22 @@ export function route(url: string, prefixes: readonly string[]): Route {
   return { candidates: [url] };
 }
 
+/**
+ * Whether the browser treats the page's origin as potentially trustworthy: HTTPS (an Ingress with TLS says so in
+ * X-Forwarded-Proto) or loopback. Elsewhere Chromium ignores Cross-Origin-Opener-Policy and logs a console error
+ * about it on every report opened over plain HTTP through a host name; the header protects nothing there.
+ */
+export function trustworthy(req: IncomingMessage): boolean {
+  if (req.headers['x-forwarded-proto'] === 'https' || (req.socket as { encrypted?: boolean }).encrypted) return true;
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
+function dropHeader(res: ServerResponse, name: string): void {
+  const set = res.setHeader.bind(res);
+  res.setHeader = (field: string, value: number | string | readonly string[]) => (field.toLowerCase() === name ? res : set(field, value));
+}
+
 export async function startReportsServer(opts: { dir: string; host: string; port: number; prefixes: () => string[]; log: Logger }): Promise<ReportsServer> {
   await mkdir(opts.dir, { recursive: true });
   const app = await createReportsApp({ dir: opts.dir, log: opts.log });
@@ -55,6 +71,7 @@ export async function startReportsServer(opts: { dir: string; host: string; port
         if (!('refused' in found)) chosen = r.candidates[0] as string;
       }
       req.url = chosen;
+      if (!trustworthy(req)) dropHeader(res, 'cross-origin-opener-policy');
       app(req, res);
     })().catch((err: unknown) => {
       opts.log.error({ err: String(err) }, 'serving a report failed');
