@@ -79,7 +79,7 @@ export async function installAll(kc: KubeConfig, target: Target, steps: Steps): 
 
 /** The operator in this process, once the config of `tool` is Ready (so admission and the controller accept it). */
 export async function operatorReady(kc: KubeConfig, target: Target, steps: Steps, identity: string, tool: string): Promise<InProcessOperator> {
-  const title = `operator in this process${target.local ? ', with admission on loopback' : ''} (until Ctrl-C with --keep-running)`;
+  const title = `operator in this process${target.local ? ', with admission on loopback' : ''}, until ${tool}'s config is Ready`;
   return steps.run(title, async () => {
     const op = await startOperator(kc, { admission: target.local, identity });
     try {
