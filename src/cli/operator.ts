@@ -25,7 +25,8 @@ Options:
   --webhook-bind HOST:PORT  serve admission on this address (default: no admission)
   --webhook-url URL         how the API server reaches admission (host-run), e.g. https://127.0.0.1:9443
   --webhook-service NS/NAME how the API server reaches admission in-cluster (a Service on port 443)
-  --reports-dir DIR         where PowerToolProcessings write HTML reports (default /var/lib/toe/reports)
+  --reports-dir DIR         process PowerToolProcessings, writing HTML reports here (the chart uses /var/lib/toe/reports);
+                            without it they are not processed
   --reports-bind HOST:PORT  serve the reports here; each processing's Service points at the leader (default: not served)
   --reports-address IP      the address those Services send to (default: $POD_IP, else the --reports-bind host)
   --reports-url-base URL    report URLs in status start with this when a processing has no Ingress
@@ -52,7 +53,7 @@ export const operator: Command = async (argv, streams) => {
       'webhook-bind': { type: 'string' },
       'webhook-url': { type: 'string' },
       'webhook-service': { type: 'string' },
-      'reports-dir': { type: 'string', default: '/var/lib/toe/reports' },
+      'reports-dir': { type: 'string' },
       'reports-bind': { type: 'string' },
       'reports-address': { type: 'string' },
       'reports-url-base': { type: 'string' },
@@ -73,7 +74,9 @@ export const operator: Command = async (argv, streams) => {
   const reportsAddress = values['reports-address'] ?? process.env.POD_IP ?? (reportsBind && isIP(reportsBind.host) && !['0.0.0.0', '::'].includes(reportsBind.host) ? reportsBind.host : undefined);
   if (values['reports-address'] !== undefined && !isIP(values['reports-address'])) throw new UsageError(`--reports-address must be an IP address, got "${values['reports-address']}"`, 'operator');
   if (values['reports-url-base'] !== undefined && !/^https?:\/\/[^\s]+$/.test(values['reports-url-base'])) throw new UsageError('--reports-url-base must be an http(s) URL', 'operator');
-  if (values['reports-dir'].trim() === '') throw new UsageError('--reports-dir must be a directory path', 'operator');
+  const reportsDir = values['reports-dir'];
+  if (reportsDir !== undefined && reportsDir.trim() === '') throw new UsageError('--reports-dir must be a directory path', 'operator');
+  if (reportsDir === undefined && (reportsBind || values['reports-address'] || values['reports-url-base'])) throw new UsageError('--reports-bind, --reports-address and --reports-url-base need --reports-dir', 'operator');
 
   const log = logger('operator');
   const operatorNamespace = values.namespace ?? process.env.POD_NAMESPACE ?? 'toe-system';
@@ -87,12 +90,17 @@ export const operator: Command = async (argv, streams) => {
     collectorUrl: values['collector-url'],
     injectConcurrency: concurrency,
     policy: { ...DEFAULT_TOOL_POLICY, allowPrivileged: values['allow-privileged-tools'] },
-    processing: {
-      reportsDir: values['reports-dir'],
-      ...(reportsBind ? { bind: reportsBind } : {}),
-      ...(reportsBind && reportsAddress ? { address: reportsAddress } : {}),
-      ...(values['reports-url-base'] ? { urlBase: values['reports-url-base'] } : {}),
-    },
+    // Opt-in: a host-run operator writes nowhere on its host unless asked (the chart asks).
+    ...(reportsDir
+      ? {
+          processing: {
+            reportsDir,
+            ...(reportsBind ? { bind: reportsBind } : {}),
+            ...(reportsBind && reportsAddress ? { address: reportsAddress } : {}),
+            ...(values['reports-url-base'] ? { urlBase: values['reports-url-base'] } : {}),
+          },
+        }
+      : {}),
   };
   if (webhook) {
     const [svcNs, svcName] = (values['webhook-service'] ?? '').split('/');
@@ -104,6 +112,7 @@ export const operator: Command = async (argv, streams) => {
   }
   const manager = await startManager(loadKubeConfig(), opts);
   log.info({ namespace: operatorNamespace, identity: opts.identity, http: manager.httpPort, reports: manager.reportsPort }, 'operator started');
+  if (!reportsDir) log.info({}, 'PowerToolProcessings are not processed: start with --reports-dir to build reports');
 
   const stopSignal = new Promise<string>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
