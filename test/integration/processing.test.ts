@@ -155,7 +155,7 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     assert.deepEqual(rec?.powerTools, ['web-perf']);
     assert.equal(rec?.url, `http://reports.toe.test/toe/${NS}/on-done/${id}.html`);
     assert.equal(rec?.analysis, 'None');
-    assert.ok((rec?.findings ?? 0) >= 1, 'the hot function is a finding');
+    assert.ok((rec?.findings ?? 0) >= 1, `the hot function is a finding: ${JSON.stringify(p.status)}`);
     assert.equal(p.status?.observedGeneration, p.metadata.generation);
     assert.equal(p.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True', JSON.stringify(p.status?.conditions));
     assert.equal(p.status?.conditions?.find((c) => c.type === 'ReportsServed')?.status, 'True', JSON.stringify(p.status?.conditions));
@@ -172,6 +172,9 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     const served = await fetch(`http://127.0.0.1:${manager?.reportsPort}/toe/${NS}/on-done/${id}.html`);
     assert.equal(served.status, 200);
     assert.match(await served.text(), /hot_loop/);
+
+    const metrics = (await manager?.metrics.registry.getSingleMetricAsString('toe_reports_total')) ?? '';
+    assert.match(metrics, /toe_reports_total\{result="built"\} [1-9]/);
 
     const events = await waitFor('ReportBuilt Event', async () => (await clients.events.listNamespacedEvent({ namespace: NS })).items.find((e) => e.reason === 'ReportBuilt' && e.regarding?.name === 'on-done'));
     assert.equal(events.related?.name, 'web-perf');
@@ -257,6 +260,14 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     assert.equal(after3.status?.reports?.length, 2);
     assert.deepEqual(reportFiles(reportsDir, 'keep2'), [runReportId('ret-2', uids[2] ?? ''), runReportId('ret-3', uids[3] ?? '')].map((id) => `${id}.html`).sort());
     await waitFor('ReportsPruned Event', async () => (await clients.events.listNamespacedEvent({ namespace: NS })).items.find((e) => e.reason === 'ReportsPruned' && e.regarding?.name === 'keep2'));
+  });
+
+  it('removes the reports of a deleted processing', async () => {
+    assert.ok(existsSync(join(reportsDir, NS, 'keep2')));
+    await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertoolprocessings', name: 'keep2' });
+    await waitFor('keep2 reports removed', async () => !existsSync(join(reportsDir, NS, 'keep2')));
+    assert.doesNotMatch(readFileSync(join(reportsDir, 'index.html'), 'utf8'), /keep2/);
+    assert.ok(existsSync(join(reportsDir, NS, 'sched')), 'other processings keep theirs');
   });
 
   it('builds the report when Ollama cannot be reached, with the analysis marked Failed, and says what could not be read', async () => {
