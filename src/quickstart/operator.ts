@@ -32,7 +32,7 @@ function freeLoopbackPort(): Promise<number> {
 }
 
 export async function startOperator(kc: KubeConfig, opts: { admission: boolean; identity: string }): Promise<InProcessOperator> {
-  const opts2: ManagerOptions = {
+  const options: ManagerOptions = {
     operatorNamespace: OPERATOR_NAMESPACE,
     identity: `${opts.identity}-${hostname()}-${process.pid}`,
     http: { host: '127.0.0.1', port: 0 },
@@ -46,7 +46,7 @@ export async function startOperator(kc: KubeConfig, opts: { admission: boolean; 
   if (opts.admission) {
     snapshot = await snapshotWebhooks(admissionApi);
     const port = await freeLoopbackPort();
-    opts2.admission = async (deps) => {
+    options.admission = async (deps) => {
       const { startAdmission } = await import('../operator/admission/index.ts');
       return startAdmission({ ...deps, configs: deps.caches.configs, operatorNamespace: OPERATOR_NAMESPACE, listen: { host: '127.0.0.1', port }, clientConfig: { url: `https://127.0.0.1:${port}` }, log: logger('operator.admission') });
     };
@@ -56,7 +56,7 @@ export async function startOperator(kc: KubeConfig, opts: { admission: boolean; 
   };
   let manager: Awaited<ReturnType<typeof startManager>>;
   try {
-    manager = await startManager(kc, opts2);
+    manager = await startManager(kc, options);
   } catch (err) {
     await restore().catch(() => undefined);
     throw err;
