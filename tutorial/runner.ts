@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checks, type CheckContext, type CheckResult, type CommandRun } from './checks.ts';
+import { checks as clusterChecks, type Check, type CheckContext, type CheckResult, type CommandRun } from './checks.ts';
 import { splitCommand, substitute } from './command.ts';
 import type { Prompt } from './prompt.ts';
 import { commandsOf, type CommandSpec, type Step, type Tutorial } from './steps.ts';
@@ -24,6 +24,10 @@ export interface RunnerOptions {
   /** Unattended: no questions, and a failed step ends the tutorial. */
   yes: boolean;
   signal?: AbortSignal;
+  /** The checks steps name; the cluster's own by default. */
+  checks?: Record<string, Check>;
+  /** How long a step's check may take to come true (default 20 s). */
+  checkBudgetMs?: number;
 }
 
 export interface TutorialOutcome {
@@ -38,8 +42,8 @@ const WAIT_BUDGET_MS = 120_000;
 /** A check is given this long to come true: the operator acts a moment after kubectl returns. */
 const CHECK_BUDGET_MS = 20_000;
 
-function checkNamed(name: string): NonNullable<(typeof checks)[string]> {
-  const check = checks[name];
+function checkNamed(o: RunnerOptions, name: string): Check {
+  const check = (o.checks ?? clusterChecks)[name];
   if (!check) throw new Error(`unknown check "${name}"`);
   return check;
 }
@@ -55,7 +59,7 @@ async function poll(check: () => Promise<CheckResult>, budgetMs: number, signal?
   for (;;) {
     signal?.throwIfAborted();
     last = await check().catch((err: unknown) => ({ ok: false, message: err instanceof Error ? err.message : String(err) }));
-    if (last.ok || Date.now() > until) return last;
+    if (last.ok || Date.now() >= until) return last;
     await sleep(1000, undefined, { signal });
   }
 }
@@ -97,7 +101,7 @@ async function runCommands(step: Step, ctx: CheckContext, o: RunnerOptions): Pro
   for (const [i, spec] of specs.entries()) {
     const line = substitute(spec.run, ctx.vars);
     if (spec.waitFor) {
-      const ready = await poll(() => checkNamed(spec.waitFor as string)(ctx, runs), WAIT_BUDGET_MS, o.signal);
+      const ready = await poll(() => checkNamed(o, spec.waitFor as string)(ctx, runs), WAIT_BUDGET_MS, o.signal);
       if (!ready.ok) throw new Error(`gave up waiting before \`${line}\`: ${ready.message}`);
     }
     o.out.write(`  $ ${line}\n`);
@@ -118,7 +122,7 @@ async function runCommands(step: Step, ctx: CheckContext, o: RunnerOptions): Pro
 function untilPasses(spec: CommandSpec, ctx: CheckContext, runs: CommandRun[], o: RunnerOptions): { passed: Promise<void>; cancel: () => void } {
   const abort = new AbortController();
   const signal = o.signal ? AbortSignal.any([abort.signal, o.signal]) : abort.signal;
-  const check = checkNamed(spec.until as string);
+  const check = checkNamed(o, spec.until as string);
   const passed = poll(() => check(ctx, runs), WAIT_BUDGET_MS, signal).then(
     () => undefined,
     () => new Promise<void>(() => undefined),
@@ -146,8 +150,8 @@ export async function runTutorial(t: Tutorial, ctx: CheckContext, o: RunnerOptio
       let result: CheckResult;
       try {
         const runs = await runCommands(step, ctx, o);
-        const check = checkNamed(step.check);
-        result = await poll(() => check(ctx, runs), CHECK_BUDGET_MS, o.signal);
+        const check = checkNamed(o, step.check);
+        result = await poll(() => check(ctx, runs), o.checkBudgetMs ?? CHECK_BUDGET_MS, o.signal);
       } catch (err) {
         if (o.signal?.aborted) throw err;
         result = { ok: false, message: err instanceof Error ? err.message : String(err) };
