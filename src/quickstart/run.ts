@@ -11,7 +11,7 @@ import { GROUP, VERSION, parseDuration, type PowerTool } from '../api/index.ts';
 import type { Streams } from '../cli/command.ts';
 import type { Steps } from '../cli/output.ts';
 import { apiMessage } from '../kube/errors.ts';
-import { follow, refusal } from './follow.ts';
+import { follow, readPowerTool, refusal } from './follow.ts';
 import { DEMO_NAMESPACE, readManifests, repoRoot, waitUntil } from './install.ts';
 import { aborted, interruption } from './interrupt.ts';
 import { gatherFacts, problems } from './preflight.ts';
@@ -38,14 +38,7 @@ async function stopEarlierRuns(custom: CustomObjectsApi, steps: Steps, signal: A
     await custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', name: p.metadata.name });
   }
   for (const p of active) {
-    await waitUntil(`earlier run ${p.metadata.name} deleted`, 60_000, async () => {
-      try {
-        await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', name: p.metadata.name });
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, undefined, signal);
+    await waitUntil(`earlier run ${p.metadata.name} deleted`, 60_000, async () => ((await readPowerTool(custom, DEMO_NAMESPACE, p.metadata.name)) ? undefined : true), undefined, signal);
   }
 }
 
