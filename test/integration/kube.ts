@@ -54,16 +54,17 @@ export async function ensureNamespace(clients: Clients, name: string, labels: Re
 }
 
 /**
- * A pod bound to a node that does not exist, so no kubelet ever runs it, with the status a kubelet would report
- * for a running container written through the pods/status subresource. The API server is real; only the kubelet's
- * report is ours, which lets the controller's logic be tested without a node.
+ * A pod no node will ever run (its nodeSelector matches no node, so it is never bound and no kubelet or pod garbage
+ * collector touches it, on an API-server-only harness or a full node alike), with the status a kubelet would
+ * report for running containers written through the pods/status subresource. The API server is real; only the
+ * kubelet's report is ours, which lets the controller's logic be tested without a node.
  */
 export async function runningPod(clients: Clients, namespace: string, name: string, labels: Record<string, string>): Promise<V1Pod> {
   await clients.core.createNamespacedPod({
     namespace,
     body: {
       metadata: { name, labels },
-      spec: { nodeName: 'toe-integration-no-node', containers: [{ name: 'app', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }, { name: 'sidecar', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }] },
+      spec: { nodeSelector: { 'toe.dev/integration': 'no-such-node' }, containers: [{ name: 'app', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }, { name: 'sidecar', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }] },
     },
   });
   const started = new Date();
