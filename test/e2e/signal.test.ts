@@ -90,7 +90,7 @@ describe('signal fault on a real node', () => {
   // Product bug: when the signal makes the container's PID 1 exit, the kernel kills the tool too (exit 137) after it
   // published its result (exitReason Completed, delivered: true), as powertools/signal/README.md says; the operator
   // still marks the target Failed (reason Completed, exitCode 137) and the run Failed.
-  it('a delivered signal that ends the container ends the run Succeeded', { todo: 'operator marks a target Failed on exit 137 despite a Completed result (signal README: PID 1 exits, and the tool with it)' }, async () => {
+  it('a delivered signal that ends the container ends the run Succeeded', async () => {
     for (const name of ['term-sidecar', 'kill-worker']) {
       const pt = await pts.get(name);
       assert.equal(pt.status?.phase, 'Succeeded', `${name}: ${JSON.stringify(pt.status?.targets)}`);

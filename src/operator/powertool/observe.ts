@@ -4,6 +4,9 @@ import type { Artifact, TargetStatus } from '../../api/index.ts';
 /** The prefix of the tool's last stdout line; the same JSON goes to the termination message. */
 export const RESULT_PREFIX = 'TOE-RESULT ';
 
+/** Result reasons that mean the tool did its job, whatever its exit code. */
+const FINISHED_REASONS = new Set(['Completed', 'Stopped', 'Deadline']);
+
 /** Waiting reasons that will not fix themselves: the target fails rather than waiting forever. */
 const FATAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
@@ -55,9 +58,12 @@ export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): Targe
     const t = state.terminated;
     const result = parseResult(t.message);
     const partial = result?.partial === true;
+    // A tool that published a finished result and was then killed still succeeded: when a signal ends the target's
+    // PID 1, the kernel kills every process in that PID namespace, the tool too (exit 137), after its result.
+    const finishedResult = typeof result?.exitReason === 'string' && FINISHED_REASONS.has(result.exitReason);
     const next: TargetStatus = {
       ...prev,
-      phase: t.exitCode === 0 ? 'Succeeded' : 'Failed',
+      phase: t.exitCode === 0 || finishedResult ? 'Succeeded' : 'Failed',
       exitCode: t.exitCode,
       reason: typeof result?.exitReason === 'string' ? String(result.exitReason) : (t.reason ?? (t.exitCode === 0 ? 'Completed' : 'Error')),
       message: typeof result?.message === 'string' ? String(result.message).slice(0, 4096) : t.exitCode === 0 ? `completed${partial ? ' (partial data)' : ''}` : `exited with code ${t.exitCode}`,
