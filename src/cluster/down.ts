@@ -20,7 +20,7 @@ import { restoreSysctls } from './sysctl.ts';
  * while everything it serves is stopping too and all its state is in etcd: a short grace loses nothing. etcd keeps
  * the default grace, so it closes its data files cleanly.
  */
-const GRACE_MS: Record<string, number> = { 'kube-apiserver': 1000 };
+const GRACE_MS: Record<string, number> = { 'kube-apiserver': 1000, traefik: 2000 };
 
 /** Signals every PID in the cgroups until none is left (containers first, then shims and daemons). */
 async function killCgroup(path: string, budgetMs: number): Promise<number[]> {

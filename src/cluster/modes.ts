@@ -7,7 +7,7 @@ export type Mode = ClusterState['mode'];
 /** The daemons each mode runs; a cluster is "up" in a mode when all of these are. */
 export const DAEMONS: Record<Mode, string[]> = {
   apiserver: ['etcd', 'kube-apiserver'],
-  node: ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy'],
+  node: ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy', 'traefik'],
 };
 
 export async function runningDaemons(state: ClusterState | undefined): Promise<string[]> {

@@ -40,7 +40,10 @@ export async function preflight(mode: 'apiserver' | 'node', state: ClusterState 
   if (!(await succeeds('go', ['version']))) problems.push('Go is needed to build Kubernetes from its modules: install Go 1.24 or newer and put it on PATH');
   const ours = async (name: string): Promise<boolean> => isRunning(state?.daemons[name]);
   const checks: [string, string, number][] = [['etcd', '127.0.0.1', ports.etcdClient], ['etcd', '127.0.0.1', ports.etcdPeer]];
-  if (mode === 'node') checks.push(['kubelet', '127.0.0.1', 10248], ['kube-proxy', '127.0.0.1', 10256], ['kube-controller-manager', '127.0.0.1', 10257], ['kube-scheduler', '127.0.0.1', 10259]);
+  if (mode === 'node') {
+    checks.push(['kubelet', '127.0.0.1', 10248], ['kube-proxy', '127.0.0.1', 10256], ['kube-controller-manager', '127.0.0.1', 10257], ['kube-scheduler', '127.0.0.1', 10259],
+      ['traefik', '127.0.0.1', ports.ingressPing], ['traefik', network.nodeIp, ports.ingressHttp], ['traefik', network.nodeIp, ports.ingressHttps]);
+  }
   for (const [name, host, port] of checks) {
     if (!(await ours(name)) && (await answers(host, port))) problems.push(`port ${host}:${port} (for ${name}) is in use by another program: stop it first`);
   }

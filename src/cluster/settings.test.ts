@@ -5,15 +5,34 @@ import { parse } from 'yaml';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { layout } from './layout.ts';
 import { inCidr } from './routes.ts';
-import { COREDNS_VERSION, network } from './settings.ts';
+import { COREDNS_VERSION, INGRESS_CLASS, network, ports, TRAEFIK_VERSION } from './settings.ts';
 import { cniConfig } from './steps/cni.ts';
 import { COREFILE, dnsObjects } from './steps/dns.ts';
+import { ingressObjects, TRAEFIK_CONTROLLER, traefikConfig } from './steps/ingress.ts';
 
 
 describe('cluster settings', () => {
   it('builds the CoreDNS version it names (one source: the go.mod)', () => {
     const mod = readFileSync(new URL('./go/coredns/go.mod', import.meta.url), 'utf8');
     assert.match(mod, new RegExp(`^require github.com/coredns/coredns ${COREDNS_VERSION.replaceAll('.', '\\.')}$`, 'm'));
+  });
+  it('builds the Traefik version it names, with Traefik\'s own replacements (one source: the go.mod)', () => {
+    const mod = readFileSync(new URL('./go/traefik/go.mod', import.meta.url), 'utf8');
+    assert.match(mod, new RegExp(`^require github.com/traefik/traefik/v3 ${TRAEFIK_VERSION.replaceAll('.', '\\.')}$`, 'm'));
+    // Replacements in a dependency's go.mod are ignored: without Traefik's forks copied here, the build breaks.
+    assert.match(mod, /github.com\/gorilla\/mux => github.com\/containous\/mux/);
+  });
+  it('runs the Ingress controller for the default IngressClass, on the node address, with no call home', () => {
+    const cls = ingressObjects().find((o) => o.kind === 'IngressClass') as { metadata: { name: string; annotations: Record<string, string> }; spec: { controller: string } };
+    assert.equal(cls.metadata.name, INGRESS_CLASS);
+    assert.equal(cls.metadata.annotations['ingressclass.kubernetes.io/is-default-class'], 'true');
+    assert.equal(cls.spec.controller, TRAEFIK_CONTROLLER);
+    const cfg = traefikConfig('/l/access.log') as { global: Record<string, boolean>; entryPoints: Record<string, { address: string }>; providers: { kubernetesIngress: { ingressClass: string; ingressEndpoint: { ip: string } } } };
+    assert.deepEqual(cfg.global, { checkNewVersion: false, sendAnonymousUsage: false });
+    assert.equal(cfg.entryPoints.web?.address, `${network.nodeIp}:${ports.ingressHttp}`);
+    assert.equal(cfg.entryPoints.websecure?.address, `${network.nodeIp}:${ports.ingressHttps}`);
+    assert.equal(cfg.providers.kubernetesIngress.ingressClass, INGRESS_CLASS);
+    assert.equal(cfg.providers.kubernetesIngress.ingressEndpoint.ip, network.nodeIp);
   });
   it('keeps Services, pods and the node on addresses that agree', () => {
     assert.ok(inCidr(network.nodeIp, network.podCidr));

@@ -7,6 +7,15 @@
 export const KUBERNETES_VERSION = 'v1.34.4';
 /** The CoreDNS version kubeadm pins for Kubernetes 1.34 (cmd/kubeadm/app/constants). */
 export const COREDNS_VERSION = 'v1.12.1';
+/**
+ * The Ingress controller: Traefik, built from its Go module (a single static binary, no data plane to install).
+ * v3.7 cannot be built as a dependency: it replaces a module it needs with a folder of its own repository that its
+ * published module leaves out; v3.6.12 is the newest release without that.
+ */
+export const TRAEFIK_VERSION = 'v3.6.12';
+/** The IngressClass `up` creates, marked default, handled by the Traefik it runs. */
+export const INGRESS_CLASS = 'toe';
+
 export const PAUSE_IMAGE = 'localhost/pause:3.10';
 export const BASE_IMAGE = 'localhost/toe-base:1';
 export const COREDNS_IMAGE = `localhost/coredns:${COREDNS_VERSION}`;
@@ -34,6 +43,11 @@ export const ports = {
   etcdClient: 2379,
   etcdPeer: 2380,
   kubelet: 10250,
+  /** The Ingress controller listens on the node address (reachable from the machine and from pods). */
+  ingressHttp: 80,
+  ingressHttps: 443,
+  /** Its health endpoint (/ping), on loopback only; the number ingress-nginx uses for the same purpose. */
+  ingressPing: 10254,
 } as const;
 
 export const apiserverUrl = `https://${network.nodeIp}:${ports.apiserver}`;

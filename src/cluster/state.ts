@@ -13,6 +13,8 @@ export interface DaemonRecord {
 export interface ClusterState {
   kubernetesVersion: string;
   corednsVersion: string;
+  /** The Ingress controller's version (full node only; absent in states written before it existed). */
+  traefikVersion?: string;
   /** `apiserver`: etcd + kube-apiserver only (integration tests); `node`: the full single-node cluster. */
   mode: 'apiserver' | 'node';
   startedAt: string;

@@ -2,6 +2,7 @@ import { isRunning } from './daemon.ts';
 import type { Layout } from './layout.ts';
 import { readState } from './state.ts';
 import { DAEMONS, type Mode } from './modes.ts';
+import { INGRESS_CLASS, network, ports } from './settings.ts';
 
 export interface ComponentStatus {
   name: string;
@@ -16,6 +17,9 @@ export interface ClusterStatus {
   mode?: Mode;
   kubernetesVersion?: string;
   corednsVersion?: string;
+  traefikVersion?: string;
+  /** Where the Ingress controller listens, and the IngressClass it serves (full node only). */
+  ingress?: { http: string; https: string; ingressClass: string };
   startedAt?: string;
   kubeconfig: string;
   components: ComponentStatus[];
@@ -32,6 +36,8 @@ export async function status(l: Layout): Promise<ClusterStatus> {
     mode: state.mode,
     kubernetesVersion: state.kubernetesVersion,
     corednsVersion: state.corednsVersion,
+    traefikVersion: state.traefikVersion,
+    ...(state.mode === 'node' ? { ingress: { http: `http://${network.nodeIp}:${ports.ingressHttp}`, https: `https://${network.nodeIp}:${ports.ingressHttps}`, ingressClass: INGRESS_CLASS } } : {}),
     startedAt: state.startedAt,
     kubeconfig: l.kubeconfig,
     components,
@@ -42,8 +48,9 @@ export function formatStatus(s: ClusterStatus): string {
   if (s.phase === 'stopped') return `cluster: stopped\nkubeconfig: ${s.kubeconfig} (stale until the next \`toe cluster up\`)\n`;
   const lines = [
     `cluster: ${s.phase} (${s.mode === 'node' ? 'single node' : 'API server only'}) since ${s.startedAt}`,
-    `kubernetes: ${s.kubernetesVersion}   coredns: ${s.corednsVersion}`,
+    `kubernetes: ${s.kubernetesVersion}   coredns: ${s.corednsVersion}${s.traefikVersion ? `   traefik: ${s.traefikVersion}` : ''}`,
     `kubeconfig: ${s.kubeconfig}`,
+    ...(s.ingress ? [`ingress: ${s.ingress.http} and ${s.ingress.https} (IngressClass ${s.ingress.ingressClass}, the default)`] : []),
     '',
     `${'COMPONENT'.padEnd(24)} ${'PID'.padEnd(8)} ${'STATE'.padEnd(8)} LOG`,
     ...s.components.map((c) => `${c.name.padEnd(24)} ${String(c.pid).padEnd(8)} ${(c.running ? 'running' : 'exited').padEnd(8)} ${c.log}`),

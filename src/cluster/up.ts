@@ -9,7 +9,7 @@ import { withLock } from './lock.ts';
 import { isUp, runningDaemons, type Mode } from './modes.ts';
 import { preflight } from './preflight.ts';
 import { ensureUnreachableRoutes } from './routes.ts';
-import { COREDNS_VERSION, KUBERNETES_VERSION } from './settings.ts';
+import { COREDNS_VERSION, INGRESS_CLASS, KUBERNETES_VERSION, network, TRAEFIK_VERSION } from './settings.ts';
 import { emptyState, readState } from './state.ts';
 import { runApiserver } from './steps/apiserver.ts';
 import { runBuildKubernetes } from './steps/build-kubernetes.ts';
@@ -37,7 +37,7 @@ interface Step {
 const plan: Step[] = [
   { title: 'Debian packages', run: runPackages },
   { title: `Kubernetes ${KUBERNETES_VERSION} binaries (built once from Go modules: ~15 min cold, then cached)`, run: runBuildKubernetes },
-  { title: `pause and CoreDNS ${COREDNS_VERSION} (built once)`, run: runBuildPrograms, node: true },
+  { title: `pause, CoreDNS ${COREDNS_VERSION} and Traefik ${TRAEFIK_VERSION} (built once: ~20 min cold on 2 cores, then cached)`, run: runBuildPrograms, node: true },
   { title: 'certificates and kubeconfigs', run: runCerts },
   { title: 'node network', run: runNetwork },
   { title: 'shared mount for the state dir', run: runMounts },
@@ -46,14 +46,15 @@ const plan: Step[] = [
   { title: 'kube-controller-manager', run: runControllerManager, node: true },
   { title: 'kube-scheduler', run: runScheduler, node: true },
   { title: 'containerd', run: runContainerd, node: true },
-  { title: 'images (pause, base, CoreDNS; tool images continue in the background)', run: runImages, node: true },
+  { title: 'images (pause, base, CoreDNS; toe and tool images continue in the background)', run: runImages, node: true },
   { title: 'CNI config', run: runCni, node: true },
   { title: 'kubelet', run: runKubelet, node: true },
   { title: 'kube-proxy', run: runKubeProxy, node: true },
   // These two load the Kubernetes client (seconds of import), which the API-server-only mode never pays for.
   { title: 'CoreDNS', run: async (ctx) => (await import('./steps/dns.ts')).runDns(ctx), node: true },
+  { title: `Ingress controller (Traefik ${TRAEFIK_VERSION}, IngressClass ${INGRESS_CLASS}, http://${network.nodeIp})`, run: async (ctx) => (await import('./steps/ingress.ts')).runIngress(ctx), node: true },
   { title: 'waiting ≤ 3m for the node to be Ready and DNS to answer', run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx), node: true },
-  { title: 'tool images (powertools/*/image.yaml)', run: runToolImages, node: true },
+  { title: 'toe and tool images (src/cluster/toe-image.yaml, powertools/*/image.yaml)', run: runToolImages, node: true },
 ];
 
 export function stepsFor(mode: Mode): string[] {
@@ -95,6 +96,7 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = 
       await rm(l.etcdDir, { recursive: true, force: true });
     }
     state ??= emptyState(KUBERNETES_VERSION, COREDNS_VERSION);
+    state.traefikVersion = TRAEFIK_VERSION;
     if (mode === 'node') state.mode = 'node';
     const ctx: Context = { layout: l, state, steps, log: logger('cluster'), startedAt: Date.now(), background: new Map() };
     await ensureCgroup();

@@ -4,10 +4,24 @@ import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { exec } from '../exec.ts';
 import { allExist, goEnv } from '../go-build.ts';
+import { TRAEFIK_VERSION } from '../settings.ts';
 
-/** The small Go programs TOE ships as source: the pause container and CoreDNS with only the plugins it uses. */
-export const GO_PROGRAMS = ['pause', 'coredns'] as const;
+/**
+ * The Go programs TOE ships as source: the pause container, CoreDNS with only the plugins it uses, and Traefik
+ * (the Ingress controller). Each folder under go/ is a module whose go.mod and go.sum pin every dependency.
+ */
+export const GO_PROGRAMS = ['pause', 'coredns', 'traefik'] as const;
 export type GoProgram = (typeof GO_PROGRAMS)[number];
+
+/**
+ * What to build in each folder: its own main package, or a main package of a dependency (Traefik's command, kept in
+ * the module graph by a `tools` build-tagged import), with the version stamps upstream's release build sets.
+ */
+const targets: Record<GoProgram, { pkg: string; ldflags?: string[] }> = {
+  pause: { pkg: '.' },
+  coredns: { pkg: '.' },
+  traefik: { pkg: 'github.com/traefik/traefik/v3/cmd/traefik', ldflags: [`-X github.com/traefik/traefik/v3/pkg/version.Version=${TRAEFIK_VERSION}`] },
+};
 
 const sourceRoot = new URL('../go/', import.meta.url).pathname;
 
@@ -30,7 +44,8 @@ export async function buildGoProgram(cacheDir: string, name: GoProgram): Promise
   const src = join(dir, 'build');
   await mkdir(src, { recursive: true });
   for (const f of await sourceFiles(name)) await copyFile(join(sourceRoot, name, f), join(src, f));
-  await exec('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', `${out}.partial`, '.'], { cwd: src, env: goEnv() });
+  const { pkg, ldflags = [] } = targets[name];
+  await exec('go', ['build', '-trimpath', `-ldflags=${['-s', '-w', ...ldflags].join(' ')}`, '-o', `${out}.partial`, pkg], { cwd: src, env: goEnv() });
   await rename(`${out}.partial`, out);
   return out;
 }

@@ -7,6 +7,9 @@ import { apiserverUrl, network, NODE_NAME } from '../settings.ts';
 
 const svc = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${network.clusterDomain}`];
 
+/** The Ingress controller's user name; steps/ingress.ts binds its ClusterRole to it. */
+export const INGRESS_IDENTITY = 'toe:ingress-controller';
+
 /** Every certificate of the cluster. Admin-level clients are in system:masters, components use their RBAC names. */
 export const certs: CertSpec[] = [
   { name: 'apiserver', cn: 'kube-apiserver', sans: [...svc, 'localhost'].map((d) => `DNS:${d}`).concat(['127.0.0.1', network.nodeIp, network.apiServiceIp].map((i) => `IP:${i}`)) },
@@ -17,10 +20,11 @@ export const certs: CertSpec[] = [
   { name: 'kubelet', cn: `system:node:${NODE_NAME}`, org: 'system:nodes' },
   { name: 'kubelet-serving', cn: NODE_NAME, sans: [`DNS:${NODE_NAME}`, 'DNS:localhost', `IP:${network.nodeIp}`, 'IP:127.0.0.1'] },
   { name: 'kube-proxy', cn: 'system:kube-proxy' },
+  { name: 'ingress-controller', cn: INGRESS_IDENTITY },
 ];
 
 /** Which certificate each component's kubeconfig carries; `admin` becomes the user's kubeconfig. */
-export const kubeconfigs = ['admin', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy'] as const;
+export const kubeconfigs = ['admin', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'ingress-controller'] as const;
 
 export function kubeconfigPath(ctx: Context, name: (typeof kubeconfigs)[number]): string {
   return name === 'admin' ? ctx.layout.kubeconfig : join(ctx.layout.stateDir, `${name}.kubeconfig`);
