@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { down } from '../cluster/down.ts';
 import { clusterImages, ensureImages } from '../cluster/images.ts';
+import { toeImage } from '../cluster/toe-image.ts';
 import { toolImages } from '../cluster/tool-images.ts';
 import { layout } from '../cluster/layout.ts';
 import { kubernetesDir } from '../cluster/steps/build-kubernetes.ts';
@@ -20,7 +21,7 @@ Usage:
                                                       --fresh: empty etcd; --retain: keep a failed run to debug
   toe cluster down [--purge] [-q]                     stop everything it started; --purge also deletes its state
   toe cluster status [-o text|json]                   what runs, versions, kubeconfig path
-  toe cluster images [--rebuild] [-q]                 build pause, base, CoreDNS and powertools/* images and import them
+  toe cluster images [--rebuild] [-q]                 build pause, base, CoreDNS, toe and powertools/* images and import them
 
 State: $TOE_STATE_DIR (default /var/lib/toe); build cache: $TOE_CACHE_DIR (default /var/cache/toe).
 `;
@@ -93,7 +94,7 @@ async function runImagesCommand(o: Options, steps: Steps, streams: Streams): Pro
   const state = await readState(l.stateFile);
   const socket = (await isRunning(state?.daemons.containerd)) ? l.containerdSocket : undefined;
   if (!socket) steps.info('containerd is not running: building only; `toe cluster up` imports the images');
-  const jobs = [...(await clusterImages(l.cacheDir)), ...(await toolImages(l.cacheDir))];
+  const jobs = [...(await clusterImages(l.cacheDir)), await toeImage(l.cacheDir), ...(await toolImages(l.cacheDir))];
   await steps.run(`images (${jobs.length})`, () => ensureImages(jobs, { socket, importedFile: join(l.stateDir, 'images.json'), rebuild: o.rebuild, onImage: (ref, action) => steps.info(`${ref}: ${action}`) }));
   for (const j of jobs) streams.out.write(`${j.ref}\t${j.archive}\n`);
   return EXIT_OK;

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { imageRef, parseImageSpec, resolveSource } from './image-spec.ts';
 
 describe('image.yaml', () => {
@@ -9,6 +10,16 @@ describe('image.yaml', () => {
     assert.equal(spec.files[0]?.mode, '0644');
     assert.equal(imageRef(spec, '0.1.0'), 'localhost/toe-strace:0.1.0');
     assert.equal(imageRef({ ...spec, tag: '2' }, '0.1.0'), 'localhost/toe-strace:2');
+    assert.equal(spec.nodeModules, undefined);
+  });
+  it('reads the product image recipe: folders copied whole and production node_modules', () => {
+    const text = readFileSync(new URL('./toe-image.yaml', import.meta.url), 'utf8');
+    const spec = parseImageSpec(text, 'src/cluster/toe-image.yaml');
+    assert.equal(imageRef(spec, '0.1.0'), 'localhost/toe:0.1.0');
+    assert.equal(spec.nodeModules, '/app/node_modules');
+    assert.deepEqual(spec.entrypoint, ['/usr/bin/node', '/app/bin/toe.js']);
+    for (const dir of ['bin', 'src', 'processing']) assert.ok(spec.files.some((f) => f.src === dir && f.dst === `/app/${dir}`), dir);
+    assert.equal(resolveSource('/r', '/r', 'src'), '/r/src');
   });
   it('refuses absolute sources, relative destinations, bad names and unknown fields', () => {
     const bad = [
@@ -21,6 +32,7 @@ describe('image.yaml', () => {
       'name: t\nentrypoint: []\n',
       'name: t\nentrypoint: [/e]\nrun: [rm -rf /]\n',
       'name: t\nentrypoint: [/e]\npackages: ["-oAPT::Foo=1"]\n',
+      'name: t\nentrypoint: [/e]\nnodeModules: app/node_modules\n',
     ];
     for (const text of bad) assert.throws(() => parseImageSpec(text, 'powertools/t/image.yaml'), /image spec powertools\/t\/image.yaml is invalid/, text);
   });

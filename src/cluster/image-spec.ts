@@ -15,6 +15,9 @@ import { z } from 'zod';
  *   paths: [/usr/share/perf-core]  # optional: host files or folders copied as they are
  *   files:                         # from the tool's folder (../lib/… reaches shared files under powertools/)
  *     - { src: entrypoint.sh, dst: /toe/bin/entrypoint, mode: "0755" }
+ *     - { src: lib, dst: /toe/lib }  # a folder is copied whole, its files keeping their own modes
+ *   nodeModules: /app/node_modules # optional: the production dependencies of the package.json and
+ *                                  # package-lock.json in the recipe's folder (npm ci --omit=dev --ignore-scripts)
  *   entrypoint: [/toe/bin/entrypoint]
  *   cmd: []                        # optional
  *   env: { TOOL: perf }            # optional
@@ -34,6 +37,7 @@ export const imageSpecSchema = z.strictObject({
     dst: absolute,
     mode: z.string().regex(/^0?[0-7]{3,4}$/, 'an octal mode such as "0755"').default('0644'),
   })).default([]),
+  nodeModules: absolute.optional(),
   entrypoint: z.array(z.string().min(1)).min(1),
   cmd: z.array(z.string()).default([]),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { exec } from './exec.ts';
 import { imageRef, parseImageSpec, resolveSource, type ImageSpec } from './image-spec.ts';
 import { archivePath, split, withRootfs, type ImageJob } from './images.ts';
+import { modulesKey, productionModules } from './node-modules.ts';
 import { packImage } from './oci.ts';
 import { aptMirror, installPackages } from './packages.ts';
 import { busyboxRoot, copyHostPath, copyWithLibraries } from './rootfs.ts';
@@ -35,13 +36,26 @@ async function debianRoot(cacheDir: string, root: string, packages: string[]): P
   await exec('tar', ['-C', root, '-xf', tarball]);
 }
 
+/** A file source as the files it stands for: itself, or every file under a folder (sorted, symlinks as they are). */
+async function filesUnder(path: string): Promise<string[]> {
+  if (!(await stat(path)).isDirectory()) return [path];
+  const out: string[] = [];
+  for (const e of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = join(path, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(full)));
+    else if (e.isFile()) out.push(full);
+  }
+  return out;
+}
+
 /**
  * A key over everything that goes into a tool image: its spec, its files' contents, and the host binaries' size and
  * time, so editing an entrypoint or upgrading a package rebuilds the image, and nothing else does.
  */
-async function toolKey(specText: string, sources: string[], hostPaths: string[]): Promise<string> {
+async function toolKey(specText: string, sources: string[], hostPaths: string[], extra: string[] = []): Promise<string> {
   const h = createHash('sha256').update(specText);
-  for (const f of sources) h.update(f).update(await readFile(f));
+  for (const source of sources) for (const f of await filesUnder(source)) h.update(f).update(await readFile(f));
+  for (const e of extra) h.update(e);
   for (const p of hostPaths) {
     const st = await stat(p).catch(() => undefined);
     h.update(`${p}:${st?.size ?? '-'}:${st?.mtimeMs ?? '-'}`);
@@ -49,11 +63,15 @@ async function toolKey(specText: string, sources: string[], hostPaths: string[])
   return h.digest('hex').slice(0, 12);
 }
 
-/** The image a `powertools/<tool>/image.yaml` describes. */
-export async function toolImage(cacheDir: string, toolDir: string, specText: string, spec: ImageSpec, defaultTag: string): Promise<ImageJob> {
+/**
+ * The image a recipe describes: `powertools/<tool>/image.yaml` (its files may come from anywhere under
+ * `sourceRoot`, by default the folder above the tool's), or the product's own (src/cluster/toe-image.yaml).
+ */
+export async function toolImage(cacheDir: string, toolDir: string, specText: string, spec: ImageSpec, defaultTag: string, sourceRoot = join(toolDir, '..')): Promise<ImageJob> {
   const ref = imageRef(spec, defaultTag);
-  const sources = spec.files.map((f) => ({ ...f, from: resolveSource(join(toolDir, '..'), toolDir, f.src) }));
-  const key = await toolKey(specText, sources.map((f) => f.from), [...spec.binaries, ...spec.paths]);
+  const sources = spec.files.map((f) => ({ ...f, from: resolveSource(sourceRoot, toolDir, f.src) }));
+  const modulesKeyText = spec.nodeModules ? [`node_modules:${await modulesKey(toolDir)}`] : [];
+  const key = await toolKey(specText, sources.map((f) => f.from), [...spec.binaries, ...spec.paths], modulesKeyText);
   return {
     ref,
     archive: archivePath(join(cacheDir, 'images'), ref, key),
@@ -67,8 +85,18 @@ export async function toolImage(cacheDir: string, toolDir: string, specText: str
         for (const f of sources) {
           const dest = join(root, f.dst);
           await mkdir(dirname(dest), { recursive: true });
+          if ((await stat(f.from)).isDirectory()) {
+            await mkdir(dest, { recursive: true });
+            await exec('cp', ['-a', `${f.from}/.`, dest]);
+            continue;
+          }
           await copyFile(f.from, dest);
           await chmod(dest, parseInt(f.mode, 8));
+        }
+        if (spec.nodeModules) {
+          const dest = join(root, spec.nodeModules);
+          await mkdir(dest, { recursive: true });
+          await exec('cp', ['-a', `${await productionModules(cacheDir, toolDir)}/.`, dest]);
         }
       }, (root) => packImage(root, split(ref).tag, { entrypoint: spec.entrypoint, cmd: spec.cmd, env: spec.env }, archive));
     },

@@ -7,8 +7,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Container, type V1Pod } from '@kubernetes/client-node';
 import { layout } from '../../src/cluster/layout.ts';
@@ -17,6 +19,8 @@ import { isUp } from '../../src/cluster/modes.ts';
 import { readState } from '../../src/cluster/state.ts';
 import { processStartTime } from '../../src/cluster/daemon.ts';
 import { BASE_IMAGE, network } from '../../src/cluster/settings.ts';
+import { ensureImages } from '../../src/cluster/images.ts';
+import { toeImage } from '../../src/cluster/toe-image.ts';
 
 const run = promisify(execFile);
 const kc = new KubeConfig();
@@ -127,6 +131,62 @@ describe('toe cluster: a real node', () => {
     }) as V1Pod });
     const p = await terminated('hog');
     assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'OOMKilled');
+  });
+});
+
+describe('the toe image', () => {
+  const l = layout();
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const image = `localhost/toe:${version}`;
+  const sample = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const imageNs = `toe-e2e-image-${Date.now().toString(36)}`;
+
+  before(async () => {
+    // A cluster this suite shares may have been started before the image existed: build and import it if needed,
+    // the way `toe cluster images` does (nothing happens when it is current).
+    if (process.env.KUBECONFIG === l.kubeconfig) {
+      await ensureImages([await toeImage(l.cacheDir)], { socket: l.containerdSocket, importedFile: join(l.stateDir, 'images.json') });
+    }
+    await core.createNamespace({ body: { metadata: { name: imageNs } } });
+    await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: imageNs }));
+    const bad = sample('samples/powertools/perf.yaml').replace('["--freq=99", "--call-graph=fp"]', '["--freq=99", "--output=/etc/passwd"]');
+    await core.createNamespacedConfigMap({ namespace: imageNs, body: { metadata: { name: 'samples' }, data: {
+      'perf.yaml': sample('samples/powertools/perf.yaml'), 'perf-config.yaml': sample('samples/configs/perf.yaml'), 'bad.yaml': bad,
+    } } });
+  });
+
+  after(async () => {
+    await core.deleteNamespace({ name: imageNs }).catch(() => undefined);
+  });
+
+  const toePod = (name: string, args: string[]): V1Pod => ({
+    metadata: { name, namespace: imageNs },
+    spec: {
+      restartPolicy: 'Never', terminationGracePeriodSeconds: 1,
+      // No command: the image's entrypoint (node /app/bin/toe.js) runs with these arguments, as the chart runs it.
+      containers: [{ name: 'toe', image, imagePullPolicy: 'Never', args, volumeMounts: [{ name: 'samples', mountPath: '/samples', readOnly: true }] }],
+      volumes: [{ name: 'samples', configMap: { name: 'samples' } }],
+    },
+  });
+
+  async function finished(name: string): Promise<{ exitCode: number | undefined; logs: string }> {
+    const p = await waitFor(`pod ${name} to terminate`, async () => {
+      const p = await core.readNamespacedPod({ name, namespace: imageNs });
+      return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
+    }, 120_000);
+    return { exitCode: p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, logs: await core.readNamespacedPodLog({ name, namespace: imageNs }) };
+  }
+
+  it(`runs \`toe validate\` from ${image} in a pod: the samples pass and a refused argument is named`, async () => {
+    await core.createNamespacedPod({ namespace: imageNs, body: toePod('valid', ['validate', '-f', '/samples/perf.yaml', '-f', '/samples/perf-config.yaml', '-o', 'json']) });
+    await core.createNamespacedPod({ namespace: imageNs, body: toePod('invalid', ['validate', '-f', '/samples/bad.yaml', '-f', '/samples/perf-config.yaml']) });
+    const valid = await finished('valid');
+    assert.equal(valid.exitCode, 0, valid.logs);
+    const results = JSON.parse(valid.logs) as { kind: string; valid: boolean }[];
+    assert.deepEqual(results.map((r) => [r.kind, r.valid]), [['PowerTool', true], ['PowerToolConfig', true]]);
+    const invalid = await finished('invalid');
+    assert.equal(invalid.exitCode, 1, invalid.logs);
+    assert.match(invalid.logs, /spec\.tool\.args\[1\].*--output/);
   });
 });
 

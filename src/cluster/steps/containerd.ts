@@ -4,6 +4,7 @@ import type { Context } from '../context.ts';
 import { ensureDaemon } from '../context.ts';
 import { succeeds } from '../exec.ts';
 import { clusterImages, ensureImages } from '../images.ts';
+import { toeImage } from '../toe-image.ts';
 import { toolImages } from '../tool-images.ts';
 import type { Layout } from '../layout.ts';
 import { PAUSE_IMAGE } from '../settings.ts';
@@ -55,12 +56,12 @@ function importOptions(ctx: Context) {
 }
 
 /**
- * Imports the cluster's own images (building what is missing), then starts on the tool images in the background:
- * the kubelet needs only pause and CoreDNS, so rebuilding a changed tool image overlaps the wait for the node.
+ * Imports the cluster's own images (building what is missing), then starts on TOE's image and the tool images in
+ * the background: the kubelet needs only pause and CoreDNS, so rebuilding a changed one overlaps the wait for the node.
  */
 export async function runImages(ctx: Context): Promise<void> {
   await ensureImages(await clusterImages(ctx.layout.cacheDir), importOptions(ctx));
-  const tools = (async () => ensureImages(await toolImages(ctx.layout.cacheDir), importOptions(ctx)))();
+  const tools = (async () => ensureImages([await toeImage(ctx.layout.cacheDir), ...(await toolImages(ctx.layout.cacheDir))], importOptions(ctx)))();
   ctx.background.set('tool-images', tools.then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err))));
 }
 
