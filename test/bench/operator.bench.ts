@@ -52,7 +52,9 @@ export const bench: Bench = {
       } as never, 'powertoolconfigs');
       const counts = quick ? [1, 5] : [1, 20];
       // Tiny requests: twenty pods must fit on a two-core node.
-      const pods = await demoDeployment(clients, ns, 'bench', counts[1] as number, { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } });
+      // Disjoint pods per run: a run's tools hold their pods until they end, and a second run of the same tool on the
+      // same pod would be Conflicted by design.
+      const pods = await demoDeployment(clients, ns, 'bench', counts.reduce((a, b) => a + b, 0), { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } });
       const operator = startOperator(kubeconfig, ['--inject-concurrency=20']);
       await new Promise((r) => setTimeout(r, 3000));
 
@@ -62,8 +64,10 @@ export const bench: Bench = {
           return list.every((p) => (p.status?.ephemeralContainerStatuses ?? []).some((s) => match(s.name) && s.state?.running)) ? true : undefined;
         }, 180_000);
 
+      let offset = 0;
       for (const n of counts) {
-        const targets = pods.slice(0, n).map((p: V1Pod) => p.metadata?.name ?? '');
+        const targets = pods.slice(offset, offset + n).map((p: V1Pod) => p.metadata?.name ?? '');
+        offset += n;
         log(`kubectl debug, ${n} target(s), one after another`);
         let t0 = performance.now();
         for (const pod of targets) {
