@@ -14,7 +14,8 @@ import { anchoredPattern, patternProblem } from './pattern.ts';
 import { checkValue, MAX_DURATION_MS } from './values.ts';
 
 /** The part of a PowerToolConfig spec the allowlist reads. */
-export type AllowlistSpec = Pick<PowerToolConfigSpec, 'parameters' | 'defaultArgs' | 'limits'>;
+/** What the allowlist reads of a config: its parameters, default args and argument limits (not run timing). */
+export type AllowlistSpec = Pick<PowerToolConfigSpec, 'parameters' | 'defaultArgs'> & { limits: Omit<PowerToolConfigSpec['limits'], 'finishGrace'> };
 
 const boundTypes = ['integer', 'percent', 'duration', 'quantity'];
 const fieldTypes: Record<string, readonly string[]> = {

@@ -107,8 +107,9 @@ export const powerToolConfigSpec = z
         maxArgLength: z.number().int().min(1).max(4096).default(256).describe('The longest single user argument, in characters.'),
         maxDuration: duration('The longest run a PowerTool may ask for.').default('1h'),
         defaultDuration: duration('The run length when a PowerTool names none.').default('30s'),
+        finishGrace: duration('How long the tool may take after its run\'s end to save and report what it collected; past it the operator stops the tool.').default('3s'),
       })
-      .default({ maxArgs: 32, maxArgLength: 256, maxDuration: '1h', defaultDuration: '30s' })
+      .default({ maxArgs: 32, maxArgLength: 256, maxDuration: '1h', defaultDuration: '30s', finishGrace: '3s' })
       .describe('Bounds on what a PowerTool may ask of this tool.'),
     securityContext: toolSecurityContext.optional(),
     resources: z

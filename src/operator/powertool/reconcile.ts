@@ -14,15 +14,12 @@ import type { ReconcileResult } from '../queue.ts';
 import type { PowerToolContext } from './context.ts';
 import { deleteIfExpired, ensureFinalizer, releaseFinalizer } from './lifecycle.ts';
 import { observeTarget } from './observe.ts';
-import { resolveTool } from './resolve.ts';
+import { finishGraceMs, resolveTool } from './resolve.ts';
 import { computeStatus, targetEnded, type Blocker } from './status.ts';
 import { selectRun } from './select.ts';
 import { injectPending } from './run-inject.ts';
 import { stopTargets, stopReasonFor } from './run-stop.ts';
 import { writeStatus } from './write-status.ts';
-
-/** How long after the deadline the operator waits for a tool to stop itself before it stops it. */
-export const DEADLINE_GRACE_MS = 3_000;
 
 export type LivePowerTool = PowerTool & { metadata: PowerTool['metadata'] & { uid: string; generation?: number; resourceVersion?: string; creationTimestamp?: string; deletionTimestamp?: string; finalizers?: string[] } };
 
@@ -70,7 +67,9 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   const pods = new Map<string, V1Pod | undefined>(prevTargets.map((t) => [t.pod, ctx.caches.pods.get(t.pod, namespace)]));
   let targets = prevTargets.map((t) => observeTarget(t, pods.get(t.pod)));
   const deadline = prev?.deadline ? new Date(prev.deadline) : now;
-  const stopReason = stopReasonFor(pt, now, deadline, DEADLINE_GRACE_MS);
+  // How long the tools may take after the deadline to save their output before the operator stops them.
+  const graceMs = finishGraceMs(pt, ctx.caches.configs, ctx.operatorNamespace);
+  const stopReason = stopReasonFor(pt, now, deadline, graceMs);
   if (!pt.spec.dryRun && !stopReason && now < deadline) {
     const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace);
     if (resolved.ok) targets = await injectPending(ctx, pt, resolved, targets, pods, deadline, log);
@@ -84,7 +83,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   if (await record(status)) {
     if (status.finishedAt && !prev?.finishedAt) ctx.events.finished(pt, status.phase ?? 'Finished', `${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);
   }
-  return nextVisit(status, now, stopReason !== undefined);
+  return nextVisit(status, now, stopReason !== undefined, graceMs);
 }
 
 async function blocked(ctx: PowerToolContext, pt: LivePowerTool, base: Omit<Parameters<typeof computeStatus>[0], 'targets'>, blocker: Blocker, record: (s: PowerToolStatus) => Promise<boolean>): Promise<void> {
@@ -113,9 +112,9 @@ function emitTransitions(ctx: PowerToolContext, pt: LivePowerTool, before: Targe
   }
 }
 
-function nextVisit(status: PowerToolStatus, now: Date, stopping: boolean): ReconcileResult | void {
+function nextVisit(status: PowerToolStatus, now: Date, stopping: boolean, graceMs: number): ReconcileResult | void {
   if (status.finishedAt) return;
   if (stopping) return { requeueAfterMs: 1_000 };
-  const deadline = status.deadline ? Date.parse(status.deadline) + DEADLINE_GRACE_MS : now.getTime() + 5_000;
+  const deadline = status.deadline ? Date.parse(status.deadline) + graceMs : now.getTime() + 5_000;
   return { requeueAfterMs: Math.max(500, Math.min(deadline - now.getTime(), 30_000)) };
 }

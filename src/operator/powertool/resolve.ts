@@ -1,7 +1,9 @@
 import type { PowerTool, PowerToolConfig, PowerToolConfigSpec, Requester } from '../../api/index.ts';
 import { REQUESTED_BY_ANNOTATION, powerToolConfigSpec } from '../../api/index.ts';
+import { parseDuration } from '../../api/units.ts';
 import type { Cache } from '../../kube/informer.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
+import { MAX_FINISH_GRACE_MS } from '../powertoolconfig/check.ts';
 import type { Blocker } from './status.ts';
 
 export type Resolved = { ok: true; config: PowerToolConfigSpec; argv: string[]; durationMs: number } | { ok: false; blocker: Blocker };
@@ -27,6 +29,17 @@ export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, oper
     return { ok: false, blocker: { type: 'Admitted', reason: 'ArgsRefused', message: admission.errors.map((e) => `${e.path}: ${e.message}`).join('; ') } };
   }
   return { ok: true, config: parsed.data, argv: admission.argv, durationMs: admission.durationMs };
+}
+
+/**
+ * How long past its deadline a run's tools may take to save their output before the operator stops them: the
+ * config's limits.finishGrace, or the default when the config is gone or unreadable (the run still has to end).
+ */
+export const DEFAULT_FINISH_GRACE_MS = 3_000;
+
+export function finishGraceMs(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string): number {
+  const spec = findConfig(configs, operatorNamespace, pt.spec.tool.name)?.spec as { limits?: { finishGrace?: string } } | undefined;
+  return Math.min(parseDuration(spec?.limits?.finishGrace ?? '') ?? DEFAULT_FINISH_GRACE_MS, MAX_FINISH_GRACE_MS);
 }
 
 /** The requester admission recorded, if the annotation holds a well-formed one. */

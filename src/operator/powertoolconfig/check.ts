@@ -1,5 +1,9 @@
 import { powerToolConfigSpec } from '../../api/index.ts';
 import { checkConfig, type ArgError } from '../../allowlist/index.ts';
+import { parseDuration } from '../../api/units.ts';
+
+/** A tool that needs longer than this to save its output is broken, and it would hold targets past their runs. */
+export const MAX_FINISH_GRACE_MS = 5 * 60_000;
 
 /** What the operator lets an admin grant a tool; a config asking for more is Invalid, whatever its author's rights. */
 export interface ToolPolicy {
@@ -18,6 +22,9 @@ export function checkToolConfig(rawSpec: unknown, policy: ToolPolicy): ArgError[
   if (!parsed.success) return parsed.error.issues.map((i) => ({ path: ['spec', ...i.path].join('.'), message: i.message }));
   const spec = parsed.data;
   const errors = [...checkConfig(spec)];
+  if ((parseDuration(spec.limits.finishGrace) ?? 0) > MAX_FINISH_GRACE_MS) {
+    errors.push({ path: 'spec.limits.finishGrace', message: `must be at most 5m, got "${spec.limits.finishGrace}"` });
+  }
   const sc = spec.securityContext;
   if (sc?.privileged && !policy.allowPrivileged) {
     errors.push({ path: 'spec.securityContext.privileged', message: 'privileged tools are not allowed by this operator (start it with --allow-privileged-tools)' });
