@@ -1,13 +1,17 @@
 /**
  * The collector on a real node: perf in output mode collector streams perf.script to a real `toe collector` on the
- * node's bridge address; deleting the target pod mid-collection leaves a partial artifact with bytes on disk.
+ * node's bridge address; deleting the target pod mid-collection leaves a partial artifact with bytes on disk. Then
+ * the refusals, with the tokens the operator really gave the tools: none, a deleted pod's, path tricks, oversize —
+ * and a run's own token only ever writes under its own run and pod, whatever the client asks.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
 import { network } from '../../src/cluster/settings.ts';
 import { testClients, waitFor } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
@@ -21,10 +25,37 @@ const dataDir = mkdtempSync(join(tmpdir(), 'toe-e2e-collector-'));
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 let operator: OperatorProcess | undefined;
 let collector: ChildProcess | undefined;
+/** Per artifact: room for a perf.script of a few seconds, small enough to send one byte more. */
+const MAX_ARTIFACT = 16 * 1024 * 1024;
+/** The token the operator gave the tool in the deleted pod, kept to show it stops working. */
+let goneToken = '';
+
+/** The collector token in a pod's ephemeral containers (the operator puts a pod-bound, run-audience one there). */
+function toolToken(pod: V1Pod): string {
+  const env = (pod.spec?.ephemeralContainers ?? []).flatMap((c) => c.env ?? []);
+  const token = env.find((e) => e.name === 'TOE_COLLECTOR_TOKEN')?.value;
+  assert.ok(token, `no collector token in ${pod.metadata?.name}'s ephemeral containers`);
+  return token;
+}
+
+/** One request to the collector's upload API, as a tool makes it (a 413 may come before the body is sent). */
+function upload(path: string, token: string | undefined, body: string | Buffer = 'x'): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const req = request({ host: network.nodeIp, port, method: 'PUT', path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 describe('collector on a real node', () => {
   before(async () => {
-    collector = spawn(process.execPath, [join(root, 'bin/toe.js'), 'collector', `--listen=${network.nodeIp}:${port}`, `--data-dir=${dataDir}`, '--idle-timeout=5s'], {
+    collector = spawn(process.execPath, [join(root, 'bin/toe.js'), 'collector', `--listen=${network.nodeIp}:${port}`, `--data-dir=${dataDir}`, '--idle-timeout=5s', `--max-artifact-bytes=${MAX_ARTIFACT}`], {
       env: { ...process.env, TOE_LOG_LEVEL: process.env.TOE_LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -55,6 +86,7 @@ describe('collector on a real node', () => {
     const upload = join(dataDir, NS, uid, pod, '.perf.script.upload');
     // At least one 5 s slice streamed before the pod goes.
     await waitFor('perf.script bytes in the collector', async () => (existsSync(upload) && statSync(upload).size > 0) || (existsSync(file) && statSync(file).size > 0), 40_000);
+    goneToken = toolToken(await clients.core.readNamespacedPod({ name: pod, namespace: NS }));
     await clients.core.deleteNamespacedPod({ name: pod, namespace: NS });
     const meta = await waitFor('perf.script finalised', async () => {
       const m = `${file}.meta.json`;
@@ -66,5 +98,31 @@ describe('collector on a real node', () => {
     assert.equal(meta.partial, true, JSON.stringify(meta));
     assert.ok(bytes > 0, 'the partial artifact has no bytes');
     assert.match(readFileSync(file, 'utf8'), /toe_demo_hot_loop/);
+  });
+
+  it('refuses no token, a deleted pod\'s token, path tricks and oversize; a token writes only under its own run and pod', async () => {
+    const pods = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=demo-app' })).items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+    const [mine, other] = pods.map((p) => p.metadata?.name ?? '');
+    assert.ok(mine && other, 'two running pods');
+    await pts.create('live', { targets: { selector: { matchLabels: { app: 'demo-app' } }, pods: [mine] }, tool: { name: 'perf', duration: '2m' }, output: { mode: 'collector' } });
+    const running = await pts.until('live', 'running', allRunning(1), 60_000);
+    const uid = String(running.metadata?.uid ?? '');
+    const token = toolToken(await clients.core.readNamespacedPod({ name: mine, namespace: NS }));
+
+    assert.equal((await upload('/v1/artifacts/probe?offset=0', undefined)).status, 401, 'no token');
+    const gone = await upload('/v1/artifacts/probe?offset=0', goneToken);
+    assert.equal(gone.status, 401, `the deleted pod's token: ${JSON.stringify(gone.body)}`);
+    for (const path of ['/v1/artifacts/%2e%2e', '/v1/artifacts/..%2f..%2f' + other, `/v1/artifacts/%2F${NS}%2F${uid}%2F${other}%2Fprobe`, '/v1/artifacts/a%00b']) {
+      assert.equal((await upload(`${path}?offset=0`, token)).status, 400, path);
+    }
+    const big = await upload('/v1/artifacts/big?offset=0', token, Buffer.alloc(MAX_ARTIFACT + 1, 0x61));
+    assert.equal(big.status, 413, JSON.stringify(big.body));
+    // The client names only the artifact; the run and the pod come from the token.
+    const ok = await upload(`/v1/artifacts/probe?offset=0&namespace=kube-system&pod=${other}`, token, 'mine');
+    assert.ok(ok.status < 300, JSON.stringify(ok));
+    assert.equal(readFileSync(join(dataDir, NS, uid, mine, '.probe.upload'), 'utf8'), 'mine');
+    assert.deepEqual(readdirSync(join(dataDir, NS, uid)), [mine], 'nothing under another pod of the run');
+    assert.deepEqual(readdirSync(dataDir).filter((d) => !d.startsWith('.')), [NS], 'nothing outside the namespace of the run');
+    await pts.suspend('live');
   });
 });
