@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { pluralOf } from '../kube/apply.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { layout } from './layout.ts';
 import { inCidr } from './routes.ts';
@@ -23,7 +24,7 @@ describe('cluster settings', () => {
     assert.match(mod, /github.com\/gorilla\/mux => github.com\/containous\/mux/);
   });
   it('runs the Ingress controller for the default IngressClass, on the node address, with no call home', () => {
-    const cls = ingressObjects().find((o) => o.kind === 'IngressClass') as { metadata: { name: string; annotations: Record<string, string> }; spec: { controller: string } };
+    const cls = ingressObjects().find((o) => o.kind === 'IngressClass') as unknown as { metadata: { name: string; annotations: Record<string, string> }; spec: { controller: string } };
     assert.equal(cls.metadata.name, INGRESS_CLASS);
     assert.equal(cls.metadata.annotations['ingressclass.kubernetes.io/is-default-class'], 'true');
     assert.equal(cls.spec.controller, TRAEFIK_CONTROLLER);
@@ -48,12 +49,15 @@ describe('cluster settings', () => {
     assert.equal(cfg.plugins[0]?.ipMasq, false);
   });
   it('serves cluster DNS on the address the kubelet hands to pods, with only plugins the build includes', () => {
-    const svc = dnsObjects().find((o) => o.kind === 'Service') as { spec: { clusterIP: string } };
+    const svc = dnsObjects().find((o) => o.kind === 'Service') as unknown as { spec: { clusterIP: string } };
     assert.equal(svc.spec.clusterIP, network.dnsServiceIp);
     const main = readFileSync(new URL('./go/coredns/main.go', import.meta.url), 'utf8');
     for (const plugin of COREFILE.split('\n').map((l) => l.trim().split(' ')[0]).filter((w) => w && /^[a-z]+$/.test(w) && !['pods', 'fallthrough', 'ttl'].includes(w))) {
       assert.match(main, new RegExp(`plugin/${plugin}"`), `${plugin} is built in`);
     }
+  });
+  it('knows the resource of every object it applies (server-side apply skips discovery)', () => {
+    for (const o of [...dnsObjects(), ...ingressObjects()]) assert.doesNotThrow(() => pluralOf(o.kind), o.kind);
   });
   it('renders a kubeconfig with inline credentials', () => {
     const kc = parse(renderKubeconfig({ server: 'https://10.244.0.1:6443', caPem: 'CA', certPem: 'C', keyPem: 'K', user: 'admin' })) as Record<string, unknown>;

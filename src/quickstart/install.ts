@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { serverSideApply } from '../kube/apply.ts';
+import { applyAll, serverSideApply, type Manifest } from '../kube/apply.ts';
 import { apiMessage } from '../kube/errors.ts';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -16,32 +16,20 @@ export const OPERATOR_NAMESPACE = 'toe-system';
 export const DEMO_NAMESPACE = 'demo';
 export const DEMO_APP = 'demo-app';
 
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-/** The resources a manifest here may hold; anything else is a mistake in the repository, said so. */
-const PLURALS: Record<string, string> = {
-  CustomResourceDefinition: 'customresourcedefinitions',
-  Namespace: 'namespaces',
-  Deployment: 'deployments',
-  PowerToolConfig: 'powertoolconfigs',
-  PowerTool: 'powertools',
-};
+/** The kinds a manifest here may hold; anything else is a mistake in the repository, said so. */
+const KINDS = ['CustomResourceDefinition', 'Namespace', 'Deployment', 'PowerToolConfig', 'PowerTool'];
 
 export async function readManifests(file: string): Promise<Manifest[]> {
   const docs = parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as Manifest | null).filter((d): d is Manifest => d !== null);
   for (const d of docs) {
-    if (!d.kind || !PLURALS[d.kind] || !d.metadata?.name) throw new Error(`${file}: a ${d.kind ?? 'document without kind'} is not something the quickstart applies (${Object.keys(PLURALS).join(', ')})`);
+    if (!d.kind || !KINDS.includes(d.kind) || !d.metadata?.name) throw new Error(`${file}: a ${d.kind ?? 'document without kind'} is not something the quickstart applies (${KINDS.join(', ')})`);
   }
   return docs;
 }
 
 export async function applyFile(kc: KubeConfig, file: string): Promise<Manifest[]> {
   const docs = await readManifests(file);
-  for (const d of docs) await serverSideApply(kc, d, PLURALS[d.kind] as string);
+  await applyAll(kc, docs);
   return docs;
 }
 

@@ -1,5 +1,5 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
-import { applyObjects, kubeConfigFrom } from '../client.ts';
+import { applyAll, type Manifest } from '../../kube/apply.ts';
+import { FIELD_MANAGER, kubeConfigFrom } from '../client.ts';
 import type { Context } from '../context.ts';
 import { COREDNS_IMAGE, network } from '../settings.ts';
 
@@ -27,7 +27,7 @@ export const COREFILE = `.:53 {
 const ns = 'kube-system';
 const labels = { 'k8s-app': 'kube-dns' };
 
-export function dnsObjects(): KubernetesObject[] {
+export function dnsObjects(): Manifest[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: ns } },
     {
@@ -36,13 +36,13 @@ export function dnsObjects(): KubernetesObject[] {
         { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
       ],
-    } as KubernetesObject,
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'system:coredns' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
       subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: ns }],
-    } as KubernetesObject,
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: ns }, data: { Corefile: COREFILE } } as KubernetesObject,
+    },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: ns }, data: { Corefile: COREFILE } },
     {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: ns, labels },
       spec: {
@@ -76,7 +76,7 @@ export function dnsObjects(): KubernetesObject[] {
           },
         },
       },
-    } as KubernetesObject,
+    },
     {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: ns, labels },
       spec: {
@@ -87,10 +87,10 @@ export function dnsObjects(): KubernetesObject[] {
           { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
         ],
       },
-    } as KubernetesObject,
+    },
   ];
 }
 
 export async function runDns(ctx: Context): Promise<void> {
-  await applyObjects(kubeConfigFrom(ctx.layout.kubeconfig), dnsObjects());
+  await applyAll(kubeConfigFrom(ctx.layout.kubeconfig), dnsObjects(), FIELD_MANAGER);
 }

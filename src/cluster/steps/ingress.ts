@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { applyObjects, kubeConfigFrom } from '../client.ts';
+import { applyAll, type Manifest } from '../../kube/apply.ts';
+import { FIELD_MANAGER, kubeConfigFrom } from '../client.ts';
 import type { Context } from '../context.ts';
 import { ensureDaemon } from '../context.ts';
 import { probe } from '../probe.ts';
@@ -52,7 +52,7 @@ export function traefikConfig(accessLog: string): object {
   };
 }
 
-export function ingressObjects(): KubernetesObject[] {
+export function ingressObjects(): Manifest[] {
   const read = ['get', 'list', 'watch'];
   return [
     {
@@ -63,24 +63,24 @@ export function ingressObjects(): KubernetesObject[] {
         { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingressclasses'], verbs: read },
         { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },
       ],
-    } as KubernetesObject,
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: INGRESS_IDENTITY },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: INGRESS_IDENTITY },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: INGRESS_IDENTITY }],
-    } as KubernetesObject,
+    },
     {
       apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass',
       // Default: the API server's DefaultIngressClass admission gives it to every new Ingress that names no class.
       metadata: { name: INGRESS_CLASS, annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
       spec: { controller: TRAEFIK_CONTROLLER },
-    } as KubernetesObject,
+    },
   ];
 }
 
 export async function runIngress(ctx: Context): Promise<void> {
   const l = ctx.layout;
-  await applyObjects(kubeConfigFrom(l.kubeconfig), ingressObjects());
+  await applyAll(kubeConfigFrom(l.kubeconfig), ingressObjects(), FIELD_MANAGER);
   const dir = join(l.stateDir, 'ingress');
   await mkdir(dir, { recursive: true });
   const config = join(dir, 'traefik.yaml');
