@@ -15,7 +15,7 @@ import { kubernetesDir } from '../../src/cluster/steps/build-kubernetes.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import { startNode } from '../harness/node.ts';
 import { ensureNamespace, testClients, waitFor } from '../integration/kube.ts';
-import { OPERATOR_NS, demoDeployment, prepare, startOperator } from '../e2e/operator.ts';
+import { OPERATOR_NS, demoDeployment, idleContainer, prepare, startOperator } from '../e2e/operator.ts';
 import type { Bench, BenchResult } from './bench.ts';
 
 const run = promisify(execFile);
@@ -54,7 +54,7 @@ export const bench: Bench = {
       // Tiny requests: twenty pods must fit on a two-core node.
       // Disjoint pods per run: a run's tools hold their pods until they end, and a second run of the same tool on the
       // same pod would be Conflicted by design.
-      const pods = await demoDeployment(clients, ns, 'bench', counts.reduce((a, b) => a + b, 0), { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } });
+      const pods = await demoDeployment(clients, ns, 'bench', counts.reduce((a, b) => a + b, 0), [idleContainer({ requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } })]);
       const operator = startOperator(kubeconfig, ['--inject-concurrency=20']);
       await new Promise((r) => setTimeout(r, 3000));
 

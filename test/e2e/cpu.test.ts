@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testClients } from '../integration/kube.ts';
-import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
+import { demoDeployment, idleContainer, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { allRunning, finished, podCpuMillicores, powerTools, sleep } from './tools.ts';
 
 const clients = testClients();
@@ -17,7 +17,7 @@ let uid = '';
 describe('cpu fault on a real node', () => {
   before(async () => {
     const kubeconfig = await prepare(clients, ['cpu']);
-    const [pod] = await demoDeployment(clients, NS, 'idle', 1, { limits: { cpu: '1', memory: '64Mi' } });
+    const [pod] = await demoDeployment(clients, NS, 'idle', 1, [idleContainer({ limits: { cpu: '1', memory: '64Mi' } })]);
     uid = pod?.metadata?.uid ?? '';
     operator = startOperator(kubeconfig);
   });

@@ -14,9 +14,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, NetworkingV1Api, type V1Container, type V1Ingress } from '@kubernetes/client-node';
 import { layout } from '../../src/cluster/layout.ts';
 import { BASE_IMAGE, INGRESS_CLASS, network, ports } from '../../src/cluster/settings.ts';
+import { deploymentOf } from './operator.ts';
 
 const run = promisify(execFile);
 const kc = new KubeConfig();
@@ -90,29 +91,13 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
   before(async () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
     await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }));
-    const labels = { app: 'hello' };
-    await apps.createNamespacedDeployment({
-      namespace: ns,
-      body: {
-        metadata: { name: 'hello', labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              terminationGracePeriodSeconds: 1,
-              containers: [{
-                name: 'web', image: BASE_IMAGE, imagePullPolicy: 'Never',
-                command: ['sh', '-c', 'mkdir -p /www && echo "hello from $(hostname)" > /www/hello && exec httpd -f -p 8080 -h /www'],
-                readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
-              }],
-            },
-          },
-        },
-      },
-    });
-    await core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'hello' }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
+    const web: V1Container = {
+      name: 'web', image: BASE_IMAGE, imagePullPolicy: 'Never',
+      command: ['sh', '-c', 'mkdir -p /www && echo "hello from $(hostname)" > /www/hello && exec httpd -f -p 8080 -h /www'],
+      readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+    };
+    await apps.createNamespacedDeployment({ namespace: ns, body: deploymentOf('hello', 1, [web]) });
+    await core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'hello' }, spec: { selector: { app: 'hello' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
   });
 
   after(async () => {

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testClients } from '../integration/kube.ts';
-import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
+import { demoDeployment, idleContainer, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { allRunning, finished, podMemoryBytes, powerTools, sleep } from './tools.ts';
 
 const clients = testClients();
@@ -18,7 +18,7 @@ let uid = '';
 describe('memory fault on a real node', () => {
   before(async () => {
     const kubeconfig = await prepare(clients, ['memory']);
-    const [pod] = await demoDeployment(clients, NS, 'idle', 1, { limits: { cpu: '500m', memory: '768Mi' } });
+    const [pod] = await demoDeployment(clients, NS, 'idle', 1, [idleContainer({ limits: { cpu: '500m', memory: '768Mi' } })]);
     uid = pod?.metadata?.uid ?? '';
     operator = startOperator(kubeconfig);
   });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { AppsV1Api, type V1Pod, type V1ResourceRequirements } from '@kubernetes/client-node';
+import { AppsV1Api, type V1Container, type V1Deployment, type V1Pod, type V1ResourceRequirements, type V1Volume } from '@kubernetes/client-node';
 import { BASE_IMAGE } from '../../src/cluster/settings.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import type { Clients } from '../../src/kube/client.ts';
@@ -50,28 +50,28 @@ export function startOperator(kubeconfig: string, args: string[] = []): Operator
   };
 }
 
-/** A Deployment of idle pods (busybox sleep), in an opted-in namespace; resolves with its Running pods. */
-export async function demoDeployment(clients: Clients, namespace: string, name: string, replicas: number, resources: V1ResourceRequirements = { limits: { cpu: '500m', memory: '64Mi' } }): Promise<V1Pod[]> {
-  await ensureNamespace(clients, namespace, { 'toe.dev/allow-powertools': 'true' });
-  const apps = clients.kc.makeApiClient(AppsV1Api);
+/** busybox sleeping: a target that does nothing by itself. */
+export function idleContainer(resources: V1ResourceRequirements = { limits: { cpu: '500m', memory: '64Mi' } }): V1Container {
+  return { name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'], resources };
+}
+
+/** Deployment `name` of `replicas` pods labelled app=<name>, quick to stop (a test deletes its namespace at the end). */
+export function deploymentOf(name: string, replicas: number, containers: V1Container[], volumes?: V1Volume[]): V1Deployment {
   const labels = { app: name };
-  await apps.createNamespacedDeployment({
-    namespace,
-    body: {
-      metadata: { name, labels },
-      spec: {
-        replicas,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [{ name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'], resources }],
-          },
-        },
-      },
+  return {
+    metadata: { name, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 1, containers, volumes } },
     },
-  });
+  };
+}
+
+/** `deploymentOf` (idle pods unless given containers) in an opted-in namespace; resolves with its Running pods. */
+export async function demoDeployment(clients: Clients, namespace: string, name: string, replicas: number, containers = [idleContainer()], volumes?: V1Volume[]): Promise<V1Pod[]> {
+  await ensureNamespace(clients, namespace, { 'toe.dev/allow-powertools': 'true' });
+  await clients.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace, body: deploymentOf(name, replicas, containers, volumes) });
   return waitFor(`${replicas} running ${name} pods`, async () => {
     const pods = (await clients.core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items;
     const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);

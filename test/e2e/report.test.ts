@@ -14,12 +14,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, NetworkingV1Api, type V1Container, type V1Volume } from '@kubernetes/client-node';
+import { NetworkingV1Api, type V1Container, type V1Volume } from '@kubernetes/client-node';
 import { chromium, type Browser } from 'playwright-core';
 import { GROUP, VERSION, type PowerTool, type PowerToolProcessing } from '../../src/api/index.ts';
 import { BASE_IMAGE, network } from '../../src/cluster/settings.ts';
-import { ensureNamespace, testClients, waitFor } from '../integration/kube.ts';
-import { prepare, startOperator, type OperatorProcess } from './operator.ts';
+import { testClients, waitFor } from '../integration/kube.ts';
+import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
 
 const clients = testClients();
 const NS = `report-${Date.now().toString(36)}`;
@@ -88,28 +88,8 @@ describe('report of a perf run on a real node', { timeout: 420_000 }, () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y $(cat test/host-packages.txt)`);
     const kubeconfig = await prepare(clients, ['perf']);
     const { container, volumes } = await hotContainer(work);
-    await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
-    const labels = { app: 'hot' };
-    await clients.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
-      namespace: NS,
-      body: {
-        metadata: { name: 'hot', labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              terminationGracePeriodSeconds: 1,
-              // The program is the container's main process, so perf finds it as PID 1 of the shared namespace.
-              containers: [container],
-              volumes,
-            },
-          },
-        },
-      },
-    });
-    await waitFor('the hot app running', async () => (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=hot' })).items.find((p) => p.status?.phase === 'Running'), 90_000);
+    // The program is the container's main process, so perf finds it as PID 1 of the shared namespace.
+    await demoDeployment(clients, NS, 'hot', 1, [container], volumes);
     className = await ingressClass();
     operator = startOperator(kubeconfig, [`--reports-dir=${join(work, 'reports')}`, `--reports-bind=${network.nodeIp}:0`]);
   });
