@@ -44,11 +44,13 @@ export async function installCrds(clients: Clients): Promise<void> {
   }
 }
 
+/** For create calls that may repeat: a 409 (already exists, or a replace that lost a race) is fine. */
+function ignoreExists(err: unknown): void {
+  if (classify(err) !== 'conflict') throw err;
+}
+
 /** A namespace and its default ServiceAccount, which no controller-manager creates when only the API server runs. */
 export async function ensureNamespace(clients: Clients, name: string, labels: Record<string, string> = {}): Promise<void> {
-  const ignoreExists = (err: unknown) => {
-    if (classify(err) !== 'conflict') throw err;
-  };
   await clients.core.createNamespace({ body: { metadata: { name, labels } } }).catch(ignoreExists);
   await clients.core.createNamespacedServiceAccount({ namespace: name, body: { metadata: { name: 'default' } } }).catch(ignoreExists);
 }
@@ -99,9 +101,6 @@ export async function operatorKubeConfig(clients: Clients, namespace: string): P
   const { clusterRules, operatorNamespaceRules } = await import('../../src/operator/rbac.ts');
   const rbac = clients.kc.makeApiClient(RbacAuthorizationV1Api);
   const name = 'toe-operator';
-  const ignoreExists = (err: unknown) => {
-    if (classify(err) !== 'conflict') throw err;
-  };
   await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }).catch(ignoreExists);
   const subject = [{ kind: 'ServiceAccount', name, namespace }];
   // Replaced in place, never deleted and re-created: suites running side by side share these objects.
