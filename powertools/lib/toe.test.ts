@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { createCollectorApp } from '../../src/collector/app.ts';
 import { serve, type Serving } from '../../src/collector/server.ts';
 import { Store } from '../../src/collector/store.ts';
-import { createCollectorMetrics } from '../../src/collector/metrics.ts';
+import { createCollectorMetrics } from '../../src/telemetry/metrics.ts';
 import { AuthError } from '../../src/collector/token.ts';
 import type { Principal, ToolIdentity } from '../../src/collector/auth.ts';
 import { logArtifacts, outputDir } from '../../test/tools/outputs.ts';

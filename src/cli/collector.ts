@@ -4,7 +4,7 @@ import { parseDuration, parseQuantity, formatDuration } from '../api/units.ts';
 import { createCollectorApp } from '../collector/app.ts';
 import { reviewingAuthenticator, tokenReview } from '../collector/auth.ts';
 import { defaultLimits, type Limits } from '../collector/limits.ts';
-import { createCollectorMetrics } from '../collector/metrics.ts';
+import { createCollectorMetrics } from '../telemetry/metrics.ts';
 import { serve } from '../collector/server.ts';
 import { Store } from '../collector/store.ts';
 import { startSweeper } from '../collector/sweeper.ts';

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { createCollectorApp } from './app.ts';
 import { Store } from './store.ts';
 import { serve, type Serving } from './server.ts';
-import { createCollectorMetrics } from './metrics.ts';
+import { createCollectorMetrics } from '../telemetry/metrics.ts';
 import { AuthError } from './token.ts';
 import type { Principal, ToolIdentity } from './auth.ts';
 

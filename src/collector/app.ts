@@ -12,12 +12,13 @@
  */
 import express, { type Express, type Request, type Response } from 'express';
 import { logger, type Logger } from '../telemetry/log.ts';
+import { createCollectorMetrics, type CollectorMetrics } from '../telemetry/metrics.ts';
 import type { Authenticator, ToolIdentity } from './auth.ts';
-import { createCollectorMetrics, toolLabel, type CollectorMetrics } from './metrics.ts';
 import { errorHandler, HttpError, sendError } from './errors.ts';
 import { declaredLength, offsetParam, partialParam } from './params.ts';
 import { bearerToken } from './token.ts';
 import type { Store, Writer } from './store.ts';
+import { toolLabel } from './tool-label.ts';
 
 export interface CollectorDeps {
   store: Store;

@@ -6,7 +6,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { AuthError, scrubTokens } from './token.ts';
 import { RefusedName } from './paths.ts';
-import type { CollectorMetrics } from './metrics.ts';
+import type { CollectorMetrics } from '../telemetry/metrics.ts';
 
 export class HttpError extends Error {
   constructor(

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from './store.ts';
-import type { CollectorMetrics } from './metrics.ts';
+import type { CollectorMetrics } from '../telemetry/metrics.ts';
 import { sweepIntervalMs } from './limits.ts';
 
 export function startSweeper(store: Store, log: Logger, metrics: CollectorMetrics): () => Promise<void> {

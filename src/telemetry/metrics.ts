@@ -24,3 +24,21 @@ export function createMetrics(registry = new Registry()) {
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The collector's metrics (`toe collector` is its own process, with its own registry). The `tool` label comes from
+ * the tool's own claim, so src/collector/tool-label.ts bounds it; nothing else here names a tool.
+ */
+export function createCollectorMetrics(registry = new Registry(), defaults = true) {
+  if (defaults) collectDefaultMetrics({ register: registry, prefix: 'toe_' });
+  return {
+    registry,
+    receivedBytes: new Counter({ name: 'toe_collector_received_bytes_total', help: 'Artifact bytes stored, by tool.', labelNames: ['tool'] as const, registers: [registry] }),
+    requests: new Counter({ name: 'toe_collector_requests_total', help: 'Requests by route and HTTP status code.', labelNames: ['route', 'code'] as const, registers: [registry] }),
+    authRefusals: new Counter({ name: 'toe_collector_auth_refusals_total', help: 'Requests refused before reaching a route, by reason.', labelNames: ['reason'] as const, registers: [registry] }),
+    artifacts: new Counter({ name: 'toe_collector_artifacts_total', help: 'Artifacts finalised, by who finalised them (client or idle-timeout) and whether partial.', labelNames: ['finalised_by', 'partial'] as const, registers: [registry] }),
+    capped: new Counter({ name: 'toe_collector_capped_total', help: 'Uploads refused by a byte cap, by cap (artifact or run).', labelNames: ['cap'] as const, registers: [registry] }),
+    activeUploads: new Gauge({ name: 'toe_collector_active_uploads', help: 'Request bodies being written now.', registers: [registry] }),
+  };
+}
+export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
