@@ -23,7 +23,7 @@ describe('the Helm chart', () => {
   it('ships the CRDs exactly as generated', () => {
     const generated = readdirSync(root + 'crds').sort();
     assert.deepEqual(readdirSync(root + 'charts/toe/crds').sort(), generated);
-    for (const f of generated) assert.equal(read(`charts/toe/crds/${f}`), read(`crds/${f}`), `charts/toe/crds/${f} is stale: copy crds/${f}`);
+    for (const f of generated) assert.equal(read(`charts/toe/crds/${f}`), read(`crds/${f}`), `charts/toe/crds/${f} is stale: run npm run gen:crds`);
   });
 
   it('grants the operator exactly the cluster permissions its controllers declare', () => {
