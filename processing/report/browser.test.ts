@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -45,7 +45,10 @@ describe('report in headless Chromium', { timeout: 120_000 }, () => {
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y $(cat test/host-packages.txt)`);
     mkdirSync(join(dir, 'reports', 'default'), { recursive: true });
-    writeFileSync(join(dir, 'reports', 'default', 'web-cpu.html'), renderReport(await exampleReport('<img src=x onerror=alert(1)>')));
+    const report = join(dir, 'reports', 'default', 'web-cpu.html');
+    writeFileSync(report, renderReport(await exampleReport('<img src=x onerror=alert(1)>')));
+    // With no metadata beside it, the index dates a report by its mtime: fixed, so the link's text is known.
+    utimesSync(report, new Date('2026-11-22T10:00:00Z'), new Date('2026-11-22T10:00:00Z'));
     server = await startServer(join(dir, 'reports'));
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
