@@ -11,12 +11,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api } from '@kubernetes/client-node';
 import type { Browser } from 'playwright-core';
 import { GROUP, VERSION, type PowerTool, type PowerToolProcessing } from '../../src/api/index.ts';
 import { network } from '../../src/cluster/settings.ts';
-import { ensureNamespace, testClients, waitFor } from '../integration/kube.ts';
-import { prepare, startOperator, type OperatorProcess } from './operator.ts';
+import { testClients, waitFor } from '../integration/kube.ts';
+import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { CHROMIUM, HOT_FUNCTION, hotContainer, ingressClass, keepScreenshot, launchChromium, openReport, reach } from './report-page.ts';
 import { sleep } from './tools.ts';
 
@@ -54,14 +53,8 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
     kubeconfig = await prepare(clients, ['cpu', 'perf']);
     // The app busy 30% of one CPU under a 1-CPU limit: room for the fault's +500m, and a hot function for perf.
     const { container, volumes } = await hotContainer(clients, work, 30, { limits: { cpu: '1', memory: '64Mi' } });
-    await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
-    const labels = { app: 'hot' };
-    await clients.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
-      namespace: NS,
-      body: { metadata: { name: 'hot', labels }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 1, containers: [container], volumes } } } },
-    });
-    const running = await waitFor('the hot app running', async () => (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=hot' })).items.find((p) => p.status?.phase === 'Running'), 90_000);
-    pod = running.metadata?.name ?? '';
+    const [running] = await demoDeployment(clients, NS, 'hot', 1, [container], volumes);
+    pod = running?.metadata?.name ?? '';
     className = await ingressClass(clients);
     operator = startOperator(kubeconfig, operatorArgs);
   });

@@ -4,7 +4,7 @@ import type { PowerTool, PowerToolConfig } from '../../api/index.ts';
 import type { Cache } from '../../kube/informer.ts';
 import { DEFAULT_FINISH_GRACE_MS, finishGraceMs } from './resolve.ts';
 
-const pt = (tool: string): PowerTool => ({ apiVersion: 'toe.dev/v1alpha1', kind: 'PowerTool', metadata: { name: 'p', namespace: 'shop' }, spec: { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: tool } } }) as PowerTool;
+const pt = (tool: string): PowerTool => ({ apiVersion: 'toe.dev/v1alpha1', kind: 'PowerTool', metadata: { name: 'p', namespace: 'shop' }, spec: { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: tool } } }) as unknown as PowerTool;
 
 function configs(...items: { tool: string; namespace?: string; finishGrace?: string }[]): Cache<PowerToolConfig> {
   const all = items.map((i) => ({ metadata: { name: i.tool, namespace: i.namespace ?? 'toe-system' }, spec: { tool: { name: i.tool }, limits: i.finishGrace === undefined ? {} : { finishGrace: i.finishGrace } } }) as unknown as PowerToolConfig);
