@@ -88,6 +88,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
     metrics,
     log: ptLog,
     collectorUrl: opts.collectorUrl,
+    policy: opts.policy,
     injectConcurrency: opts.injectConcurrency,
     maxInjectAttempts: 5,
     now: () => new Date(),

@@ -52,7 +52,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
 
   const prevTargets = prev?.targets ?? [];
   if (prevTargets.length === 0) {
-    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace);
+    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.policy);
     if (!resolved.ok) return blocked(ctx, pt, base, resolved.blocker, record);
     if (pt.spec.suspend && !pt.spec.dryRun) return void (await record(computeStatus({ ...base, targets: [] })));
     const selection = selectRun(ctx, pt, resolved, now);
@@ -71,7 +71,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   const graceMs = finishGraceMs(pt, ctx.caches.configs, ctx.operatorNamespace);
   const stopReason = stopReasonFor(pt, now, deadline, graceMs);
   if (!pt.spec.dryRun && !stopReason && now < deadline) {
-    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace);
+    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.policy);
     if (resolved.ok) targets = await injectPending(ctx, pt, resolved, targets, pods, deadline, log);
   }
   if (stopReason) targets = await stopTargets(ctx, pt, targets, stopReason, now, log);

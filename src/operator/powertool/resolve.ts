@@ -3,7 +3,7 @@ import { REQUESTED_BY_ANNOTATION, powerToolConfigSpec } from '../../api/index.ts
 import { parseDuration } from '../../api/units.ts';
 import type { Cache } from '../../kube/informer.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
-import { MAX_FINISH_GRACE_MS } from '../powertoolconfig/check.ts';
+import { MAX_FINISH_GRACE_MS, checkToolConfig, type ToolPolicy } from '../powertoolconfig/check.ts';
 import type { Blocker } from './status.ts';
 
 export type Resolved = { ok: true; config: PowerToolConfigSpec; argv: string[]; durationMs: number } | { ok: false; blocker: Blocker };
@@ -14,15 +14,18 @@ export function findConfig(configs: Cache<PowerToolConfig>, operatorNamespace: s
 }
 
 /** The tool and arguments as the controller re-checks them before acting: admission may have been bypassed. */
-export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string): Resolved {
+export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string, policy: ToolPolicy): Resolved {
   const found = findConfig(configs, operatorNamespace, pt.spec.tool.name);
   if (!found) {
     const known = configs.list(operatorNamespace).map((c) => c.spec?.tool?.name).filter(Boolean).sort();
     return { ok: false, blocker: { type: 'Admitted', reason: 'ToolNotFound', message: `no PowerToolConfig in ${operatorNamespace} defines tool "${pt.spec.tool.name}"; known tools: ${known.join(', ') || 'none'}` } };
   }
+  // The config's own checks, the operator's policy included: its Ready condition may lag a change, or be forged.
+  const problems = checkToolConfig(found.spec, policy);
   const parsed = powerToolConfigSpec.safeParse(found.spec);
-  if (!parsed.success) {
-    return { ok: false, blocker: { type: 'Admitted', reason: 'ToolInvalid', message: `the PowerToolConfig ${found.metadata.name} is invalid: ${parsed.error.issues[0]?.message ?? 'schema error'}` } };
+  if (problems.length > 0 || !parsed.success) {
+    const why = problems.map((e) => `${e.path}: ${e.message}`).join('; ') || 'schema error';
+    return { ok: false, blocker: { type: 'Admitted', reason: 'ToolInvalid', message: `the PowerToolConfig ${found.metadata.name} is invalid: ${why}` } };
   }
   const admission = admitPowerTool(pt.spec, parsed.data);
   if (!admission.ok) {

@@ -12,7 +12,9 @@ export interface ToolPolicy {
 }
 
 export const DEFAULT_TOOL_POLICY: ToolPolicy = {
-  allowedCapabilities: ['SYS_PTRACE', 'PERFMON', 'SYS_ADMIN', 'NET_RAW', 'NET_ADMIN', 'KILL', 'DAC_READ_SEARCH', 'IPC_LOCK', 'SYS_NICE'],
+  // What the shipped tools need (powertools/*/config.yaml; a test holds them to it), and a few more an admin's own
+  // tools commonly do. DAC_OVERRIDE: fill a volume the app's user owns; SETUID/SETGID: tcpdump drops to its user.
+  allowedCapabilities: ['SYS_PTRACE', 'PERFMON', 'SYS_ADMIN', 'NET_RAW', 'NET_ADMIN', 'KILL', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SETUID', 'SETGID', 'IPC_LOCK', 'SYS_NICE'],
   allowPrivileged: false,
 };
 
