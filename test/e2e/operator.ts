@@ -34,8 +34,9 @@ export async function prepare(clients: Clients, tools: string[]): Promise<string
   return file;
 }
 
-export function startOperator(kubeconfig: string, args: string[] = []): OperatorProcess {
-  const child = spawn(process.execPath, [join(root, 'bin/toe.js'), 'operator', `--namespace=${OPERATOR_NS}`, '--http-bind=127.0.0.1:0', '--leader-elect=false', ...args], {
+/** `toe operator` as a child process: from the checkout (bin/toe.js, through tsx) unless `toe` names another form. */
+export function startOperator(kubeconfig: string, args: string[] = [], toe: string[] = [join(root, 'bin/toe.js')]): OperatorProcess {
+  const child = spawn(process.execPath, [...toe, 'operator', `--namespace=${OPERATOR_NS}`, '--http-bind=127.0.0.1:0', '--leader-elect=false', ...args], {
     env: { ...process.env, KUBECONFIG: kubeconfig, TOE_LOG_LEVEL: process.env.TOE_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
