@@ -6,7 +6,7 @@ import { pluralOf } from '../kube/apply.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
 import { layout } from './layout.ts';
 import { inCidr } from './routes.ts';
-import { COREDNS_VERSION, INGRESS_CLASS, network, ports, TRAEFIK_VERSION } from './settings.ts';
+import { COREDNS_VERSION, HELM_VERSION, INGRESS_CLASS, network, ports, TRAEFIK_VERSION } from './settings.ts';
 import { cniConfig } from './steps/cni.ts';
 import { COREFILE, dnsObjects } from './steps/dns.ts';
 import { ingressObjects, TRAEFIK_CONTROLLER, traefikConfig } from './steps/ingress.ts';
@@ -22,6 +22,10 @@ describe('cluster settings', () => {
     assert.match(mod, new RegExp(`^require github.com/traefik/traefik/v3 ${TRAEFIK_VERSION.replaceAll('.', '\\.')}$`, 'm'));
     // Replacements in a dependency's go.mod are ignored: without Traefik's forks copied here, the build breaks.
     assert.match(mod, /github.com\/gorilla\/mux => github.com\/containous\/mux/);
+  });
+  it('builds the Helm version it names (one source: the go.mod)', () => {
+    const mod = readFileSync(new URL('./go/helm/go.mod', import.meta.url), 'utf8');
+    assert.match(mod, new RegExp(`^require helm.sh/helm/v4 ${HELM_VERSION.replaceAll('.', '\\.')}$`, 'm'));
   });
   it('runs the Ingress controller for the default IngressClass, on the node address, with no call home', () => {
     const cls = ingressObjects().find((o) => o.kind === 'IngressClass') as unknown as { metadata: { name: string; annotations: Record<string, string> }; spec: { controller: string } };

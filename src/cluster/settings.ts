@@ -13,6 +13,11 @@ export const COREDNS_VERSION = 'v1.12.1';
  * published module leaves out; v3.6.12 is the newest release without that.
  */
 export const TRAEFIK_VERSION = 'v3.6.12';
+/**
+ * Helm, for the chart's end-to-end suite only (never part of a cluster): built from its Go module like Traefik,
+ * pinned in src/cluster/go/helm/go.mod, which must name the same version.
+ */
+export const HELM_VERSION = 'v4.3.2';
 /** The IngressClass `up` creates, marked default, handled by the Traefik it runs. */
 export const INGRESS_CLASS = 'toe';
 

@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { exec } from '../exec.ts';
 import { allExist, goEnv } from '../go-build.ts';
-import { TRAEFIK_VERSION } from '../settings.ts';
+import { HELM_VERSION, TRAEFIK_VERSION } from '../settings.ts';
 
 /**
- * The Go programs TOE ships as source: the pause container, CoreDNS with only the plugins it uses, and Traefik
- * (the Ingress controller). Each folder under go/ is a module whose go.mod and go.sum pin every dependency.
+ * The Go programs TOE ships as source: the pause container, CoreDNS with only the plugins it uses, Traefik (the
+ * Ingress controller), and Helm, which only the chart's end-to-end suite runs. Each folder under go/ is a module
+ * whose go.mod and go.sum pin every dependency.
  */
-export const GO_PROGRAMS = ['pause', 'coredns', 'traefik'] as const;
+export const GO_PROGRAMS = ['pause', 'coredns', 'traefik', 'helm'] as const;
 export type GoProgram = (typeof GO_PROGRAMS)[number];
+/** What `up` builds: a cluster does not need Helm, so its cold build stays a test's cost (test/harness/helm.ts). */
+export const CLUSTER_PROGRAMS = ['pause', 'coredns', 'traefik'] as const satisfies readonly GoProgram[];
 
 /**
  * What to build in each folder: its own main package, or a main package of a dependency (Traefik's command, kept in
@@ -21,6 +24,8 @@ const targets: Record<GoProgram, { pkg: string; ldflags?: string[] }> = {
   pause: { pkg: '.' },
   coredns: { pkg: '.' },
   traefik: { pkg: 'github.com/traefik/traefik/v3/cmd/traefik', ldflags: [`-X github.com/traefik/traefik/v3/pkg/version.Version=${TRAEFIK_VERSION}`] },
+  // As helm's Makefile stamps a release; without it `helm version` says "v4.3".
+  helm: { pkg: 'helm.sh/helm/v4/cmd/helm', ldflags: [`-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`, '-X helm.sh/helm/v4/internal/version.gitTreeState=clean'] },
 };
 
 const sourceRoot = new URL('../go/', import.meta.url).pathname;
@@ -51,5 +56,5 @@ export async function buildGoProgram(cacheDir: string, name: GoProgram): Promise
 }
 
 export async function runBuildPrograms(ctx: Context): Promise<void> {
-  for (const p of GO_PROGRAMS) await buildGoProgram(ctx.layout.cacheDir, p);
+  for (const p of CLUSTER_PROGRAMS) await buildGoProgram(ctx.layout.cacheDir, p);
 }
