@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { clusterRules, operatorNamespaceRules, permissions, type Rule } from '../src/operator/rbac.ts';
+import { builtHelm, helmRunner } from './harness/helm.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const read = (path: string) => readFileSync(root + path, 'utf8');
@@ -36,5 +38,54 @@ describe('the Helm chart', () => {
 
   it('gives the collector TokenReview and nothing more', () => {
     assert.deepEqual(permissions(rulesOf('charts/toe/templates/collector.yaml', 'ClusterRole', 'toe-collector')), ['authentication.k8s.io/tokenreviews:create']);
+  });
+
+  // The image runs the TypeScript sources through tsx, which cannot load a module where it cannot create its
+  // compile cache under /tmp (it throws ENOENT/EROFS from mkdir): a read-only root needs a writable /tmp.
+  it('mounts a writable /tmp in every container whose root filesystem is read-only', () => {
+    const deployments = ['deployment.yaml', 'collector.yaml'].flatMap((f) => templateDocs(`charts/toe/templates/${f}`)).filter((d) => d.kind === 'Deployment') as V1Deployment[];
+    assert.equal(deployments.length, 2);
+    for (const d of deployments) {
+      const pod = d.spec?.template.spec;
+      for (const c of pod?.containers ?? []) {
+        if (!c.securityContext?.readOnlyRootFilesystem) continue;
+        const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
+        assert.ok(tmp && !tmp.readOnly, `${d.metadata?.name}/${c.name}: read-only root without a writable /tmp`);
+        assert.ok(pod?.volumes?.find((v) => v.name === tmp.name)?.emptyDir, `${d.metadata?.name}: volume ${tmp.name} is not an emptyDir`);
+      }
+    }
+  });
+});
+
+// Only with a Helm an earlier run built (test/e2e/chart.test.ts builds it): unit tests stay fast and offline.
+describe('the Helm chart through helm', async () => {
+  const binary = await builtHelm();
+  const skip = binary ? false : 'helm is not built yet (test/e2e/chart.test.ts builds it into the TOE cache)';
+  const chart = root + 'charts/toe';
+
+  it('passes helm lint --strict', { skip }, async () => {
+    const helm = helmRunner(binary as string);
+    try {
+      await helm.run(['lint', '--strict', chart]);
+    } finally {
+      helm.dispose();
+    }
+  });
+
+  it('renders every namespaced object into the release namespace, and the flags toe operator knows', { skip }, async () => {
+    const helm = helmRunner(binary as string);
+    try {
+      const docs = parseAllDocuments(await helm.run(['template', 'toe', chart, '--namespace', 'elsewhere'])).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; spec?: unknown } | null).filter((d) => d !== null);
+      const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding']);
+      for (const d of docs) assert.equal(d.metadata.namespace, clusterScoped.has(d.kind) ? undefined : 'elsewhere', `${d.kind} ${d.metadata.name}`);
+      const operator = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'toe-operator') as V1Deployment | undefined;
+      const args = operator?.spec?.template.spec?.containers[0]?.args ?? [];
+      assert.equal(args[0], 'operator');
+      const help = readFileSync(root + 'src/cli/operator.ts', 'utf8');
+      for (const flag of args.slice(1).map((a) => a.split('=')[0] as string)) assert.match(help, new RegExp(`^  ${flag} `, 'm'), `toe operator has no ${flag}`);
+      assert.ok(args.includes('--webhook-service=elsewhere/toe-operator'), args.join(' '));
+    } finally {
+      helm.dispose();
+    }
   });
 });
