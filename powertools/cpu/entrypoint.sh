@@ -41,6 +41,40 @@ read_cpu() {
 # millicores NS_DELTA CS_DELTA
 millicores() { [ "$2" -gt 0 ] && echo $(($1 / ($2 * 10000))) || echo 0; }
 
+# sample_cpu: one sample of the CPU used since the last one. cpuMillicores: what this pod's target and tool
+# containers use together (the tool's alone when the target's cgroup cannot be read; "measured" says which).
+sample_cpu() {
+  read_cpu
+  dcs=$((now_cs - prev_cs))
+  tm=$(millicores $((t_ns - prev_t)) "$dcs")
+  sm=$(millicores $((s_ns - prev_s)) "$dcs")
+  prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
+  if [ -n "$t_dir" ]; then
+    fields="\"cpuMillicores\":$((tm + sm)),\"targetCpuMillicores\":$tm,\"toolCpuMillicores\":$sm"
+  else
+    fields="\"cpuMillicores\":$sm,\"toolCpuMillicores\":$sm,\"measured\":\"tool\""
+  fi
+  toe_sample "$fields"
+}
+
+# A baseline first (a tenth of the run, 1-2 s, one sample a second), so that a report can set the load against what
+# the pod used before it; the fault window the tool reports starts after it.
+read_cpu
+prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
+toe_remaining
+base=$((toe_value / 10))
+[ "$base" -gt 2 ] && base=2
+[ "$base" -lt 1 ] && base=1
+i=0
+while [ "$i" -lt "$base" ] && ! toe_stopping; do
+  toe_sleep 1
+  sample_cpu
+  i=$((i + 1))
+done
+# Times have whole seconds: start the fault in the second after the last baseline sample's, so none straddles.
+last=$(toe_now)
+while [ "$(toe_now)" = "$last" ]; do toe_sleep 0.1; done
+fault_started=$(toe_now)
 toe_remaining
 toe_spawn stress-ng --cpu "$workers" --cpu-load "$load" --timeout "$((toe_value + 5))s" --temp-path "$toe__state" \
   >>"$toe_log" 2>&1
@@ -50,19 +84,7 @@ first_cs=$now_cs first_t=$t_ns first_s=$s_ns
 prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
 
 tick() {
-  read_cpu
-  dcs=$((now_cs - prev_cs))
-  tm=$(millicores $((t_ns - prev_t)) "$dcs")
-  sm=$(millicores $((s_ns - prev_s)) "$dcs")
-  prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
-  # cpuMillicores: what this pod's target and tool containers use together (the tool's alone when the target's
-  # cgroup cannot be read; "measured" says which).
-  if [ -n "$t_dir" ]; then
-    fields="\"cpuMillicores\":$((tm + sm)),\"targetCpuMillicores\":$tm,\"toolCpuMillicores\":$sm"
-  else
-    fields="\"cpuMillicores\":$sm,\"toolCpuMillicores\":$sm,\"measured\":\"tool\""
-  fi
-  toe_sample "$fields"
+  sample_cpu
   if ! kill -0 "$stress" 2>/dev/null; then
     toe_partial=true
     toe_message="stress-ng ended before the run did: $(tail -n 3 "$toe_log")"
@@ -72,10 +94,11 @@ tick() {
 
 toe_loop tick
 toe_stop_pid "$stress"
+fault_ended=$(toe_now)
 read_cpu
 dcs=$((now_cs - first_cs))
 tool_avg=$(millicores $((s_ns - first_s)) "$dcs")
-effect="\"requestedMillicores\":$requested,\"workers\":$workers,\"loadPercent\":$load,\"seconds\":$((dcs / 100)),\"toolCpuMillicores\":$tool_avg"
+effect="\"faultStartedAt\":\"$fault_started\",\"faultEndedAt\":\"$fault_ended\",\"requestedMillicores\":$requested,\"workers\":$workers,\"loadPercent\":$load,\"seconds\":$((dcs / 100)),\"toolCpuMillicores\":$tool_avg"
 if [ -n "$t_dir" ]; then
   target_avg=$(millicores $((t_ns - first_t)) "$dcs")
   effect="$effect,\"targetCpuMillicores\":$target_avg,\"cpuMillicores\":$((target_avg + tool_avg))"

@@ -49,6 +49,12 @@ describe('cpu entrypoint', { skip }, () => {
       // The load lands in the tool's own cgroup (the pod's), and stress-ng is gone afterwards.
       assert.ok((r.effect.toolCpuMillicores as number) > 50, JSON.stringify(r.effect));
       assert.equal(r.effect.requestedMillicores, 1000);
+      // A baseline before the load: samples before the reported fault window, none of them with the load in them.
+      const start = Date.parse(String(r.effect.faultStartedAt));
+      assert.ok(start <= Date.parse(String(r.effect.faultEndedAt)), JSON.stringify(r.effect));
+      const before = samples.filter((x) => Date.parse(String(x.t)) < start);
+      assert.ok(before.length >= 1, `no baseline sample before ${String(r.effect.faultStartedAt)}: ${JSON.stringify(samples)}`);
+      assert.ok(before.every((x) => (x.toolCpuMillicores as number) < 300), JSON.stringify(before));
       assert.equal(JSON.parse(readFileSync(join(out.runDir, 'result.json'), 'utf8')).exitReason, 'Completed');
       assert.equal(toolProcs(), '');
     } finally {

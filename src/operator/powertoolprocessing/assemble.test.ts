@@ -6,7 +6,7 @@ import { renderReport } from '../../../processing/report/page.ts';
 import { mergeEvidence, rcaInput, reportModel, type Run } from './assemble.ts';
 import type { LivePowerTool } from './context.ts';
 import type { ArtifactInput, RunInputs } from './gather.ts';
-import { processRun, requestedEffect } from './process.ts';
+import { faultWindow, processRun, requestedEffect } from './process.ts';
 
 const fixture = (name: string) => new URL(`../../../processing/fixtures/${name}`, import.meta.url);
 const artifact = (pod: string, name: string, partial = false): ArtifactInput => ({ pod, name, partial, open: async () => createReadStream(fixture(name)) });
@@ -65,6 +65,14 @@ describe('assemble', () => {
     assert.equal(model.timelines?.[0]?.effects.find((e) => e.metric === 'cpuMillicores')?.requested, 1000);
     assert.deepEqual(model.analysis, { status: 'Failed', error: 'cannot reach Ollama' });
     assert.equal(model.perf?.targets[0]?.name, 'web-perf/web-1');
+  });
+
+  it('takes the fault window from the result when the tool reports one, else nothing', () => {
+    assert.deepEqual(faultWindow({ faultStartedAt: '2026-11-22T03:32:25Z', faultEndedAt: '2026-11-22T03:32:40Z' }), { window: { start: '2026-11-22T03:32:25Z', end: '2026-11-22T03:32:40Z' } });
+    assert.deepEqual(faultWindow({ faultStartedAt: '2026-11-22T03:32:45Z', faultEndedAt: '2026-11-22T03:32:40Z' }), {});
+    assert.deepEqual(faultWindow({ faultStartedAt: 'soon', faultEndedAt: '2026-11-22T03:32:40Z' }), {});
+    assert.deepEqual(faultWindow({ requestedMillicores: 500 }), {});
+    assert.deepEqual(faultWindow(undefined), {});
   });
 
   it('reads the requested effect from the result by field name', () => {

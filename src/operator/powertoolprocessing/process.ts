@@ -42,10 +42,22 @@ const processors: Record<string, Processor> = {
     const status = run.pt.status ?? {};
     const effect = status.targets?.find((t) => t.pod === a.pod)?.result?.effect;
     out.timelines.push(
-      await buildFaultTimeline({ tool: run.pt.spec.tool.name, status, pod: a.pod, samples: src, requested: requestedEffect(effect), podFacts: facts(run) }),
+      await buildFaultTimeline({ tool: run.pt.spec.tool.name, status, pod: a.pod, samples: src, requested: requestedEffect(effect), podFacts: facts(run), ...faultWindow(effect) }),
     );
   },
 };
+
+/**
+ * The fault's own window when the tool reports one (faultStartedAt / faultEndedAt): a tool that samples a baseline
+ * before applying its fault starts the fault after its container did.
+ */
+export function faultWindow(effect: unknown): { window: { start: string; end: string } } | Record<string, never> {
+  const e = (effect && typeof effect === 'object' ? effect : {}) as Record<string, unknown>;
+  const start = e.faultStartedAt;
+  const end = e.faultEndedAt;
+  const valid = (t: unknown): t is string => typeof t === 'string' && Number.isFinite(Date.parse(t));
+  return valid(start) && valid(end) && Date.parse(start) <= Date.parse(end) ? { window: { start, end } } : {};
+}
 
 /** What the fault asked for, in the timeline's units, read from the tool's reported effect (field names, not tools). */
 export function requestedEffect(effect: unknown): RequestedEffect | undefined {
