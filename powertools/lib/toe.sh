@@ -78,7 +78,8 @@ toe_uptime_cs() {
 }
 
 # The run ends at start + TOE_DURATION_SECONDS, or at TOE_DEADLINE if that comes first (the container may start
-# late, after an image pull); a run cut by TOE_DEADLINE ends as Deadline and is partial.
+# late, after an image pull). A run the deadline cut by more than the usual start-up (2 s, or a tenth of the
+# duration if longer) ends as Deadline and is partial; one that lost only its start-up still covered its run.
 toe__deadline() {
   toe_duration=${TOE_DURATION_SECONDS:-30}
   toe_int TOE_DURATION_SECONDS "$toe_duration" 0 86400 || toe_error "$toe__why"
@@ -95,7 +96,12 @@ toe__deadline() {
     if [ -n "$toe__dl" ]; then
       toe__rest=$((toe__dl - $(date -u +%s)))
       [ "$toe__rest" -lt 0 ] && toe__rest=0
-      [ "$toe__rest" -lt "$toe__left" ] && toe__left=$toe__rest && toe__cut=1
+      if [ "$toe__rest" -lt "$toe__left" ]; then
+        toe__slack=$((toe__left / 10))
+        [ "$toe__slack" -lt 2 ] && toe__slack=2
+        [ $((toe__left - toe__rest)) -gt "$toe__slack" ] && toe__cut=1
+        toe__left=$toe__rest
+      fi
     fi
   fi
   toe_uptime_cs

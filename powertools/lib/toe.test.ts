@@ -111,6 +111,17 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
     assert.equal(run.result?.exitReason, 'Deadline');
     assert.equal(run.result?.partial, true);
   });
+
+  it('ends at TOE_DEADLINE but complete when the deadline took only its start-up (≤ 2 s) from the duration', async () => {
+    // The operator passes the time left at injection; the container starts a second or so later.
+    const deadline = new Date(Date.now() + 3000).toISOString();
+    const t0 = Date.now();
+    const run = await runTool('fixture', { target, entrypoint: fixture, env: { TOE_DURATION_SECONDS: '4', TOE_DEADLINE: deadline, TOE_OUTPUT_MODE: 'logs' } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.result?.exitReason, 'Completed');
+    assert.equal(run.result?.partial, false);
+    assert.ok(Date.now() - t0 < 3900, 'it still ended at the deadline, not after the duration');
+  });
 });
 
 // The real collector app; only the TokenReview seam is replaced (tokens stand for reviewed identities).
