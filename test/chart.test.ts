@@ -40,8 +40,8 @@ describe('the Helm chart', () => {
     assert.deepEqual(permissions(rulesOf('charts/toe/templates/collector.yaml', 'ClusterRole', 'toe-collector')), ['authentication.k8s.io/tokenreviews:create']);
   });
 
-  // The image runs the TypeScript sources through tsx, which cannot load a module where it cannot create its
-  // compile cache under /tmp (it throws ENOENT/EROFS from mkdir): a read-only root needs a writable /tmp.
+  // A read-only root needs a writable /tmp: Node and its libraries use os.tmpdir() (and the tsx form of the CLI, run
+  // from a checkout image, cannot load a module without its compile cache there).
   it('mounts a writable /tmp in every container whose root filesystem is read-only', () => {
     const deployments = ['deployment.yaml', 'collector.yaml'].flatMap((f) => templateDocs(`charts/toe/templates/${f}`)).filter((d) => d.kind === 'Deployment') as V1Deployment[];
     assert.equal(deployments.length, 2);
