@@ -12,13 +12,15 @@ describe('image.yaml', () => {
     assert.equal(imageRef({ ...spec, tag: '2' }, '0.1.0'), 'localhost/toe-strace:2');
     assert.equal(spec.nodeModules, undefined);
   });
-  it('reads the product image recipe: folders copied whole and production node_modules', () => {
+  it('reads the product image recipe: the compiled folders copied whole and production node_modules', () => {
     const text = readFileSync(new URL('./toe-image.yaml', import.meta.url), 'utf8');
     const spec = parseImageSpec(text, 'src/cluster/toe-image.yaml');
     assert.equal(imageRef(spec, '0.1.0'), 'localhost/toe:0.1.0');
     assert.equal(spec.nodeModules, '/app/node_modules');
-    assert.deepEqual(spec.entrypoint, ['/usr/bin/node', '/app/bin/toe.js']);
-    for (const dir of ['bin', 'src', 'processing']) assert.ok(spec.files.some((f) => f.src === dir && f.dst === `/app/${dir}`), dir);
+    // node runs the compiled CLI (src/cluster/toe-build.ts), never tsx.
+    assert.equal(spec.entrypoint[0], '/usr/bin/node');
+    assert.equal(spec.entrypoint.at(-1), '/app/src/cli/main.js');
+    for (const dir of ['src', 'processing']) assert.ok(spec.files.some((f) => f.src === dir && f.dst === `/app/${dir}`), dir);
     assert.equal(resolveSource('/r', '/r', 'src'), '/r/src');
   });
   it('refuses absolute sources, relative destinations, bad names and unknown fields', () => {
