@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { classify } from '../kube/errors.ts';
@@ -13,11 +14,11 @@ export interface LeaderOptions {
 
 export const DEFAULT_LEADER_OPTIONS = { leaseDurationSeconds: 15, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
+/**
+ * Waits `ms`, or less when the signal aborts. Node's own timer takes its abort listener off again when it fires:
+ * one added per retry period and never removed grew without bound on the shared signal of a long-running leader.
+ */
+export const sleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
  * Lease-based leader election in the manner of client-go's leaderelection (the JS client ships none). Expiry is
