@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseImageSpec } from './image-spec.ts';
-import { buildToe } from './toe-build.ts';
+import { buildToe, imageCommand } from './toe-build.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -23,8 +23,7 @@ describe('buildToe', { timeout: 180_000 }, () => {
       assert.ok(!existsSync(join(dir, 'src/cluster/toe-build.test.js')), 'tests are not compiled');
       // The image's own command line, /app being the build; packages resolve from this checkout's node_modules.
       symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-      const argv = spec.entrypoint.slice(1).map((a) => a.replace(/^\/app\//, `${dir}/`));
-      const help = execFileSync(process.execPath, [...argv, 'validate', '--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      const help = execFileSync(process.execPath, [...(await imageCommand(dir, root)), 'validate', '--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
       assert.match(help, /toe validate/);
     } finally {
       rmSync(cache, { recursive: true, force: true });

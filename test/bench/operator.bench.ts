@@ -15,9 +15,8 @@ import { pino } from 'pino';
 import { GROUP, VERSION } from '../../src/api/index.ts';
 import { layout } from '../../src/cluster/layout.ts';
 import { BASE_IMAGE } from '../../src/cluster/settings.ts';
-import { parseImageSpec } from '../../src/cluster/image-spec.ts';
 import { kubernetesDir } from '../../src/cluster/steps/build-kubernetes.ts';
-import { buildToe } from '../../src/cluster/toe-build.ts';
+import { buildToe, imageCommand } from '../../src/cluster/toe-build.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import { watchedCache } from '../../src/kube/informer.ts';
 import { startNode } from '../harness/node.ts';
@@ -52,8 +51,7 @@ async function imageForm(cacheDir: string): Promise<string[]> {
   await symlink(join(root, 'node_modules'), join(built, 'node_modules')).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;
   });
-  const recipe = join(root, 'src/cluster/toe-image.yaml');
-  return parseImageSpec(readFileSync(recipe, 'utf8'), recipe).entrypoint.slice(1).map((a) => a.replace(/^\/app\//, `${built}/`));
+  return imageCommand(built);
 }
 
 const SETTLE_MS = 3_000;

@@ -5,12 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiException, RbacAuthorizationV1Api, type V1ClusterRole, type V1ClusterRoleBinding, type V1MutatingWebhookConfiguration, type V1Pod, type V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import { RbacAuthorizationV1Api, type V1ClusterRole, type V1ClusterRoleBinding, type V1MutatingWebhookConfiguration, type V1Pod, type V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { Clients } from '../../src/kube/client.ts';
+import { statusCode } from '../../src/kube/errors.ts';
 import { WEBHOOK_CONFIGURATION_NAME } from '../../src/operator/admission/register.ts';
 import type { Helm } from '../harness/helm.ts';
+import { ignoreExists } from '../integration/kube.ts';
 
-export const notFound = (err: unknown): boolean => err instanceof ApiException && err.code === 404;
+export const notFound = (err: unknown): boolean => statusCode(err) === 404;
 
 /** The ClusterRoles and bindings of the chart that operatorKubeConfig (test/integration/kube.ts) also creates. */
 const SHARED_RBAC = ['toe-operator', 'toe-collector'];
@@ -73,9 +75,6 @@ export async function removeWebhooks(clients: Clients): Promise<void> {
 export async function putBack(clients: Clients, saved: SetAside): Promise<void> {
   const rbac = clients.kc.makeApiClient(RbacAuthorizationV1Api);
   const fresh = <T extends { metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }>(o: T): T => ({ ...o, metadata: { name: o.metadata?.name, labels: o.metadata?.labels, annotations: o.metadata?.annotations } });
-  const ignoreExists = (err: unknown) => {
-    if (!(err instanceof ApiException && err.code === 409)) throw err;
-  };
   for (const role of saved.roles) await rbac.createClusterRole({ body: fresh(role) }).catch(ignoreExists);
   for (const binding of saved.bindings) await rbac.createClusterRoleBinding({ body: fresh(binding) }).catch(ignoreExists);
   await removeWebhooks(clients);

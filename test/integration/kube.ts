@@ -45,7 +45,7 @@ export async function installCrds(clients: Clients): Promise<void> {
 }
 
 /** For create calls that may repeat: a 409 (already exists, or a replace that lost a race) is fine. */
-function ignoreExists(err: unknown): void {
+export function ignoreExists(err: unknown): void {
   if (classify(err) !== 'conflict') throw err;
 }
 
