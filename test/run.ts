@@ -66,7 +66,12 @@ function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env,
 
 function runTests(files: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const concurrency = process.env.TOE_TEST_CONCURRENCY ?? '1';
-  return exec(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], env, true);
+  return exec(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
+    env,
+    true,
+  );
 }
 
 async function runPhase(phase: Phase): Promise<number> {
@@ -75,8 +80,9 @@ async function runPhase(phase: Phase): Promise<number> {
     case 'static': {
       const tsc = await exec('npx', ['tsc', '--noEmit']);
       const lint = await exec('npx', ['eslint', '--max-warnings', '0', '.']);
-      if (tsc !== 0 || lint !== 0) totals.failed += 1;
-      return tsc || lint;
+      const format = await exec('npx', ['prettier', '--check', '--log-level=warn', '.']);
+      if (tsc !== 0 || lint !== 0 || format !== 0) totals.failed += 1;
+      return tsc || lint || format;
     }
     case 'unit':
       ensureHostPackages(root, (line) => process.stdout.write(`${line}\n`));
