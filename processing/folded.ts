@@ -29,7 +29,10 @@ export function mergeFolded(profiles: Folded[], labels?: string[]): Folded {
 
 /** Folded text, one stack per line, sorted for stable diffs. */
 export function formatFolded(folded: Folded): string {
-  return [...folded.stacks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([s, n]) => `${s} ${n}\n`).join('');
+  return [...folded.stacks]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([s, n]) => `${s} ${n}\n`)
+    .join('');
 }
 
 /** Reads folded text; lines that do not end in ` <count>` are counted as invalid and skipped. */

@@ -96,7 +96,8 @@ function ipv6(data: Buffer, off: number): Packet {
   for (let hops = 0; IPV6_EXTENSIONS.has(next) && hops < 8; hops++) {
     if (data.length < pos + 8) return { network: 'IPv6', src, dst };
     const fragment = next === 44;
-    if (fragment && (data.readUInt16BE(pos + 2) & 0xfff8) !== 0) return { network: 'IPv6', transport: protocolName(data[pos] as number), src, dst };
+    if (fragment && (data.readUInt16BE(pos + 2) & 0xfff8) !== 0)
+      return { network: 'IPv6', transport: protocolName(data[pos] as number), src, dst };
     const len = fragment ? 8 : ((data[pos + 1] as number) + 1) * 8;
     next = data[pos] as number;
     pos += len;
@@ -125,7 +126,7 @@ export function formatIPv6(bytes: Buffer): string {
   for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i));
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -82,7 +82,11 @@ export class PcapReader {
 
   end(): PcapEnd {
     if (!this.header) throw new Error(`not a pcap file: ${this.pending.length} bytes, shorter than the 24-byte pcap header`);
-    return { records: this.records, truncated: this.pending.length > 0, ...(this.corruptAt !== undefined ? { corruptAt: this.corruptAt } : {}) };
+    return {
+      records: this.records,
+      truncated: this.pending.length > 0,
+      ...(this.corruptAt !== undefined ? { corruptAt: this.corruptAt } : {}),
+    };
   }
 }
 
@@ -93,8 +97,14 @@ function readHeader(buf: Buffer): PcapHeader {
   let nanosecond: boolean;
   if (magicLE === MAGIC_US || magicLE === MAGIC_NS) [byteOrder, nanosecond] = ['little', magicLE === MAGIC_NS];
   else if (magicBE === MAGIC_US || magicBE === MAGIC_NS) [byteOrder, nanosecond] = ['big', magicBE === MAGIC_NS];
-  else if (magicBE === MAGIC_PCAPNG) throw new Error('capture is pcapng, not classic pcap: write it with tcpdump -w (the default format) or convert it with editcap -F pcap');
-  else throw new Error(`not a pcap file: magic 0x${magicBE.toString(16).padStart(8, '0')}, expected 0xa1b2c3d4 or 0xa1b23c4d in either byte order`);
+  else if (magicBE === MAGIC_PCAPNG)
+    throw new Error(
+      'capture is pcapng, not classic pcap: write it with tcpdump -w (the default format) or convert it with editcap -F pcap',
+    );
+  else
+    throw new Error(
+      `not a pcap file: magic 0x${magicBE.toString(16).padStart(8, '0')}, expected 0xa1b2c3d4 or 0xa1b23c4d in either byte order`,
+    );
   const le = byteOrder === 'little';
   const snaplen = le ? buf.readUInt32LE(16) : buf.readUInt32BE(16);
   // The upper bits of the link-type field carry FCS information, not the type.

@@ -28,14 +28,22 @@ describe('collapsePerfScript', () => {
 
   it('counts samples per second of perf time when asked, to place the profile on a timeline', async () => {
     const p = await collapsePerfScript(createReadStream(fixture), { timeSeries: true });
-    assert.deepEqual(p.timeSeries?.map((b) => b.t), [640, 641]);
+    assert.deepEqual(
+      p.timeSeries?.map((b) => b.t),
+      [640, 641],
+    );
     assert.equal(p.timeSeries?.[0]?.samples, 156);
     assert.equal(p.timeSeries?.[1]?.samples, 40);
     assert.equal((await collapsePerfScript(createReadStream(fixture))).timeSeries, undefined);
   });
 
   it('strips offsets, keeps [unknown] frames and names an unknown symbol by its module', async () => {
-    const text = sample('app', '42/43', ['1a [unknown] ([unknown])', '2b [unknown] (/usr/lib/libfoo.so.1)', '3c do_work+0x1f (/app/bin)', '4d main+0x10 (/app/bin)']);
+    const text = sample('app', '42/43', [
+      '1a [unknown] ([unknown])',
+      '2b [unknown] (/usr/lib/libfoo.so.1)',
+      '3c do_work+0x1f (/app/bin)',
+      '4d main+0x10 (/app/bin)',
+    ]);
     const p = await collapsePerfScript([text]);
     assert.deepEqual([...p.stacks], [['app;main;do_work;[libfoo.so.1];[unknown]', 1]]);
   });
@@ -43,19 +51,34 @@ describe('collapsePerfScript', () => {
   it('groups by pid or thread, or not at all, and can weigh by period', async () => {
     const text = sample('web server', '7/9', ['1 f+0x1 (/x)']) + sample('web server', '7/8', ['1 f+0x1 (/x)'], 500);
     assert.deepEqual([...(await collapsePerfScript([text], { group: 'pid' })).stacks], [['web server-7;f', 2]]);
-    assert.deepEqual([...(await collapsePerfScript([text], { group: 'tid' })).stacks].sort(), [['web server-7/8;f', 1], ['web server-7/9;f', 1]]);
+    assert.deepEqual([...(await collapsePerfScript([text], { group: 'tid' })).stacks].sort(), [
+      ['web server-7/8;f', 1],
+      ['web server-7/9;f', 1],
+    ]);
     const spaced = sample('Web Content 2', '77/78', ['1 f (/x)']);
     assert.deepEqual([...(await collapsePerfScript([spaced], { group: 'tid' })).stacks], [['Web Content 2-77/78;f', 1]]);
-    assert.deepEqual([...(await collapsePerfScript([sample('kworker/u4:2', '9', ['1 f (/x)'])], { group: 'tid' })).stacks], [['kworker/u4:2-9/9;f', 1]]);
+    assert.deepEqual(
+      [...(await collapsePerfScript([sample('kworker/u4:2', '9', ['1 f (/x)'])], { group: 'tid' })).stacks],
+      [['kworker/u4:2-9/9;f', 1]],
+    );
     const none = await collapsePerfScript([text], { group: 'none', weight: 'period' });
     assert.deepEqual([...none.stacks], [['f', 1500]]);
     assert.equal(none.rootFrames, 0);
   });
 
   it('reads CRLF line endings and chunks that split lines and characters anywhere', async () => {
-    const text = (sample('app', '1', ['1 héllo_wörld+0x1 (/x)', '2 main (/x)']) + sample('app', '1', ['1 main (/x)'])).replace(/\n/g, '\r\n');
+    const text = (sample('app', '1', ['1 héllo_wörld+0x1 (/x)', '2 main (/x)']) + sample('app', '1', ['1 main (/x)'])).replace(
+      /\n/g,
+      '\r\n',
+    );
     const p = await collapsePerfScript(chunks(text, 3));
-    assert.deepEqual([...p.stacks], [['app;main;héllo_wörld', 1], ['app;main', 1]]);
+    assert.deepEqual(
+      [...p.stacks],
+      [
+        ['app;main;héllo_wörld', 1],
+        ['app;main', 1],
+      ],
+    );
   });
 
   it('drops a truncated last sample of a partial artifact and says so', async () => {
@@ -69,12 +92,19 @@ describe('collapsePerfScript', () => {
   it('counts garbage lines and carries on', async () => {
     const text = `garbage without pid\n\tnot-hex frame (x)\n${sample('app', '1', ['1 f (/x)'])}\u0000\u0001 junk\n${sample('app', '1', ['zz nothex (/x)', '1 g (/x)'])}`;
     const p = await collapsePerfScript([text]);
-    assert.deepEqual([...p.stacks].sort(), [['app;f', 1], ['app;g', 1]]);
+    assert.deepEqual([...p.stacks].sort(), [
+      ['app;f', 1],
+      ['app;g', 1],
+    ]);
     assert.equal(p.stats.garbageLines, 4);
   });
 
   it('cuts huge stacks at maxDepth and folds overflowing distinct stacks into [other]', async () => {
-    const deep = sample('app', '1', Array.from({ length: 5000 }, (_, i) => `${i.toString(16)} f${i} (/x)`));
+    const deep = sample(
+      'app',
+      '1',
+      Array.from({ length: 5000 }, (_, i) => `${i.toString(16)} f${i} (/x)`),
+    );
     const p = await collapsePerfScript([deep], { maxDepth: 10 });
     const [stack] = [...p.stacks.keys()];
     assert.equal(stack, `app;${TRUNCATED_FRAME};f9;f8;f7;f6;f5;f4;f3;f2;f1;f0`);
@@ -96,7 +126,9 @@ describe('collapsePerfScript', () => {
 
   it('drops an overlong line instead of buffering it', async () => {
     const huge = 'x'.repeat(3 << 20);
-    const p = await collapsePerfScript(chunks(`${sample('app', '1', ['1 f (/x)'])}\t1 ${huge} (/x)\n${sample('app', '1', ['1 f (/x)'])}`, 65536));
+    const p = await collapsePerfScript(
+      chunks(`${sample('app', '1', ['1 f (/x)'])}\t1 ${huge} (/x)\n${sample('app', '1', ['1 f (/x)'])}`, 65536),
+    );
     assert.equal(p.stats.overlongLines, 1);
     assert.equal(p.stacks.get('app;f'), 2);
   });

@@ -5,8 +5,9 @@
  *
  * Streaming and bounded: one sample's frames are held at a time, stacks deeper than `maxDepth` are cut at the root
  * side (marked `[truncated]`), and past `maxStacks` distinct stacks (or `maxStackChars` of their text) new ones
- * fold into `[other]`, so memory depends on the options, never on the artifact's size. A last sample without its closing blank line comes from a cut-off
- * (partial) artifact: its outer frames may be missing, so it is dropped and counted rather than misattributed.
+ * fold into `[other]`, so memory depends on the options, never on the artifact's size. A last sample without its
+ * closing blank line comes from a cut-off (partial) artifact: its outer frames may be missing, so it is dropped and
+ * counted rather than misattributed.
  */
 import type { Folded } from './folded.ts';
 import { forEachLine, type ByteSource } from './lines.ts';
@@ -55,7 +56,14 @@ export const TRUNCATED_FRAME = '[truncated]';
 
 /** The incremental parser: feed lines with `line()`, then call `end()` once. */
 export class PerfCollapser {
-  readonly stats: FoldedStats = { samples: 0, garbageLines: 0, overlongLines: 0, truncatedStacks: 0, otherStacks: 0, droppedPartialSample: false };
+  readonly stats: FoldedStats = {
+    samples: 0,
+    garbageLines: 0,
+    overlongLines: 0,
+    truncatedStacks: 0,
+    otherStacks: 0,
+    droppedPartialSample: false,
+  };
   private readonly stacks = new Map<string, number>();
   private total = 0;
   private readonly frames: string[] = [];
@@ -116,7 +124,14 @@ export class PerfCollapser {
       return;
     }
     const comm = cleanName((m[1] as string).trim());
-    this.root = this.group === 'none' ? undefined : this.group === 'comm' ? comm : this.group === 'pid' ? `${comm}-${m[2]}` : `${comm}-${m[2]}/${m[3] || m[2]}`;
+    this.root =
+      this.group === 'none'
+        ? undefined
+        : this.group === 'comm'
+          ? comm
+          : this.group === 'pid'
+            ? `${comm}-${m[2]}`
+            : `${comm}-${m[2]}/${m[3] || m[2]}`;
     this.weight = 1;
     if (this.byPeriod) {
       const p = PERIOD.exec(m[4] as string);
@@ -124,7 +139,8 @@ export class PerfCollapser {
     }
     if (this.seconds) {
       const second = Number(TIME.exec(m[4] as string)?.[1] ?? Number.NaN);
-      if (Number.isFinite(second) && (this.seconds.has(second) || this.seconds.size < MAX_SECONDS)) this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
+      if (Number.isFinite(second) && (this.seconds.has(second) || this.seconds.size < MAX_SECONDS))
+        this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
     }
     this.inSample = true;
     this.depth = 0;

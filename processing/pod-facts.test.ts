@@ -10,7 +10,15 @@ describe('podFacts', () => {
       status: {
         conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: new Date('2026-11-22T03:32:29Z') }],
         containerStatuses: [
-          { name: 'app', image: 'a', imageID: '', ready: false, restartCount: 2, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: new Date('2026-11-22T03:32:30Z') } }, state: { running: { startedAt: new Date('2026-11-22T03:32:31Z') } } },
+          {
+            name: 'app',
+            image: 'a',
+            imageID: '',
+            ready: false,
+            restartCount: 2,
+            lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: new Date('2026-11-22T03:32:30Z') } },
+            state: { running: { startedAt: new Date('2026-11-22T03:32:31Z') } },
+          },
           { name: 'sidecar', image: 's', imageID: '', ready: true, restartCount: 0, state: { running: {} } },
         ],
       },

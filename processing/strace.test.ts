@@ -10,7 +10,10 @@ describe('parseStraceSummary', () => {
     const s = await parseStraceSummary(createReadStream(fixture('strace.summary')));
     assert.equal(s.rows.length, 37);
     assert.deepEqual(s.rows[0], { syscall: 'wait4', calls: 10, errors: 5, seconds: 0.028221, usecsPerCall: 2822, percentTime: 68.04 });
-    assert.deepEqual(s.rows.find((r) => r.syscall === 'mmap'), { syscall: 'mmap', calls: 150, errors: 0, seconds: 0.00155, usecsPerCall: 10, percentTime: 3.74 });
+    assert.deepEqual(
+      s.rows.find((r) => r.syscall === 'mmap'),
+      { syscall: 'mmap', calls: 150, errors: 0, seconds: 0.00155, usecsPerCall: 10, percentTime: 3.74 },
+    );
     assert.equal(s.total.calls, 830);
     assert.equal(s.total.errors, 123);
     assert.equal(s.garbageLines, 0);
@@ -19,8 +22,13 @@ describe('parseStraceSummary', () => {
   it('sums the tables of several personalities and counts garbage', async () => {
     const table = (calls: number): string =>
       `% time     seconds  usecs/call     calls    errors syscall\n------ ----------- ----------- --------- --------- ----------------\n 100.00    0.000100          10        ${calls}           read\r\n------ ----------- ----------- --------- --------- ----------------\n100.00    0.000100          10        ${calls}           total\n`;
-    const s = await parseStraceSummary([`${table(10)}System call usage summary for 32 bit mode:\n${table(5)}<script>alert(1)</script> 1 2 3\n 1 2 3 4 5 6 Bad-Name\n`]);
-    assert.deepEqual(s.rows.map((r) => [r.syscall, r.calls, r.seconds]), [['read', 15, 0.0002]]);
+    const s = await parseStraceSummary([
+      `${table(10)}System call usage summary for 32 bit mode:\n${table(5)}<script>alert(1)</script> 1 2 3\n 1 2 3 4 5 6 Bad-Name\n`,
+    ]);
+    assert.deepEqual(
+      s.rows.map((r) => [r.syscall, r.calls, r.seconds]),
+      [['read', 15, 0.0002]],
+    );
     assert.equal(s.garbageLines, 2);
   });
 });
@@ -53,7 +61,14 @@ describe('parseStraceTrace', () => {
       '[pid 12] 12:00:00.000005 restart_syscall(<... resuming interrupted read ...>) = ? ERESTARTSYS (To be restarted) <0.1>',
     ];
     const t = await parseStraceTrace([lines.join('\r\n')]);
-    assert.deepEqual(t.syscalls.map((s) => [s.syscall, s.calls, s.errors]), [['read', 1, 0], ['restart_syscall', 1, 1], ['openat', 1, 1]]);
+    assert.deepEqual(
+      t.syscalls.map((s) => [s.syscall, s.calls, s.errors]),
+      [
+        ['read', 1, 0],
+        ['restart_syscall', 1, 1],
+        ['openat', 1, 1],
+      ],
+    );
     assert.deepEqual(t.syscalls.find((s) => s.syscall === 'openat')?.errnos, { EACCES: 1 });
     assert.equal(t.unfinished, 1);
     assert.equal(t.killed, 1);

@@ -62,7 +62,11 @@ function sortRows(rows: SyscallRow[]): SyscallRow[] {
 }
 
 function totalOf(rows: SyscallRow[]): StraceSummary['total'] {
-  return rows.reduce((t, r) => ({ calls: t.calls + r.calls, errors: t.errors + r.errors, seconds: t.seconds + r.seconds }), { calls: 0, errors: 0, seconds: 0 });
+  return rows.reduce((t, r) => ({ calls: t.calls + r.calls, errors: t.errors + r.errors, seconds: t.seconds + r.seconds }), {
+    calls: 0,
+    errors: 0,
+    seconds: 0,
+  });
 }
 
 export interface TraceSyscall {
@@ -101,7 +105,13 @@ export async function parseStraceTrace(source: ByteSource): Promise<StraceTrace>
   const pending = new Map<string, string>();
   const pids = new Set<string>();
   const signals: Record<string, number> = {};
-  const out = { exited: 0, killed: 0, garbageLines: 0, firstTime: undefined as string | undefined, lastTime: undefined as string | undefined };
+  const out = {
+    exited: 0,
+    killed: 0,
+    garbageLines: 0,
+    firstTime: undefined as string | undefined,
+    lastTime: undefined as string | undefined,
+  };
   const bump = (name: string): TraceSyscall | undefined => {
     let s = calls.get(name);
     if (!s && calls.size < MAX_NAMES) calls.set(name, (s = { syscall: name, calls: 0, errors: 0, seconds: 0, maxSeconds: 0, errnos: {} }));

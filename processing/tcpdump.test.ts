@@ -14,7 +14,7 @@ function toBigEndian(le: Buffer): Buffer {
   out.writeUInt16BE(le.readUInt16LE(4), 4);
   out.writeUInt16BE(le.readUInt16LE(6), 6);
   for (const at of [8, 12, 16, 20]) out.writeUInt32BE(le.readUInt32LE(at), at);
-  for (let pos = 24; pos + 16 <= le.length; ) {
+  for (let pos = 24; pos + 16 <= le.length;) {
     for (let i = 0; i < 16; i += 4) out.writeUInt32BE(le.readUInt32LE(pos + i), pos + i);
     pos += 16 + le.readUInt32LE(pos + 8);
   }
@@ -31,11 +31,35 @@ describe('summarizePcap', () => {
     assert.equal(s.linkType, 'ETHERNET');
     assert.equal(s.nanosecond, false);
     assert.equal(s.packets, 64);
-    assert.deepEqual(s.talkers.map((t) => [t.src, t.dst, t.packets]), [['127.0.0.1', '127.0.0.1', 50], ['::1', '::1', 14]]);
-    assert.deepEqual(s.protocols.map((p) => [p.key, p.packets]), [['IPv4/TCP', 36], ['IPv6/TCP', 12], ['IPv4/ICMP', 9], ['IPv4/UDP', 5], ['IPv6/ICMPv6', 2]]);
-    assert.deepEqual(s.ports.find((p) => p.key === 'UDP/19999'), { key: 'UDP/19999', packets: 5, bytes: 710 });
-    assert.equal(s.series.reduce((n, b) => n + b.packets, 0), 64);
-    assert.equal(s.series.reduce((n, b) => n + b.bytes, 0), s.bytes);
+    assert.deepEqual(
+      s.talkers.map((t) => [t.src, t.dst, t.packets]),
+      [
+        ['127.0.0.1', '127.0.0.1', 50],
+        ['::1', '::1', 14],
+      ],
+    );
+    assert.deepEqual(
+      s.protocols.map((p) => [p.key, p.packets]),
+      [
+        ['IPv4/TCP', 36],
+        ['IPv6/TCP', 12],
+        ['IPv4/ICMP', 9],
+        ['IPv4/UDP', 5],
+        ['IPv6/ICMPv6', 2],
+      ],
+    );
+    assert.deepEqual(
+      s.ports.find((p) => p.key === 'UDP/19999'),
+      { key: 'UDP/19999', packets: 5, bytes: 710 },
+    );
+    assert.equal(
+      s.series.reduce((n, b) => n + b.packets, 0),
+      64,
+    );
+    assert.equal(
+      s.series.reduce((n, b) => n + b.bytes, 0),
+      s.bytes,
+    );
     assert.equal(s.truncated, false);
     assert.equal(s.tcpSyns, 4, 'three HTTP requests over IPv4, one over IPv6');
     assert.equal(s.tcpResets, 0);
@@ -46,7 +70,10 @@ describe('summarizePcap', () => {
     assert.equal(s.linkType, 'LINUX_SLL2');
     assert.equal(s.nanosecond, true);
     assert.equal(s.packets, 50);
-    assert.deepEqual(s.protocols.map((p) => p.key), ['IPv4/TCP', 'IPv4/ICMP', 'IPv4/UDP']);
+    assert.deepEqual(
+      s.protocols.map((p) => p.key),
+      ['IPv4/TCP', 'IPv4/ICMP', 'IPv4/UDP'],
+    );
     assert.ok(Math.abs((s.firstTime ?? 0) - 1795317651.7572665) < 1e-6);
   });
 
@@ -85,12 +112,32 @@ describe('decodePacket', () => {
   it('walks VLAN tags and Linux cooked SLL headers', () => {
     const eth = Buffer.concat([Buffer.alloc(12), Buffer.from('81000001', 'hex'), Buffer.from('0800', 'hex'), ipv4udp]);
     eth.writeUInt16BE(0x8100, 12);
-    assert.deepEqual(decodePacket(LINKTYPE.ETHERNET, eth), { network: 'IPv4', transport: 'UDP', srcPort: 53, dstPort: 0xabcd, src: '1.2.3.4', dst: '5.6.7.8' });
+    assert.deepEqual(decodePacket(LINKTYPE.ETHERNET, eth), {
+      network: 'IPv4',
+      transport: 'UDP',
+      srcPort: 53,
+      dstPort: 0xabcd,
+      src: '1.2.3.4',
+      dst: '5.6.7.8',
+    });
     const rst = Buffer.from('450000280000000040060000010203040506070801bb3039000000000000000050140000', 'hex');
-    assert.deepEqual(decodePacket(LINKTYPE.RAW, rst), { network: 'IPv4', transport: 'TCP', srcPort: 443, dstPort: 12345, tcpFlags: 0x14, src: '1.2.3.4', dst: '5.6.7.8' });
+    assert.deepEqual(decodePacket(LINKTYPE.RAW, rst), {
+      network: 'IPv4',
+      transport: 'TCP',
+      srcPort: 443,
+      dstPort: 12345,
+      tcpFlags: 0x14,
+      src: '1.2.3.4',
+      dst: '5.6.7.8',
+    });
     const sll = Buffer.concat([Buffer.alloc(14), Buffer.from('0800', 'hex'), ipv4udp]);
     assert.equal(decodePacket(LINKTYPE.LINUX_SLL, sll).src, '1.2.3.4');
-    assert.deepEqual(decodePacket(LINKTYPE.RAW, ipv4udp.subarray(0, 21)), { network: 'IPv4', transport: 'UDP', src: '1.2.3.4', dst: '5.6.7.8' });
+    assert.deepEqual(decodePacket(LINKTYPE.RAW, ipv4udp.subarray(0, 21)), {
+      network: 'IPv4',
+      transport: 'UDP',
+      src: '1.2.3.4',
+      dst: '5.6.7.8',
+    });
   });
 
   it('never throws on short or forged frames', () => {

@@ -69,7 +69,10 @@ class Counter {
     row.bytes += bytes;
   }
   top(n: number): Counted[] {
-    return [...this.map].map(([key, r]) => ({ key, ...r })).sort((a, b) => b.bytes - a.bytes || b.packets - a.packets || (a.key < b.key ? -1 : 1)).slice(0, n);
+    return [...this.map]
+      .map(([key, r]) => ({ key, ...r }))
+      .sort((a, b) => b.bytes - a.bytes || b.packets - a.packets || (a.key < b.key ? -1 : 1))
+      .slice(0, n);
   }
 }
 
@@ -111,7 +114,8 @@ export async function summarizePcap(source: ByteSource, options: TrafficOptions 
       series.set(t, b);
     }
   });
-  for await (const chunk of source) reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  for await (const chunk of source)
+    reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   const end = reader.end();
   const header = reader.header as NonNullable<typeof reader.header>;
   return {

@@ -108,7 +108,10 @@ function time(text: string | undefined, field: string): number {
 
 export async function buildFaultTimeline(input: FaultInput): Promise<Timeline> {
   const target = input.pod === undefined ? undefined : input.status.targets?.find((t) => t.pod === input.pod);
-  const start = time(input.window?.start ?? target?.startedAt ?? input.status.startedAt, input.window ? 'window.start' : 'status.startedAt');
+  const start = time(
+    input.window?.start ?? target?.startedAt ?? input.status.startedAt,
+    input.window ? 'window.start' : 'status.startedAt',
+  );
   const endText = input.window?.end ?? target?.finishedAt ?? input.status.finishedAt;
   let end = endText === undefined ? Number.NaN : time(endText, input.window ? 'window.end' : 'status.finishedAt');
   const series = Object.fromEntries(metrics.map((m) => [m, new Downsampler(input.maxPoints)])) as Record<Metric, Downsampler>;
@@ -116,7 +119,8 @@ export async function buildFaultTimeline(input: FaultInput): Promise<Timeline> {
   const before = Object.fromEntries(metrics.map((m) => [m, new Stats()])) as Record<Metric, Stats>;
   const during = Object.fromEntries(metrics.map((m) => [m, new Stats()])) as Record<Metric, Stats>;
   const recoveredAt: Partial<Record<Metric, number>> = {};
-  const tolerance = (m: Metric): number => Math.max(0.1 * Math.abs(before[m].mean ?? 0), 0.05 * Math.abs(requestedChange(input.requested, m) ?? 0), FLOOR[m]);
+  const tolerance = (m: Metric): number =>
+    Math.max(0.1 * Math.abs(before[m].mean ?? 0), 0.05 * Math.abs(requestedChange(input.requested, m) ?? 0), FLOOR[m]);
   let volumeTotal: number | undefined;
   let first: number | undefined;
   let last: number | undefined;
@@ -141,7 +145,8 @@ export async function buildFaultTimeline(input: FaultInput): Promise<Timeline> {
         series[m].push(sample.t, v);
         if (sample.t < start) before[m].add(v);
         else if (Number.isNaN(end) || sample.t <= end) during[m].add(v);
-        else if (recoveredAt[m] === undefined && before[m].count > 0 && Math.abs(v - (before[m].mean as number)) <= tolerance(m)) recoveredAt[m] = sample.t;
+        else if (recoveredAt[m] === undefined && before[m].count > 0 && Math.abs(v - (before[m].mean as number)) <= tolerance(m))
+          recoveredAt[m] = sample.t;
       }
     },
     64 * 1024,
@@ -152,8 +157,17 @@ export async function buildFaultTimeline(input: FaultInput): Promise<Timeline> {
     const mean = during[m].mean;
     const requested = requestedChange(input.requested, m);
     const fill = m === 'volumeUsedBytes' && input.requested?.volumeFillPercent !== undefined && volumeTotal !== undefined;
-    const expected = fill ? ((input.requested?.volumeFillPercent as number) / 100) * (volumeTotal as number) : requested !== undefined && baseline !== undefined ? baseline + requested : undefined;
-    const achieved = fill && mean !== undefined && expected ? mean / expected : requested && mean !== undefined && baseline !== undefined ? (mean - baseline) / requested : undefined;
+    const expected = fill
+      ? ((input.requested?.volumeFillPercent as number) / 100) * (volumeTotal as number)
+      : requested !== undefined && baseline !== undefined
+        ? baseline + requested
+        : undefined;
+    const achieved =
+      fill && mean !== undefined && expected
+        ? mean / expected
+        : requested && mean !== undefined && baseline !== undefined
+          ? (mean - baseline) / requested
+          : undefined;
     const at = recoveredAt[m];
     return {
       metric: m,
@@ -163,7 +177,13 @@ export async function buildFaultTimeline(input: FaultInput): Promise<Timeline> {
       ...(expected !== undefined ? { expected } : {}),
       ...(achieved !== undefined ? { achieved } : {}),
       ...(baseline !== undefined
-        ? { recovery: { recovered: at !== undefined, tolerance: tolerance(m), ...(at !== undefined ? { at, seconds: Math.max(0, (at - end) / 1000) } : {}) } }
+        ? {
+            recovery: {
+              recovered: at !== undefined,
+              tolerance: tolerance(m),
+              ...(at !== undefined ? { at, seconds: Math.max(0, (at - end) / 1000) } : {}),
+            },
+          }
         : {}),
     };
   });
@@ -177,7 +197,10 @@ export async function buildFaultTimeline(input: FaultInput): Promise<Timeline> {
     tool: input.tool,
     ...(input.pod !== undefined ? { pod: input.pod } : {}),
     window: { start, end },
-    range: { start: Math.min(start, first ?? start, ...events.map((e) => e.t)), end: Math.max(end, last ?? end, ...events.map((e) => e.t)) },
+    range: {
+      start: Math.min(start, first ?? start, ...events.map((e) => e.t)),
+      end: Math.max(end, last ?? end, ...events.map((e) => e.t)),
+    },
     series: Object.fromEntries([...seen].map((m) => [m, series[m].result])),
     events,
     effects,
@@ -223,10 +246,27 @@ function podEvents(facts: PodFacts): TimelineEvent[] {
   const pod = facts.pod;
   const at = (text: string): number => Date.parse(text);
   const out: TimelineEvent[] = [
-    ...(facts.restarts ?? []).map((r) => ({ t: at(r.at), kind: 'Restart', severity: 'warning' as const, pod, detail: [r.container, r.reason, r.exitCode === undefined ? undefined : `exit ${r.exitCode}`].filter(Boolean).join(' ') })),
-    ...(facts.readiness ?? []).map((r) => ({ t: at(r.at), kind: r.ready ? 'Ready' : 'NotReady', severity: r.ready ? ('info' as const) : ('warning' as const), pod })),
+    ...(facts.restarts ?? []).map((r) => ({
+      t: at(r.at),
+      kind: 'Restart',
+      severity: 'warning' as const,
+      pod,
+      detail: [r.container, r.reason, r.exitCode === undefined ? undefined : `exit ${r.exitCode}`].filter(Boolean).join(' '),
+    })),
+    ...(facts.readiness ?? []).map((r) => ({
+      t: at(r.at),
+      kind: r.ready ? 'Ready' : 'NotReady',
+      severity: r.ready ? ('info' as const) : ('warning' as const),
+      pod,
+    })),
     ...(facts.oomKills ?? []).map((o) => ({ t: at(o.at), kind: 'OOMKilled', severity: 'critical' as const, pod, detail: o.container })),
-    ...(facts.events ?? []).map((e) => ({ t: at(e.at), kind: e.reason, severity: e.type === 'Warning' ? ('warning' as const) : ('info' as const), pod, ...(e.message ? { detail: e.message } : {}) })),
+    ...(facts.events ?? []).map((e) => ({
+      t: at(e.at),
+      kind: e.reason,
+      severity: e.type === 'Warning' ? ('warning' as const) : ('info' as const),
+      pod,
+      ...(e.message ? { detail: e.message } : {}),
+    })),
   ];
   return out.filter((e) => Number.isFinite(e.t));
 }

@@ -12,7 +12,10 @@ const tools = readdirSync(join(root, 'powertools'), { withFileTypes: true })
 
 describe('samples/configs', () => {
   it('has a copy of every tool config and nothing else', () => {
-    assert.deepEqual(readdirSync(join(root, 'samples/configs')).sort(), tools.map((t) => `${t}.yaml`));
+    assert.deepEqual(
+      readdirSync(join(root, 'samples/configs')).sort(),
+      tools.map((t) => `${t}.yaml`),
+    );
   });
   for (const tool of tools) {
     it(`${tool}.yaml is byte-identical to powertools/${tool}/config.yaml`, () => {

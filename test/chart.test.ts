@@ -11,8 +11,12 @@ const read = (path: string) => readFileSync(root + path, 'utf8');
 
 /** The chart's templates with Helm expressions blanked out: enough to read the static parts (rules, names). */
 function templateDocs(path: string): Record<string, unknown>[] {
-  const text = read(path).replace(/^\s*\{\{-?[^}]*\}\}\s*$/gm, '').replace(/\{\{-?[^}]*\}\}/g, 'x');
-  return parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>).filter(Boolean);
+  const text = read(path)
+    .replace(/^\s*\{\{-?[^}]*\}\}\s*$/gm, '')
+    .replace(/\{\{-?[^}]*\}\}/g, 'x');
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as Record<string, unknown>)
+    .filter(Boolean);
 }
 
 function rulesOf(path: string, kind: string, name: string): Rule[] {
@@ -25,11 +29,15 @@ describe('the Helm chart', () => {
   it('ships the CRDs exactly as generated', () => {
     const generated = readdirSync(root + 'crds').sort();
     assert.deepEqual(readdirSync(root + 'charts/toe/crds').sort(), generated);
-    for (const f of generated) assert.equal(read(`charts/toe/crds/${f}`), read(`crds/${f}`), `charts/toe/crds/${f} is stale: run npm run gen:crds`);
+    for (const f of generated)
+      assert.equal(read(`charts/toe/crds/${f}`), read(`crds/${f}`), `charts/toe/crds/${f} is stale: run npm run gen:crds`);
   });
 
   it('grants the operator exactly the cluster permissions its controllers declare', () => {
-    assert.deepEqual(permissions(rulesOf('charts/toe/templates/clusterrole.yaml', 'ClusterRole', 'toe-operator')), permissions(clusterRules));
+    assert.deepEqual(
+      permissions(rulesOf('charts/toe/templates/clusterrole.yaml', 'ClusterRole', 'toe-operator')),
+      permissions(clusterRules),
+    );
   });
 
   it('grants the operator exactly the namespaced permissions it declares', () => {
@@ -37,13 +45,17 @@ describe('the Helm chart', () => {
   });
 
   it('gives the collector TokenReview and nothing more', () => {
-    assert.deepEqual(permissions(rulesOf('charts/toe/templates/collector.yaml', 'ClusterRole', 'toe-collector')), ['authentication.k8s.io/tokenreviews:create']);
+    assert.deepEqual(permissions(rulesOf('charts/toe/templates/collector.yaml', 'ClusterRole', 'toe-collector')), [
+      'authentication.k8s.io/tokenreviews:create',
+    ]);
   });
 
   // A read-only root needs a writable /tmp: Node and its libraries use os.tmpdir() (and the tsx form of the CLI, run
   // from a checkout image, cannot load a module without its compile cache there).
   it('mounts a writable /tmp in every container whose root filesystem is read-only', () => {
-    const deployments = ['deployment.yaml', 'collector.yaml'].flatMap((f) => templateDocs(`charts/toe/templates/${f}`)).filter((d) => d.kind === 'Deployment') as V1Deployment[];
+    const deployments = ['deployment.yaml', 'collector.yaml']
+      .flatMap((f) => templateDocs(`charts/toe/templates/${f}`))
+      .filter((d) => d.kind === 'Deployment') as V1Deployment[];
     assert.equal(deployments.length, 2);
     for (const d of deployments) {
       const pod = d.spec?.template.spec;
@@ -75,14 +87,18 @@ describe('the Helm chart through helm', async () => {
   it('renders every namespaced object into the release namespace, and the flags toe operator knows', { skip }, async () => {
     const helm = helmRunner(binary as string);
     try {
-      const docs = parseAllDocuments(await helm.run(['template', 'toe', chart, '--namespace', 'elsewhere'])).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; spec?: unknown } | null).filter((d) => d !== null);
+      const docs = parseAllDocuments(await helm.run(['template', 'toe', chart, '--namespace', 'elsewhere']))
+        .map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; spec?: unknown } | null)
+        .filter((d) => d !== null);
       const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding']);
-      for (const d of docs) assert.equal(d.metadata.namespace, clusterScoped.has(d.kind) ? undefined : 'elsewhere', `${d.kind} ${d.metadata.name}`);
+      for (const d of docs)
+        assert.equal(d.metadata.namespace, clusterScoped.has(d.kind) ? undefined : 'elsewhere', `${d.kind} ${d.metadata.name}`);
       const operator = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'toe-operator') as V1Deployment | undefined;
       const args = operator?.spec?.template.spec?.containers[0]?.args ?? [];
       assert.equal(args[0], 'operator');
       const help = readFileSync(root + 'src/cli/operator.ts', 'utf8');
-      for (const flag of args.slice(1).map((a) => a.split('=')[0] as string)) assert.match(help, new RegExp(`^  ${flag} `, 'm'), `toe operator has no ${flag}`);
+      for (const flag of args.slice(1).map((a) => a.split('=')[0] as string))
+        assert.match(help, new RegExp(`^  ${flag} `, 'm'), `toe operator has no ${flag}`);
       assert.ok(args.includes('--webhook-service=elsewhere/toe-operator'), args.join(' '));
     } finally {
       helm.dispose();

@@ -23,13 +23,16 @@ export function wantedPackages(root: string): string[] {
 }
 
 function missing(names: string[]): string[] {
-  return names.filter((n) => spawnSync('dpkg-query', ['-W', '-f=${Status}', n], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true);
+  return names.filter(
+    (n) => spawnSync('dpkg-query', ['-W', '-f=${Status}', n], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true,
+  );
 }
 
 export function ensureHostPackages(root: string, log: (line: string) => void): void {
   const need = missing(wantedPackages(root));
   if (need.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`the tests need these Debian packages: ${need.join(' ')} (run as root, or install them with apt-get)`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`the tests need these Debian packages: ${need.join(' ')} (run as root, or install them with apt-get)`);
   log(`installing host packages: ${need.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });

@@ -21,7 +21,10 @@ const appsDir = join(samplesDir, 'apps');
 const samples = existsSync(samplesDir) ? (await yamlFilesUnder(samplesDir)).filter((f) => !f.startsWith(appsDir + '/')) : [];
 const sampleDirs = [...new Set(samples.map((f) => relative(root, f).split('/').slice(0, 2).join('/')))];
 const toolConfigs = existsSync(toolsDir) ? await yamlFilesUnder(toolsDir) : [];
-const documents = (file: string): unknown[] => parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown).filter((v) => v != null);
+const documents = (file: string): unknown[] =>
+  parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((d) => d.toJS() as unknown)
+    .filter((v) => v != null);
 
 describe('samples/', () => {
   if (samples.length === 0) {
@@ -30,7 +33,12 @@ describe('samples/', () => {
   }
 
   it('passes toe validate, with the configs of powertools/', () => {
-    const args = ['bin/toe.js', 'validate', ...sampleDirs.flatMap((d) => ['-f', d]), ...(toolConfigs.length > 0 ? ['--configs', 'powertools'] : [])];
+    const args = [
+      'bin/toe.js',
+      'validate',
+      ...sampleDirs.flatMap((d) => ['-f', d]),
+      ...(toolConfigs.length > 0 ? ['--configs', 'powertools'] : []),
+    ];
     const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, `toe ${args.slice(1).join(' ')}:\n${result.stdout}${result.stderr}`);
   });
@@ -53,7 +61,8 @@ describe('samples/', () => {
         const d = doc as { kind?: string; spec?: { tool?: { name?: string } } };
         const tool = d.kind === 'PowerToolConfig' ? d.spec?.tool?.name : undefined;
         const source = tool === undefined ? undefined : join(toolsDir, tool, 'config.yaml');
-        if (source && existsSync(source)) assert.deepEqual(doc, documents(source)[0], `${relative(root, file)} differs from ${relative(root, source)}`);
+        if (source && existsSync(source))
+          assert.deepEqual(doc, documents(source)[0], `${relative(root, file)} differs from ${relative(root, source)}`);
       }
     }
   });

@@ -56,7 +56,13 @@ function firstLines(text: string, n: number): string {
 }
 
 async function configReady(ctx: CheckContext): Promise<CheckResult> {
-  const c = (await ctx.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: OPERATOR_NAMESPACE, plural: 'powertoolconfigs', name: 'perf' })) as {
+  const c = (await ctx.custom.getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: OPERATOR_NAMESPACE,
+    plural: 'powertoolconfigs',
+    name: 'perf',
+  })) as {
     spec: { parameters?: { flag: string }[] };
     status?: { conditions?: { type: string; status: string; message?: string }[] };
   };
@@ -69,14 +75,17 @@ async function applied(ctx: CheckContext): Promise<CheckResult> {
   const pt = await get(ctx, RUN);
   if (!pt) return fail(`PowerTool ${DEMO_NAMESPACE}/${RUN} does not exist`);
   const who = pt.metadata.annotations?.[REQUESTED_BY_ANNOTATION];
-  if (ctx.admission && !who) return fail(`PowerTool ${DEMO_NAMESPACE}/${RUN} exists but admission did not record who asked (${REQUESTED_BY_ANNOTATION})`);
+  if (ctx.admission && !who)
+    return fail(`PowerTool ${DEMO_NAMESPACE}/${RUN} exists but admission did not record who asked (${REQUESTED_BY_ANNOTATION})`);
   const user = who ? (JSON.parse(who) as { username?: string }).username : undefined;
   return pass(`PowerTool ${DEMO_NAMESPACE}/${RUN} exists${user ? `, requested by ${user} (recorded by admission)` : ''}`);
 }
 
 async function isFinished(ctx: CheckContext): Promise<CheckResult> {
   const pt = await get(ctx, RUN);
-  return pt && finished(pt) ? pass(`${RUN} finished: ${pt.status?.phase}`) : fail(`${RUN} has not finished (${pt?.status?.phase ?? 'no status yet'})`);
+  return pt && finished(pt)
+    ? pass(`${RUN} finished: ${pt.status?.phase}`)
+    : fail(`${RUN} has not finished (${pt?.status?.phase ?? 'no status yet'})`);
 }
 
 async function succeeded(ctx: CheckContext): Promise<CheckResult> {
@@ -105,7 +114,9 @@ async function refused(ctx: CheckContext, runs: CommandRun[]): Promise<CheckResu
   if (pt && !ctx.admission) {
     // No admission (the API server cannot call back to this machine): the controller's re-check refuses it.
     const why = refusal(pt);
-    return finished(pt) && why ? pass(`the operator refused it before injecting anything: ${why}`) : fail(`${HOSTILE} was created and has not been refused yet`);
+    return finished(pt) && why
+      ? pass(`the operator refused it before injecting anything: ${why}`)
+      : fail(`${HOSTILE} was created and has not been refused yet`);
   }
   if (pt) return fail(`${HOSTILE} was created although admission runs: the allowlist did not refuse it`);
   return fail(`kubectl apply did not fail with the allowlist's message: ${firstLines(apply?.output ?? '', 3)}`);
@@ -116,7 +127,9 @@ async function rendered(ctx: CheckContext): Promise<CheckResult> {
   if (!pt) return fail(`PowerTool ${DEMO_NAMESPACE}/${DRY_RUN} does not exist`);
   if (!finished(pt)) return fail(`${DRY_RUN} is not rendered yet`);
   const n = pt.status?.rendered?.length ?? 0;
-  return n > 0 ? pass(`${n} container(s) rendered`) : fail(`${DRY_RUN} ended ${pt.status?.phase} with nothing rendered${refusal(pt) ? `: ${refusal(pt)}` : ''}`);
+  return n > 0
+    ? pass(`${n} container(s) rendered`)
+    : fail(`${DRY_RUN} ended ${pt.status?.phase} with nothing rendered${refusal(pt) ? `: ${refusal(pt)}` : ''}`);
 }
 
 async function dryRun(ctx: CheckContext): Promise<CheckResult> {
@@ -158,13 +171,15 @@ async function resultRead(ctx: CheckContext, runs: CommandRun[]): Promise<CheckR
     return fail('the TOE-RESULT line and status.targets[].result disagree');
   }
   const hot = await hottest(ctx, target.pod, target.ephemeralContainer);
-  return pass(`exit ${target.exitCode}, ${fromLog.exitReason}; the log's TOE-RESULT matches the status${hot ? `; hottest function in its perf.script: ${hot}` : ''}`);
+  return pass(
+    `exit ${target.exitCode}, ${fromLog.exitReason}; the log's TOE-RESULT matches the status${hot ? `; hottest function in its perf.script: ${hot}` : ''}`,
+  );
 }
 
 async function cleanedUp(ctx: CheckContext): Promise<CheckResult> {
   const left: string[] = [];
   for (const name of TUTORIAL_POWERTOOLS) if (await get(ctx, name)) left.push(name);
-  return left.length === 0 ? pass('the tutorial\'s PowerTools are gone') : fail(`still there: ${left.join(', ')}`);
+  return left.length === 0 ? pass("the tutorial's PowerTools are gone") : fail(`still there: ${left.join(', ')}`);
 }
 
 export const checks: Record<string, Check> = {

@@ -5,7 +5,13 @@ import { splitCommand, substitute } from './command.ts';
 describe('tutorial commands', () => {
   it('splits on blanks and keeps quoted words whole, quotes removed', () => {
     assert.deepEqual(splitCommand('kubectl get pt  -n demo'), ['kubectl', 'get', 'pt', '-n', 'demo']);
-    assert.deepEqual(splitCommand(`kubectl get x -o 'jsonpath={range .a[*]}{.b}{"\\t"}{end}'`), ['kubectl', 'get', 'x', '-o', 'jsonpath={range .a[*]}{.b}{"\\t"}{end}']);
+    assert.deepEqual(splitCommand(`kubectl get x -o 'jsonpath={range .a[*]}{.b}{"\\t"}{end}'`), [
+      'kubectl',
+      'get',
+      'x',
+      '-o',
+      'jsonpath={range .a[*]}{.b}{"\\t"}{end}',
+    ]);
     assert.deepEqual(splitCommand(`a "b c"d ''`), ['a', 'b cd', '']);
   });
 

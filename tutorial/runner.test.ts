@@ -29,9 +29,17 @@ function scripted(answers: (string | undefined)[]): Prompt & { asked: string[] }
 }
 
 const ctx = { vars: {} } as unknown as CheckContext;
-const step = (id: string, commands: Tutorial['steps'][number]['commands'], check: string, expectFailure = false): Tutorial['steps'][number] => ({ id, title: id, explain: 'x', commands, check, retry: `retry ${id}`, expectFailure });
+const step = (
+  id: string,
+  commands: Tutorial['steps'][number]['commands'],
+  check: string,
+  expectFailure = false,
+): Tutorial['steps'][number] => ({ id, title: id, explain: 'x', commands, check, retry: `retry ${id}`, expectFailure });
 const tutorial = (...steps: Tutorial['steps']): Tutorial => ({ title: 'T', intro: 'i', outro: 'o', steps });
-const options = (o: Partial<RunnerOptions> & Pick<RunnerOptions, 'kubectl' | 'checks'>): RunnerOptions & { out: ReturnType<typeof sink> } => ({ out: sink(), prompt: scripted([]), env: process.env, cwd: '/', yes: true, checkBudgetMs: 0, ...o }) as RunnerOptions & { out: ReturnType<typeof sink> };
+const options = (o: Partial<RunnerOptions> & Pick<RunnerOptions, 'kubectl' | 'checks'>): RunnerOptions & { out: ReturnType<typeof sink> } =>
+  ({ out: sink(), prompt: scripted([]), env: process.env, cwd: '/', yes: true, checkBudgetMs: 0, ...o }) as RunnerOptions & {
+    out: ReturnType<typeof sink>;
+  };
 const ok: Check = async () => ({ ok: true, message: 'fine' });
 
 describe('tutorial runner', () => {
@@ -44,7 +52,8 @@ describe('tutorial runner', () => {
 
   it('waits for Enter, and after a failed check says why and retries the step', async () => {
     let calls = 0;
-    const flaky: Check = async (_c, runs) => (++calls === 1 ? { ok: false, message: `not yet (${runs.length} run)` } : { ok: true, message: 'now' });
+    const flaky: Check = async (_c, runs) =>
+      ++calls === 1 ? { ok: false, message: `not yet (${runs.length} run)` } : { ok: true, message: 'now' };
     const prompt = scripted(['', '']);
     const o = options({ kubectl: '/bin/echo', checks: { flaky }, yes: false, prompt });
     const outcome = await runTutorial(tutorial(step('a', ['kubectl x'], 'flaky')), ctx, o);
@@ -55,13 +64,21 @@ describe('tutorial runner', () => {
 
   it('stops at the first failed step with --yes', async () => {
     const no: Check = async () => ({ ok: false, message: 'broken' });
-    const outcome = await runTutorial(tutorial(step('a', ['kubectl x'], 'no'), step('b', ['kubectl y'], 'ok')), ctx, options({ kubectl: '/bin/echo', checks: { no, ok } }));
+    const outcome = await runTutorial(
+      tutorial(step('a', ['kubectl x'], 'no'), step('b', ['kubectl y'], 'ok')),
+      ctx,
+      options({ kubectl: '/bin/echo', checks: { no, ok } }),
+    );
     assert.deepEqual(outcome, { passed: [], failed: 'a', quit: false });
   });
 
   it('quits on q or at the end of input', async () => {
     for (const answer of ['q', undefined]) {
-      const outcome = await runTutorial(tutorial(step('a', ['kubectl x'], 'ok')), ctx, options({ kubectl: '/bin/echo', checks: { ok }, yes: false, prompt: scripted([answer]) }));
+      const outcome = await runTutorial(
+        tutorial(step('a', ['kubectl x'], 'ok')),
+        ctx,
+        options({ kubectl: '/bin/echo', checks: { ok }, yes: false, prompt: scripted([answer]) }),
+      );
       assert.deepEqual(outcome, { passed: [], quit: true });
     }
   });
@@ -87,7 +104,11 @@ describe('tutorial runner', () => {
   it('does not go on after a command fails unexpectedly', async () => {
     const seen: number[] = [];
     const count: Check = async (_c, runs) => (seen.push(runs.length), { ok: false, message: 'x' });
-    await runTutorial(tutorial(step('f', ['kubectl one', 'kubectl two'], 'count')), ctx, options({ kubectl: '/bin/false', checks: { count } }));
+    await runTutorial(
+      tutorial(step('f', ['kubectl one', 'kubectl two'], 'count')),
+      ctx,
+      options({ kubectl: '/bin/false', checks: { count } }),
+    );
     assert.deepEqual(seen, [1]);
   });
 });

@@ -49,7 +49,11 @@ function checkNamed(o: RunnerOptions, name: string): Check {
 }
 
 function indent(text: string, by: string): string {
-  return text.replace(/\n$/, '').split('\n').map((l) => `${by}${l}`).join('\n');
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 }
 
 /** Polls a check until it passes or the budget ends; returns the last result. */
@@ -119,7 +123,12 @@ async function runCommands(step: Step, ctx: CheckContext, o: RunnerOptions): Pro
 }
 
 /** For `until`: resolves when the check passes; cancel ends the polling when the command ended by itself. */
-function untilPasses(spec: CommandSpec, ctx: CheckContext, runs: CommandRun[], o: RunnerOptions): { passed: Promise<void>; cancel: () => void } {
+function untilPasses(
+  spec: CommandSpec,
+  ctx: CheckContext,
+  runs: CommandRun[],
+  o: RunnerOptions,
+): { passed: Promise<void>; cancel: () => void } {
   const abort = new AbortController();
   const signal = o.signal ? AbortSignal.any([abort.signal, o.signal]) : abort.signal;
   const check = checkNamed(o, spec.until as string);
@@ -133,7 +142,11 @@ function untilPasses(spec: CommandSpec, ctx: CheckContext, runs: CommandRun[], o
 async function showStep(step: Step, n: number, total: number, o: RunnerOptions): Promise<void> {
   o.out.write(`\n━━ Step ${n}/${total}: ${step.title}\n\n${indent(step.explain, '  ')}\n`);
   if (step.show) o.out.write(`\n  ${step.show}:\n${indent(await readFile(join(o.cwd, step.show), 'utf8'), '    │ ')}\n`);
-  o.out.write(`\n  Commands:\n${commandsOf(step).map((c) => `    $ ${c.run}`).join('\n')}\n\n`);
+  o.out.write(
+    `\n  Commands:\n${commandsOf(step)
+      .map((c) => `    $ ${c.run}`)
+      .join('\n')}\n\n`,
+  );
 }
 
 export async function runTutorial(t: Tutorial, ctx: CheckContext, o: RunnerOptions): Promise<TutorialOutcome> {
@@ -144,7 +157,9 @@ export async function runTutorial(t: Tutorial, ctx: CheckContext, o: RunnerOptio
     await showStep(step, i + 1, t.steps.length, o);
     for (let attempt = 1; ; attempt += 1) {
       if (!o.yes) {
-        const answer = await o.prompt.ask(attempt === 1 ? '  Press Enter to run (q to quit) ' : '  Press Enter to retry this step (q to quit) ');
+        const answer = await o.prompt.ask(
+          attempt === 1 ? '  Press Enter to run (q to quit) ' : '  Press Enter to retry this step (q to quit) ',
+        );
         if (answer === undefined || answer.trim().toLowerCase() === 'q') return { passed, quit: true };
       }
       let result: CheckResult;

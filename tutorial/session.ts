@@ -30,10 +30,23 @@ export interface SessionOptions {
 /** The kubectl commands run with: the one built for the local cluster (same version), else kubectl on PATH. */
 async function kubectlBinary(target: Target): Promise<string> {
   const built = join(kubernetesDir(target.layout.cacheDir), 'bin', 'kubectl');
-  if (target.local && (await access(built, constants.X_OK).then(() => true, () => false))) return built;
+  if (
+    target.local &&
+    (await access(built, constants.X_OK).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return built;
   const found = await kubectlCommand(target.layout.cacheDir);
   if (found === 'kubectl') return found;
-  if (await access(found, constants.X_OK).then(() => true, () => false)) return found;
+  if (
+    await access(found, constants.X_OK).then(
+      () => true,
+      () => false,
+    )
+  )
+    return found;
   throw new Error('the tutorial runs kubectl: put kubectl on PATH (any version within one minor of the cluster)');
 }
 
@@ -50,11 +63,17 @@ async function removeTutorialRuns(kc: KubeConfig, signal?: AbortSignal): Promise
     }
   }
   for (const name of removed) {
-    await waitUntil(`PowerTool ${DEMO_NAMESPACE}/${name} deleted`, 60_000, async () =>
-      custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', name }).then(
-        () => undefined,
-        (err: unknown) => (classify(err) === 'gone' ? true : undefined),
-      ), undefined, signal);
+    await waitUntil(
+      `PowerTool ${DEMO_NAMESPACE}/${name} deleted`,
+      60_000,
+      async () =>
+        custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', name }).then(
+          () => undefined,
+          (err: unknown) => (classify(err) === 'gone' ? true : undefined),
+        ),
+      undefined,
+      signal,
+    );
   }
   return removed;
 }
@@ -64,7 +83,9 @@ export async function runSession(o: SessionOptions, streams: Streams, steps: Ste
   const target = await chooseTarget();
   const found = problems(await gatherFacts(target));
   if (found.length > 0) throw new Error(`cannot run the tutorial:\n${found.map((p) => `  * ${p}`).join('\n')}`);
-  streams.err.write(`Preparing the tutorial on ${target.source === 'env' ? `the cluster in KUBECONFIG (${target.kubeconfig})` : 'the local toe cluster'}\n`);
+  streams.err.write(
+    `Preparing the tutorial on ${target.source === 'env' ? `the cluster in KUBECONFIG (${target.kubeconfig})` : 'the local toe cluster'}\n`,
+  );
   const kc = await ensureCluster(target, steps, streams.err);
   await installAll(kc, target, steps);
   const kubectl = await kubectlBinary(target);
@@ -77,19 +98,41 @@ export async function runSession(o: SessionOptions, streams: Streams, steps: Ste
         const removed = await removeTutorialRuns(kc, stop.signal);
         if (removed.length) steps.info(`removed ${removed.join(', ')}`);
       });
-      const ctx: CheckContext = { kc, custom: kc.makeApiClient(CustomObjectsApi), core: kc.makeApiClient(CoreV1Api), vars: {}, admission: op.admission };
-      streams.out.write(`\n(kubectl below is ${kubectl}; KUBECONFIG=${target.kubeconfig}; commands run in ${repoRoot.replace(/\/$/, '')})\n\n`);
-      const outcome = await runTutorial(tutorial, ctx, { out: streams.out, prompt, kubectl, env: { ...process.env, KUBECONFIG: target.kubeconfig }, cwd: repoRoot, yes: o.yes, signal: stop.signal });
-      if (outcome.failed) streams.err.write(`\nThe tutorial stopped at step "${outcome.failed}". Fix what the step says, then run \`npx toe tutorial\` again (it starts over).\n`);
-      if (outcome.quit) streams.err.write(`\nQuit after ${outcome.passed.length} of ${tutorial.steps.length} steps; \`npx toe tutorial\` starts over.\n`);
+      const ctx: CheckContext = {
+        kc,
+        custom: kc.makeApiClient(CustomObjectsApi),
+        core: kc.makeApiClient(CoreV1Api),
+        vars: {},
+        admission: op.admission,
+      };
+      streams.out.write(
+        `\n(kubectl below is ${kubectl}; KUBECONFIG=${target.kubeconfig}; commands run in ${repoRoot.replace(/\/$/, '')})\n\n`,
+      );
+      const outcome = await runTutorial(tutorial, ctx, {
+        out: streams.out,
+        prompt,
+        kubectl,
+        env: { ...process.env, KUBECONFIG: target.kubeconfig },
+        cwd: repoRoot,
+        yes: o.yes,
+        signal: stop.signal,
+      });
+      if (outcome.failed)
+        streams.err.write(
+          `\nThe tutorial stopped at step "${outcome.failed}". Fix what the step says, then run \`npx toe tutorial\` again (it starts over).\n`,
+        );
+      if (outcome.quit)
+        streams.err.write(`\nQuit after ${outcome.passed.length} of ${tutorial.steps.length} steps; \`npx toe tutorial\` starts over.\n`);
       return outcome.passed.length === tutorial.steps.length ? 0 : 1;
     } catch (err) {
       if (!stop.signal.aborted) throw err;
       steps.warn(String((stop.signal.reason as Error | undefined)?.message ?? 'interrupted'));
       return 130;
     } finally {
-      await steps.run('cleaning up: the tutorial\'s PowerTools, then the operator (the cluster stays up)', async () => {
-        await removeTutorialRuns(kc).catch((err: unknown) => steps.warn(`could not delete the tutorial's PowerTools: ${err instanceof Error ? err.message : String(err)}`));
+      await steps.run("cleaning up: the tutorial's PowerTools, then the operator (the cluster stays up)", async () => {
+        await removeTutorialRuns(kc).catch((err: unknown) =>
+          steps.warn(`could not delete the tutorial's PowerTools: ${err instanceof Error ? err.message : String(err)}`),
+        );
         await op.stop();
       });
     }

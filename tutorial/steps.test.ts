@@ -13,7 +13,8 @@ import { splitCommand } from './command.ts';
 import { commandsOf, loadTutorial, parseTutorial } from './steps.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const validate = (file: string) => spawnSync(process.execPath, ['bin/toe.js', 'validate', '-f', file, '--configs', 'powertools'], { cwd: root, encoding: 'utf8' });
+const validate = (file: string) =>
+  spawnSync(process.execPath, ['bin/toe.js', 'validate', '-f', file, '--configs', 'powertools'], { cwd: root, encoding: 'utf8' });
 
 describe('tutorial/steps.yaml', async () => {
   const tutorial = await loadTutorial(Object.keys(checks));
@@ -37,15 +38,25 @@ describe('tutorial/steps.yaml', async () => {
   });
 
   it('ends by deleting every PowerTool it applied', () => {
-    const applied = tutorial.steps.flatMap((s) => commandsOf(s).filter((c) => c.run.startsWith('kubectl apply')).map((c) => splitCommand(c.run)[3]));
-    const last = commandsOf(tutorial.steps.at(-1) as (typeof tutorial.steps)[number]).map((c) => c.run).join(' ');
+    const applied = tutorial.steps.flatMap((s) =>
+      commandsOf(s)
+        .filter((c) => c.run.startsWith('kubectl apply'))
+        .map((c) => splitCommand(c.run)[3]),
+    );
+    const last = commandsOf(tutorial.steps.at(-1) as (typeof tutorial.steps)[number])
+      .map((c) => c.run)
+      .join(' ');
     assert.match(last, /^kubectl delete/);
     for (const f of applied) assert.ok(last.includes(`-f ${f}`), `${f} is not cleaned up`);
   });
 
   it('names the checks it uses, and refuses a step with an unknown one', () => {
-    const text = 'title: t\nintro: i\noutro: o\nsteps:\n  - { id: a, title: A, explain: x, commands: [kubectl version], check: nosuch, retry: r }\n';
-    assert.throws(() => parseTutorial(text, Object.keys(checks), 'x.yaml'), /x\.yaml is invalid:\n\* steps\[0\] \(a\): unknown check "nosuch"/);
+    const text =
+      'title: t\nintro: i\noutro: o\nsteps:\n  - { id: a, title: A, explain: x, commands: [kubectl version], check: nosuch, retry: r }\n';
+    assert.throws(
+      () => parseTutorial(text, Object.keys(checks), 'x.yaml'),
+      /x\.yaml is invalid:\n\* steps\[0\] \(a\): unknown check "nosuch"/,
+    );
     assert.throws(() => parseTutorial('title: t\nsteps: []\n', [], 'y.yaml'), /y\.yaml is invalid:\n\* intro/);
   });
 

@@ -59,12 +59,15 @@ export function parseTutorial(text: string, checks: readonly string[], source = 
   }
   const result = tutorialSchema.safeParse(doc);
   if (!result.success) {
-    throw new Error(`${source} is invalid:\n${result.error.issues.map((i) => `* ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `${source} is invalid:\n${result.error.issues.map((i) => `* ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
+    );
   }
   const problems: string[] = [];
   result.data.steps.forEach((s, i) => {
     const named = [s.check, ...commandsOf(s).flatMap((c) => [c.waitFor, c.until])].filter((n): n is string => n !== undefined);
-    for (const n of named) if (!checks.includes(n)) problems.push(`* steps[${i}] (${s.id}): unknown check "${n}"; known: ${checks.join(', ')}`);
+    for (const n of named)
+      if (!checks.includes(n)) problems.push(`* steps[${i}] (${s.id}): unknown check "${n}"; known: ${checks.join(', ')}`);
   });
   if (problems.length > 0) throw new Error(`${source} is invalid:\n${problems.join('\n')}`);
   return result.data;

@@ -38,7 +38,10 @@ describe('cpu entrypoint', { skip }, () => {
       assert.equal(r.partial, false);
       assert.equal(run.terminationLog, run.lines.at(-1)?.slice('TOE-RESULT '.length));
       assert.deepEqual(out.files(), ['result.json', 'samples.jsonl']);
-      const samples = readFileSync(join(out.runDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const samples = readFileSync(join(out.runDir, 'samples.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.ok(samples.length >= 2, `samples: ${samples.length}`);
       for (const s of samples) {
         assert.match(String(s.t), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -54,7 +57,10 @@ describe('cpu entrypoint', { skip }, () => {
       assert.ok(start <= Date.parse(String(r.effect.faultEndedAt)), JSON.stringify(r.effect));
       const before = samples.filter((x) => Date.parse(String(x.t)) < start);
       assert.ok(before.length >= 1, `no baseline sample before ${String(r.effect.faultStartedAt)}: ${JSON.stringify(samples)}`);
-      assert.ok(before.every((x) => (x.toolCpuMillicores as number) < 300), JSON.stringify(before));
+      assert.ok(
+        before.every((x) => (x.toolCpuMillicores as number) < 300),
+        JSON.stringify(before),
+      );
       assert.equal(JSON.parse(readFileSync(join(out.runDir, 'result.json'), 'utf8')).exitReason, 'Completed');
       assert.equal(toolProcs(), '');
     } finally {
@@ -100,9 +106,17 @@ describe('cpu entrypoint', { skip }, () => {
   });
 
   it("measures the tool's own CPU when the target's cgroup cannot be read (no SYS_PTRACE)", async () => {
-    const run = await runTool('cpu', { target, capabilities: [], cgroupProcs: cgroups.procs('tool'), env: { TOE_DURATION_SECONDS: '2', TOE_OUTPUT_MODE: 'logs' } });
+    const run = await runTool('cpu', {
+      target,
+      capabilities: [],
+      cgroupProcs: cgroups.procs('tool'),
+      env: { TOE_DURATION_SECONDS: '2', TOE_OUTPUT_MODE: 'logs' },
+    });
     assert.equal(run.code, 0, run.stderr);
-    const samples = (logArtifacts(run.stdout).get('samples.jsonl')?.text ?? '').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const samples = (logArtifacts(run.stdout).get('samples.jsonl')?.text ?? '')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(samples.length > 0);
     for (const s of samples) {
       assert.equal(s.measured, 'tool');

@@ -25,7 +25,11 @@ describe('fill-volume entrypoint', { skip: cannotRun('fill-volume') }, () => {
   async function fill(opts: Omit<RunOptions, 'target'>): Promise<{ during: number; run: Awaited<ReturnType<typeof runTool>> }> {
     let during = 0;
     const probe = setTimeout(() => (during = usedBytes(volume.path)), 2500);
-    const run = await runTool('fill-volume', { target, ...opts, env: { TOE_VOLUME_PATH: volume.path, TOE_OUTPUT_MODE: 'logs', ...opts.env } });
+    const run = await runTool('fill-volume', {
+      target,
+      ...opts,
+      env: { TOE_VOLUME_PATH: volume.path, TOE_OUTPUT_MODE: 'logs', ...opts.env },
+    });
     clearTimeout(probe);
     return { during, run };
   }
@@ -62,7 +66,12 @@ describe('fill-volume entrypoint', { skip: cannotRun('fill-volume') }, () => {
 
   it('writes zeros where fallocate is not available (dash, no fallocate command)', async () => {
     const baseline = usedBytes(volume.path);
-    const { during, run } = await fill({ args: ['--percent=40'], env: { TOE_DURATION_SECONDS: '4' }, shell: '/bin/dash', withoutApplets: ['fallocate'] });
+    const { during, run } = await fill({
+      args: ['--percent=40'],
+      env: { TOE_DURATION_SECONDS: '4' },
+      shell: '/bin/dash',
+      withoutApplets: ['fallocate'],
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.result?.effect.method, 'write');
     assert.ok(during >= 0.39 * total(), `during: ${during}`);

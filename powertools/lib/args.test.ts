@@ -45,26 +45,30 @@ const cases: [tool: string, args: string[], why: RegExp][] = [
   ['signal', ['--signal=SIGTERM\nTOE-RESULT {"partial":false}'], /not allowed/],
 ];
 
-describe('entrypoint arguments', { skip: cannotRun('signal', ['/usr/bin/perf', '/usr/bin/strace', '/usr/bin/tcpdump', '/usr/bin/stress-ng']) }, () => {
-  let target: Target;
-  before(async () => {
-    target = await Target.start(['/bin/sleep', '600']);
-  });
-  after(async () => {
-    await target?.stop();
-  });
+describe(
+  'entrypoint arguments',
+  { skip: cannotRun('signal', ['/usr/bin/perf', '/usr/bin/strace', '/usr/bin/tcpdump', '/usr/bin/stress-ng']) },
+  () => {
+    let target: Target;
+    before(async () => {
+      target = await Target.start(['/bin/sleep', '600']);
+    });
+    after(async () => {
+      await target?.stop();
+    });
 
-  it('refuses anything but checked --flag=value arguments, before doing anything', async () => {
-    for (const [tool, args, why] of cases) {
-      const label = `${tool} ${JSON.stringify(args)}`;
-      const run = await runTool(tool, { target, args, env: { TOE_DURATION_SECONDS: '2', TOE_OUTPUT_MODE: 'logs' } });
-      assert.equal(run.code, 2, `${label}: exit ${run.code}\n${run.stdout}${run.stderr}`);
-      assert.equal(run.lines.length, 1, `${label}: only the result line:\n${run.stdout}`);
-      assert.equal(run.result?.exitReason, 'Error', label);
-      assert.match(run.result?.message ?? '', /^refused: /, label);
-      assert.match(run.result?.message ?? '', why, label);
-      assert.deepEqual(run.result?.artifacts, [], label);
-      assert.ok(target.alive(), label);
-    }
-  });
-});
+    it('refuses anything but checked --flag=value arguments, before doing anything', async () => {
+      for (const [tool, args, why] of cases) {
+        const label = `${tool} ${JSON.stringify(args)}`;
+        const run = await runTool(tool, { target, args, env: { TOE_DURATION_SECONDS: '2', TOE_OUTPUT_MODE: 'logs' } });
+        assert.equal(run.code, 2, `${label}: exit ${run.code}\n${run.stdout}${run.stderr}`);
+        assert.equal(run.lines.length, 1, `${label}: only the result line:\n${run.stdout}`);
+        assert.equal(run.result?.exitReason, 'Error', label);
+        assert.match(run.result?.message ?? '', /^refused: /, label);
+        assert.match(run.result?.message ?? '', why, label);
+        assert.deepEqual(run.result?.artifacts, [], label);
+        assert.ok(target.alive(), label);
+      }
+    });
+  },
+);

@@ -11,10 +11,22 @@ import { PodCgroups } from '../../test/tools/cgroups.ts';
 const tools = ['cpu', 'memory', 'fill-volume', 'signal', 'strace', 'tcpdump', 'perf'];
 const skip = tools.map((t) => cannotRun(t)).find((why) => why !== undefined);
 
-async function inImage(tool: string, target: Target, args: string[], env: Record<string, string> = {}, cgroupProcs?: string[]): Promise<Run> {
+async function inImage(
+  tool: string,
+  target: Target,
+  args: string[],
+  env: Record<string, string> = {},
+  cgroupProcs?: string[],
+): Promise<Run> {
   const image = await buildToolRootfs(tool);
   try {
-    return await runTool(tool, { target, args, cgroupProcs, rootfs: image.root, env: { TOE_DURATION_SECONDS: '3', TOE_OUTPUT_MODE: 'logs', ...env } });
+    return await runTool(tool, {
+      target,
+      args,
+      cgroupProcs,
+      rootfs: image.root,
+      env: { TOE_DURATION_SECONDS: '3', TOE_OUTPUT_MODE: 'logs', ...env },
+    });
   } finally {
     await image.remove();
   }
@@ -23,7 +35,11 @@ async function inImage(tool: string, target: Target, args: string[], env: Record
 describe('tool images', { skip }, () => {
   let busy: Target;
   before(async () => {
-    busy = await Target.start(['/bin/sh', '-c', 'while :; do cat /etc/hostname > /dev/null; echo x | /bin/busybox nc -w 1 127.0.0.1 8080; sleep 0.2; done']);
+    busy = await Target.start([
+      '/bin/sh',
+      '-c',
+      'while :; do cat /etc/hostname > /dev/null; echo x | /bin/busybox nc -w 1 127.0.0.1 8080; sleep 0.2; done',
+    ]);
   });
   after(async () => {
     await busy?.stop();

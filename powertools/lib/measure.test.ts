@@ -13,7 +13,20 @@ function map(cgroup: string, mountinfo: string, controller: string, prefix = '/p
   try {
     writeFileSync(join(dir, 'cgroup'), cgroup);
     writeFileSync(join(dir, 'mountinfo'), mountinfo);
-    const r = spawnSync('/bin/busybox', ['sh', '-c', '. "$0/measure.sh"; toe_cgroup_map "$1" "$2" "$3" "$4"', lib, join(dir, 'cgroup'), join(dir, 'mountinfo'), prefix, controller], { encoding: 'utf8' });
+    const r = spawnSync(
+      '/bin/busybox',
+      [
+        'sh',
+        '-c',
+        '. "$0/measure.sh"; toe_cgroup_map "$1" "$2" "$3" "$4"',
+        lib,
+        join(dir, 'cgroup'),
+        join(dir, 'mountinfo'),
+        prefix,
+        controller,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.trim();
   } finally {

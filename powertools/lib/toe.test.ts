@@ -30,7 +30,12 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
   });
 
   it('logs mode: streams each artifact in blocks that concatenate to the whole, text on line boundaries', async () => {
-    const run = await runTool('fixture', { target, entrypoint: fixture, args: ['--lines=40'], env: { TOE_DURATION_SECONDS: '5', TOE_OUTPUT_MODE: 'logs' } });
+    const run = await runTool('fixture', {
+      target,
+      entrypoint: fixture,
+      args: ['--lines=40'],
+      env: { TOE_DURATION_SECONDS: '5', TOE_OUTPUT_MODE: 'logs' },
+    });
     assert.equal(run.code, 0, run.stderr);
     const r = run.result;
     assert.equal(r?.exitReason, 'Completed');
@@ -49,10 +54,13 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
       .map((part) => Buffer.from(part.split(/^TOE-ARTIFACT-END /m)[0] as string, 'base64').toString('utf8'))
       .join('');
     assert.equal(decoded, expectedSeq(n));
-    assert.deepEqual(r?.artifacts.map((a) => [a.name, a.bytes, a.partial]), [
-      ['out.txt', Buffer.byteLength(expectedText(n)), false],
-      ['out.bin', Buffer.byteLength(expectedSeq(n)), false],
-    ]);
+    assert.deepEqual(
+      r?.artifacts.map((a) => [a.name, a.bytes, a.partial]),
+      [
+        ['out.txt', Buffer.byteLength(expectedText(n)), false],
+        ['out.bin', Buffer.byteLength(expectedSeq(n)), false],
+      ],
+    );
     // Every line between blocks is a marker or the result: nothing else reaches stdout.
     assert.match(run.lines.at(-1) as string, /^TOE-RESULT \{/);
     assert.equal(run.terminationLog, (run.lines.at(-1) as string).slice('TOE-RESULT '.length));
@@ -60,7 +68,12 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
 
   it('marks what it saved partial when stopped by SIGTERM, SIGINT or SIGHUP', async () => {
     for (const name of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-      const run = await runTool('fixture', { target, entrypoint: fixture, env: { TOE_DURATION_SECONDS: '60', TOE_OUTPUT_MODE: 'logs' }, signal: { name, afterMs: 2500 } });
+      const run = await runTool('fixture', {
+        target,
+        entrypoint: fixture,
+        env: { TOE_DURATION_SECONDS: '60', TOE_OUTPUT_MODE: 'logs' },
+        signal: { name, afterMs: 2500 },
+      });
       assert.equal(run.code, 0, `${name}: ${run.stderr}`);
       assert.equal(run.result?.exitReason, 'Stopped', name);
       assert.equal(run.result?.partial, true);
@@ -74,7 +87,11 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
   it('pvc mode: writes in place with a .partial marker that result.json replaces', async () => {
     const out = outputDir();
     try {
-      const run = await runTool('fixture', { target, entrypoint: fixture, env: { TOE_DURATION_SECONDS: '2', TOE_OUTPUT_MODE: 'pvc', TOE_OUTPUT_DIR: out.dir } });
+      const run = await runTool('fixture', {
+        target,
+        entrypoint: fixture,
+        env: { TOE_DURATION_SECONDS: '2', TOE_OUTPUT_MODE: 'pvc', TOE_OUTPUT_DIR: out.dir },
+      });
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(out.files(), ['out.bin', 'out.txt', 'result.json']);
       assert.deepEqual(JSON.parse(readFileSync(join(out.runDir, 'result.json'), 'utf8')), run.result);
@@ -87,7 +104,12 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
   it('pvc mode: a SIGKILL leaves the data written so far and the .partial marker', async () => {
     const out = outputDir();
     try {
-      const run = await runTool('fixture', { target, entrypoint: fixture, env: { TOE_DURATION_SECONDS: '60', TOE_OUTPUT_MODE: 'pvc', TOE_OUTPUT_DIR: out.dir }, signal: { name: 'SIGKILL', afterMs: 2500 } });
+      const run = await runTool('fixture', {
+        target,
+        entrypoint: fixture,
+        env: { TOE_DURATION_SECONDS: '60', TOE_OUTPUT_MODE: 'pvc', TOE_OUTPUT_DIR: out.dir },
+        signal: { name: 'SIGKILL', afterMs: 2500 },
+      });
       assert.equal(run.result, undefined);
       assert.deepEqual(out.files(), ['.partial', 'out.bin', 'out.txt']);
       assert.match(readFileSync(join(out.runDir, 'out.txt'), 'utf8'), /^line 1\nline 2\n/);
@@ -106,7 +128,11 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
   it('ends at TOE_DEADLINE when that comes before the duration, as Deadline and partial', async () => {
     // As JavaScript writes it, with milliseconds.
     const deadline = new Date(Date.now() + 3000).toISOString();
-    const run = await runTool('fixture', { target, entrypoint: fixture, env: { TOE_DURATION_SECONDS: '60', TOE_DEADLINE: deadline, TOE_OUTPUT_MODE: 'logs' } });
+    const run = await runTool('fixture', {
+      target,
+      entrypoint: fixture,
+      env: { TOE_DURATION_SECONDS: '60', TOE_DEADLINE: deadline, TOE_OUTPUT_MODE: 'logs' },
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.result?.exitReason, 'Deadline');
     assert.equal(run.result?.partial, true);
@@ -116,7 +142,11 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
     // The operator passes the time left at injection; the container starts a second or so later.
     const deadline = new Date(Date.now() + 3000).toISOString();
     const t0 = Date.now();
-    const run = await runTool('fixture', { target, entrypoint: fixture, env: { TOE_DURATION_SECONDS: '4', TOE_DEADLINE: deadline, TOE_OUTPUT_MODE: 'logs' } });
+    const run = await runTool('fixture', {
+      target,
+      entrypoint: fixture,
+      env: { TOE_DURATION_SECONDS: '4', TOE_DEADLINE: deadline, TOE_OUTPUT_MODE: 'logs' },
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.result?.exitReason, 'Completed');
     assert.equal(run.result?.partial, false);
@@ -126,7 +156,13 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
 
 // The real collector app; only the TokenReview seam is replaced (tokens stand for reviewed identities).
 const uid = '0f8e2c1a-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
-const identity: ToolIdentity = { namespace: 'demo', serviceAccount: 'default', podName: 'pod-1', podUID: '11111111-1111-4111-8111-111111111111', powerToolUID: uid };
+const identity: ToolIdentity = {
+  namespace: 'demo',
+  serviceAccount: 'default',
+  podName: 'pod-1',
+  podUID: '11111111-1111-4111-8111-111111111111',
+  powerToolUID: uid,
+};
 const reader = 'system:serviceaccount:toe-system:toe-operator';
 async function authenticate(token: string): Promise<Principal> {
   if (token === 'tok-tool') return { kind: 'tool', identity };
@@ -134,7 +170,13 @@ async function authenticate(token: string): Promise<Principal> {
   throw new AuthError('unauthenticated', 'unknown token');
 }
 
-function call(server: Serving, method: string, path: string, token: string, body?: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+function call(
+  server: Serving,
+  method: string,
+  path: string,
+  token: string,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
@@ -167,7 +209,13 @@ describe('tool runtime: collector mode', { skip }, () => {
   async function start(): Promise<void> {
     await server?.close(100);
     const store = await Store.open(join(root, `case-${++n}`), { maxArtifactBytes: 1 << 20, maxRunBytes: 1 << 22, idleTimeoutMs: 60_000 });
-    const app = createCollectorApp({ store, authenticate, readers: [reader], metrics: createCollectorMetrics(undefined, false), log: pino({ level: 'silent' }) });
+    const app = createCollectorApp({
+      store,
+      authenticate,
+      readers: [reader],
+      metrics: createCollectorMetrics(undefined, false),
+      log: pino({ level: 'silent' }),
+    });
     server = await serve(app, { host: '127.0.0.1', port: 0, idleTimeoutMs: 60_000 });
   }
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
@@ -177,8 +225,13 @@ describe('tool runtime: collector mode', { skip }, () => {
     ...extra,
   });
   const listing = async (): Promise<{ name: string; bytes: number; partial: boolean; state: string }[]> =>
-    (JSON.parse((await call(server, 'GET', `/v1/runs/demo/${uid}`, 'tok-reader')).text) as { artifacts: { name: string; bytes: number; partial: boolean; state: string }[] }).artifacts;
-  const artifact = async (name: string): Promise<string> => (await call(server, 'GET', `/v1/runs/demo/${uid}/pod-1/${name}`, 'tok-reader')).text;
+    (
+      JSON.parse((await call(server, 'GET', `/v1/runs/demo/${uid}`, 'tok-reader')).text) as {
+        artifacts: { name: string; bytes: number; partial: boolean; state: string }[];
+      }
+    ).artifacts;
+  const artifact = async (name: string): Promise<string> =>
+    (await call(server, 'GET', `/v1/runs/demo/${uid}/pod-1/${name}`, 'tok-reader')).text;
 
   it('uploads in resumable chunks and completes each artifact', async () => {
     await start();
@@ -188,35 +241,61 @@ describe('tool runtime: collector mode', { skip }, () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.result?.effect.lines as number;
     const arts = await listing();
-    assert.deepEqual(arts.map((a) => [a.name, a.state, a.partial]).sort(), [['out.bin', 'complete', false], ['out.txt', 'complete', false]]);
+    assert.deepEqual(arts.map((a) => [a.name, a.state, a.partial]).sort(), [
+      ['out.bin', 'complete', false],
+      ['out.txt', 'complete', false],
+    ]);
     assert.equal(await artifact('out.txt'), expectedText(lines));
     assert.equal(await artifact('out.bin'), expectedSeq(lines));
-    assert.deepEqual(run.result?.artifacts.map((a) => a.partial), [false, false]);
+    assert.deepEqual(
+      run.result?.artifacts.map((a) => a.partial),
+      [false, false],
+    );
     // The token never appears in a command line the target could read.
     assert.ok(!run.stdout.includes('tok-tool'));
   });
 
   it('completes as partial when stopped', async () => {
     await start();
-    const run = await runTool('fixture', { target, entrypoint: fixture, env: env({ TOE_DURATION_SECONDS: '60' }), signal: { name: 'SIGTERM', afterMs: 3000 } });
+    const run = await runTool('fixture', {
+      target,
+      entrypoint: fixture,
+      env: env({ TOE_DURATION_SECONDS: '60' }),
+      signal: { name: 'SIGTERM', afterMs: 3000 },
+    });
     assert.equal(run.result?.exitReason, 'Stopped');
     const arts = await listing();
-    assert.deepEqual(arts.map((a) => [a.name, a.state, a.partial]).sort(), [['out.bin', 'complete', true], ['out.txt', 'complete', true]]);
+    assert.deepEqual(arts.map((a) => [a.name, a.state, a.partial]).sort(), [
+      ['out.bin', 'complete', true],
+      ['out.txt', 'complete', true],
+    ]);
     assert.equal(await artifact('out.txt'), expectedText(run.result?.effect.lines as number));
   });
 
   it('has streamed what it collected before an abrupt SIGKILL', async () => {
     await start();
-    const run = await runTool('fixture', { target, entrypoint: fixture, env: env({ TOE_DURATION_SECONDS: '60' }), signal: { name: 'SIGKILL', afterMs: 4500 } });
+    const run = await runTool('fixture', {
+      target,
+      entrypoint: fixture,
+      env: env({ TOE_DURATION_SECONDS: '60' }),
+      signal: { name: 'SIGKILL', afterMs: 4500 },
+    });
     assert.equal(run.result, undefined);
     const head = await call(server, 'HEAD', '/v1/artifacts/out.txt', 'tok-tool');
     assert.ok(Number(head.headers['upload-offset']) >= 'line 1\nline 2\nline 3\n'.length, String(head.headers['upload-offset']));
   });
 
   it('reports an unreachable collector and keeps the artifacts marked partial', async () => {
-    const run = await runTool('fixture', { target, entrypoint: fixture, env: { ...env({ TOE_DURATION_SECONDS: '2' }), TOE_COLLECTOR_URL: 'http://127.0.0.1:9' } });
+    const run = await runTool('fixture', {
+      target,
+      entrypoint: fixture,
+      env: { ...env({ TOE_DURATION_SECONDS: '2' }), TOE_COLLECTOR_URL: 'http://127.0.0.1:9' },
+    });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(run.result?.artifacts.map((a) => a.partial), [true, true]);
+    assert.deepEqual(
+      run.result?.artifacts.map((a) => a.partial),
+      [true, true],
+    );
     assert.equal(run.result?.partial, true);
     assert.match(run.result?.message ?? '', /collector/);
   });

@@ -38,8 +38,14 @@ describe('memory entrypoint', { skip: cannotRun('memory') }, () => {
         assert.equal(r?.effect.requestedBytes, 64 * Mi);
         const held = r?.effect.heldBytes as number;
         assert.ok(held >= 0.9 * 64 * Mi && held <= 1.2 * 64 * Mi, `held ${held}`);
-        const samples = readFileSync(join(out.runDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
-        assert.ok(samples.some((s) => (s.toolMemoryBytes as number) >= 64 * Mi), JSON.stringify(samples));
+        const samples = readFileSync(join(out.runDir, 'samples.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, number>);
+        assert.ok(
+          samples.some((s) => (s.toolMemoryBytes as number) >= 64 * Mi),
+          JSON.stringify(samples),
+        );
         for (const s of samples) assert.equal(s.memoryBytes, (s.toolMemoryBytes as number) + (s.targetMemoryBytes as number));
         // Released: the tool's cgroup holds nothing once it has ended.
         assert.ok(Number(readFileSync(pod.file('memory', 'tool', 'memory.usage_in_bytes'), 'utf8')) < 8 * Mi);
@@ -67,7 +73,12 @@ describe('memory entrypoint', { skip: cannotRun('memory') }, () => {
 
   it('refuses more than its memory budget', async () => {
     await inPod(undefined, async (pod, target) => {
-      const run = await runTool('memory', { target, args: ['--bytes=100Mi'], cgroupProcs: pod.procs('tool'), env: { TOE_MEMORY_LIMIT: '128Mi' } });
+      const run = await runTool('memory', {
+        target,
+        args: ['--bytes=100Mi'],
+        cgroupProcs: pod.procs('tool'),
+        env: { TOE_MEMORY_LIMIT: '128Mi' },
+      });
       assert.equal(run.code, 2);
       assert.match(run.result?.message ?? '', /^refused: .*budget/);
     });

@@ -25,7 +25,11 @@ describe('perf entrypoint', { skip }, () => {
   it("samples the target's stacks with PERFMON + SYS_PTRACE and names the app's hot function", async () => {
     const out = outputDir();
     try {
-      const run = await runTool('perf', { target, args: ['--freq=199', '--keep-data'], env: { TOE_DURATION_SECONDS: '7', PERF_SLICE_SECONDS: '2', TOE_OUTPUT_MODE: 'pvc', TOE_OUTPUT_DIR: out.dir } });
+      const run = await runTool('perf', {
+        target,
+        args: ['--freq=199', '--keep-data'],
+        env: { TOE_DURATION_SECONDS: '7', PERF_SLICE_SECONDS: '2', TOE_OUTPUT_MODE: 'pvc', TOE_OUTPUT_DIR: out.dir },
+      });
       assert.equal(run.code, 0, run.stderr);
       const r = run.result;
       assert.equal(r?.exitReason, 'Completed', run.stdout);
@@ -44,14 +48,21 @@ describe('perf entrypoint', { skip }, () => {
       for (const stack of profile.stacks.keys()) assert.match(stack, /^toe-demo-hot;/);
       // The raw data: concatenated tar archives, one perf.data per slice.
       const tar = spawnSync('tar', ['-t', '-i', '-f', join(out.runDir, 'perf.data.tar')], { encoding: 'utf8' });
-      assert.deepEqual(tar.stdout.trim().split('\n'), Array.from({ length: slices }, (_, i) => `perf.data.000${i + 1}`));
+      assert.deepEqual(
+        tar.stdout.trim().split('\n'),
+        Array.from({ length: slices }, (_, i) => `perf.data.000${i + 1}`),
+      );
     } finally {
       out.remove();
     }
   });
 
   it('keeps the slices it has when stopped, marked partial', async () => {
-    const run = await runTool('perf', { target, env: { TOE_DURATION_SECONDS: '60', PERF_SLICE_SECONDS: '2', TOE_OUTPUT_MODE: 'logs' }, signal: { name: 'SIGTERM', afterMs: 6000 } });
+    const run = await runTool('perf', {
+      target,
+      env: { TOE_DURATION_SECONDS: '60', PERF_SLICE_SECONDS: '2', TOE_OUTPUT_MODE: 'logs' },
+      signal: { name: 'SIGTERM', afterMs: 6000 },
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.result?.exitReason, 'Stopped');
     assert.equal(run.result?.partial, true);

@@ -16,7 +16,10 @@ describe('signal entrypoint', { skip: cannotRun('signal') }, () => {
         assert.equal(run.code, 2, run.stderr);
         assert.equal(run.result?.exitReason, 'SignalNotDeliverable');
         assert.equal(run.result?.effect.deliverable, false);
-        assert.match(run.result?.message ?? '', signal === 'SIGKILL' ? /never delivers SIGKILL.*node-level route/ : /no handler for SIGTERM/);
+        assert.match(
+          run.result?.message ?? '',
+          signal === 'SIGKILL' ? /never delivers SIGKILL.*node-level route/ : /no handler for SIGTERM/,
+        );
         assert.deepEqual(run.result?.artifacts, []);
         assert.ok(target.alive(), 'the target is untouched');
       }
@@ -32,7 +35,11 @@ describe('signal entrypoint', { skip: cannotRun('signal') }, () => {
   it('signals a PID 1 that handles SIGTERM, publishing its result before the namespace takes it down', async () => {
     const target = await Target.start(withHandler);
     try {
-      const run = await runTool('signal', { target, args: ['--signal=SIGTERM'], env: { TOE_DURATION_SECONDS: '5', TOE_OUTPUT_MODE: 'logs' } });
+      const run = await runTool('signal', {
+        target,
+        args: ['--signal=SIGTERM'],
+        env: { TOE_DURATION_SECONDS: '5', TOE_OUTPUT_MODE: 'logs' },
+      });
       // PID 1 exits, and the kernel kills every process of its namespace, the tool included.
       assert.equal(run.code, null);
       const r = run.result;
@@ -50,7 +57,11 @@ describe('signal entrypoint', { skip: cannotRun('signal') }, () => {
   it('kills a process by name and watches it exit; PID 1 stays', async () => {
     const target = await Target.start(withHandler);
     try {
-      const run = await runTool('signal', { target, args: ['--signal=SIGKILL', '--process=sleep'], env: { TOE_DURATION_SECONDS: '5', TOE_OUTPUT_MODE: 'logs' } });
+      const run = await runTool('signal', {
+        target,
+        args: ['--signal=SIGKILL', '--process=sleep'],
+        env: { TOE_DURATION_SECONDS: '5', TOE_OUTPUT_MODE: 'logs' },
+      });
       assert.equal(run.code, 0, run.stderr);
       const r = run.result;
       assert.equal(r?.exitReason, 'Completed');

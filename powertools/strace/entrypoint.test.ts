@@ -37,7 +37,11 @@ describe('strace entrypoint', { skip: cannotRun('strace') }, () => {
   });
 
   it('traces one syscall class with timestamps and durations', async () => {
-    const run = await runTool('strace', { target, args: ['--mode=trace', '--syscalls=file'], env: { TOE_DURATION_SECONDS: '3', TOE_OUTPUT_MODE: 'logs' } });
+    const run = await runTool('strace', {
+      target,
+      args: ['--mode=trace', '--syscalls=file'],
+      env: { TOE_DURATION_SECONDS: '3', TOE_OUTPUT_MODE: 'logs' },
+    });
     assert.equal(run.code, 0, run.stderr);
     const trace = logArtifacts(run.stdout).get('strace.trace');
     assert.ok(trace);
@@ -48,7 +52,12 @@ describe('strace entrypoint', { skip: cannotRun('strace') }, () => {
   });
 
   it('traces a process by name and stops with what it has, marked partial', async () => {
-    const run = await runTool('strace', { target, args: ['--mode=trace', '--process=sh'], env: { TOE_DURATION_SECONDS: '60', TOE_OUTPUT_MODE: 'logs' }, signal: { name: 'SIGTERM', afterMs: 3000 } });
+    const run = await runTool('strace', {
+      target,
+      args: ['--mode=trace', '--process=sh'],
+      env: { TOE_DURATION_SECONDS: '60', TOE_OUTPUT_MODE: 'logs' },
+      signal: { name: 'SIGTERM', afterMs: 3000 },
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.result?.exitReason, 'Stopped');
     assert.equal(run.result?.effect.pid, 1);

@@ -42,7 +42,12 @@ class Terminal extends Error {}
 function describe(err: unknown, endpoint: string, timeoutMs: number, signal: AbortSignal): string {
   if (signal.aborted) return `no answer within ${timeoutMs / 1000}s`;
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string }; status_code?: number };
-  if (e?.cause?.code === 'ECONNREFUSED' || e?.cause?.code === 'ENOTFOUND' || e?.cause?.code === 'EHOSTUNREACH' || e?.cause?.code === 'ECONNRESET') {
+  if (
+    e?.cause?.code === 'ECONNREFUSED' ||
+    e?.cause?.code === 'ENOTFOUND' ||
+    e?.cause?.code === 'EHOSTUNREACH' ||
+    e?.cause?.code === 'ECONNRESET'
+  ) {
     return `cannot reach Ollama at ${endpoint} (${e.cause.code}): check spec.analysis.endpoint and that the operator's pod may connect to it`;
   }
   if (typeof e?.status_code === 'number') return `Ollama answered ${e.status_code}: ${e.message ?? ''}`.trim();
@@ -121,7 +126,8 @@ export async function analyse(set: EvidenceSet, spec: AnalysisSpec | undefined, 
   } catch (err) {
     return { status: 'Failed', reason: `could not build the prompt: ${String(err)}`, attempts: 0, errors };
   }
-  if (prompt.ids.size === 0) return { status: 'Failed', reason: 'no evidence fits the token budget', attempts: 0, errors, prompt: prompt.stats };
+  if (prompt.ids.size === 0)
+    return { status: 'Failed', reason: 'no evidence fits the token budget', attempts: 0, errors, prompt: prompt.stats };
   const timeoutMs = parseDuration(spec.timeout ?? '') ?? DEFAULT_TIMEOUT_MS;
   const retries = Number.isInteger(spec.retries) ? (spec.retries as number) : 1;
   const tries = Math.max(0, Math.min(retries, 5)) + 1;

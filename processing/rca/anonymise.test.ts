@@ -18,7 +18,7 @@ describe('Anonymiser', () => {
     assert.equal(new Anonymiser([...evidence].reverse()).hide('api-1 web-7f9-abc'), 'pod-1 pod-2');
   });
 
-  it('replaces whole names only, including kubelet\'s pod_namespace form', () => {
+  it("replaces whole names only, including kubelet's pod_namespace form", () => {
     assert.equal(a.hide('pod=web-7f9-abc_shop(123) app-server app'), 'pod=pod-2_ns-1(123) app-server container-1');
     assert.equal(a.hide('on node-a.example.internal.'), 'on node-1.');
     assert.equal(a.hide('Deployment/web scaled'), 'Deployment/object-1 scaled');

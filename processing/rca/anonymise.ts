@@ -79,7 +79,7 @@ export class Anonymiser {
     for (const part of parts) {
       const want = part.split('-');
       const out: typeof segments = [];
-      for (let i = 0; i < segments.length; ) {
+      for (let i = 0; i < segments.length;) {
         const run = segments.slice(i, i + want.length);
         if (i > 0 && run.length === want.length && run.every((s, j) => !s.fixed && s.text === want[j])) {
           out.push({ text: this.idParts.get(part) as string, fixed: true });

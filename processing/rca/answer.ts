@@ -9,10 +9,7 @@ import { z } from 'zod';
 const summary = z.string().min(1).max(2000).describe('What went wrong, in two or three sentences.');
 const cause = z.string().min(1).max(200).describe('A likely root cause, in a few words.');
 const confidence = z.number().min(0).max(1).describe('How likely this cause is, from 0 to 1.');
-const nextSteps = z
-  .array(z.string().min(1).max(500))
-  .max(8)
-  .describe('What to check or change next, most useful first.');
+const nextSteps = z.array(z.string().min(1).max(500)).max(8).describe('What to check or change next, most useful first.');
 
 const causeWith = (evidence: z.ZodType<string>) =>
   z

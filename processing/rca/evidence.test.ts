@@ -55,7 +55,10 @@ describe('evidence: ids and findings', () => {
       const shuffled = structuredClone(f.input);
       shuffled.pods?.reverse();
       shuffled.events?.reverse();
-      const ids = (i: RcaInput): string[] => buildEvidence(i).evidence.map((e) => e.id).sort();
+      const ids = (i: RcaInput): string[] =>
+        buildEvidence(i)
+          .evidence.map((e) => e.id)
+          .sort();
       assert.deepEqual(ids(shuffled), ids(f.input), f.name);
     }
   });
@@ -78,7 +81,10 @@ describe('evidence: ids and findings', () => {
   it('sorts findings critical first', () => {
     const { findings } = buildEvidence(fixtures.find((f) => f.name === 'crashloop-main')?.input as RcaInput);
     const ranks = findings.map((x) => ['critical', 'warning', 'info'].indexOf(x.severity));
-    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+    assert.deepEqual(
+      ranks,
+      [...ranks].sort((a, b) => a - b),
+    );
     assert.equal(findings[0]?.cause, 'CrashLoop');
   });
 
@@ -121,15 +127,28 @@ describe('evidence: hostile input', () => {
       null,
       { powerTool: null },
       { powerTool: { status: { targets: 'nope' } }, pods: 'x', events: 7 },
-      { powerTool: {}, pods: [null, 1, 'pod', { metadata: {} }, { metadata: { name: 'p' }, status: { containerStatuses: [null, { name: 5 }] } }] },
+      {
+        powerTool: {},
+        pods: [null, 1, 'pod', { metadata: {} }, { metadata: { name: 'p' }, status: { containerStatuses: [null, { name: 5 }] } }],
+      },
       { powerTool: {}, events: [null, {}, { reason: 'BackOff', type: 'Warning', count: 'many', involvedObject: null }] },
-      { powerTool: {}, perf: { topFunctions: [{ name: null, selfPct: 'x' }, 5] }, strace: { rows: {} }, tcpdump: 'x', timeline: 3, cpuThrottling: [{}] },
+      {
+        powerTool: {},
+        perf: { topFunctions: [{ name: null, selfPct: 'x' }, 5] },
+        strace: { rows: {} },
+        tcpdump: 'x',
+        timeline: 3,
+        cpuThrottling: [{}],
+      },
       { powerTool: {}, timeline: { effect: { metric: 'cpu', requested: 0, measured: 10 }, recoverySeconds: 'soon' } },
     ];
     for (const input of inputs) {
       const out = buildEvidence(input as RcaInput);
       assert.ok(Array.isArray(out.evidence) && Array.isArray(out.findings));
-      assert.ok(!out.evidence.some((e) => e.kind === 'input-unreadable'), JSON.stringify(out.evidence.filter((e) => e.kind === 'input-unreadable')));
+      assert.ok(
+        !out.evidence.some((e) => e.kind === 'input-unreadable'),
+        JSON.stringify(out.evidence.filter((e) => e.kind === 'input-unreadable')),
+      );
     }
   });
 
@@ -158,7 +177,10 @@ describe('evidence: hostile input', () => {
   it('bounds its output on huge lists and says what it left out', () => {
     const input = minimal();
     const template = input.pods?.[0] as unknown as Record<string, unknown>;
-    input.pods = Array.from({ length: 3000 }, (_, i) => ({ ...template, metadata: { name: `p-${i}`, namespace: 'shop' } })) as RcaInput['pods'];
+    input.pods = Array.from({ length: 3000 }, (_, i) => ({
+      ...template,
+      metadata: { name: `p-${i}`, namespace: 'shop' },
+    })) as RcaInput['pods'];
     input.events = Array.from({ length: 120_000 }, (_, i) => ({
       reason: 'Unhealthy',
       type: 'Warning',

@@ -39,8 +39,17 @@ describe('fromTimeline', () => {
     assert.equal(summary.cpuMillicores?.limit, 2000);
     assert.equal(summary.cpuMillicores?.max, 479);
 
-    const powerTool = { apiVersion: 'toe.dev/v1alpha1', kind: 'PowerTool', metadata: { name: 'cpu', namespace: 'shop' }, spec: { tool: { name: 'cpu' } }, status };
+    const powerTool = {
+      apiVersion: 'toe.dev/v1alpha1',
+      kind: 'PowerTool',
+      metadata: { name: 'cpu', namespace: 'shop' },
+      spec: { tool: { name: 'cpu' } },
+      status,
+    };
     const { findings } = buildEvidence({ powerTool, timeline: summary } as unknown as RcaInput);
-    assert.deepEqual(findings.map((f) => f.cause), ['FaultHadNoEffect']);
+    assert.deepEqual(
+      findings.map((f) => f.cause),
+      ['FaultHadNoEffect'],
+    );
   });
 });

@@ -40,8 +40,17 @@ export function fromTimeline(t: Timeline, limits: Limits = {}): TimelineSummary 
   const effect = t.effects.find((e) => e.achieved !== undefined);
   if (effect) {
     const requested = effect.expected ?? effect.requested;
-    const measured = effect.during !== undefined && effect.baseline !== undefined && effect.expected === undefined ? effect.during - effect.baseline : effect.during;
-    out.effect = { metric: effect.metric, requested: requested ?? 0, measured: measured ?? 0, achieved: effect.achieved, unit: units[effect.metric] };
+    const measured =
+      effect.during !== undefined && effect.baseline !== undefined && effect.expected === undefined
+        ? effect.during - effect.baseline
+        : effect.during;
+    out.effect = {
+      metric: effect.metric,
+      requested: requested ?? 0,
+      measured: measured ?? 0,
+      achieved: effect.achieved,
+      unit: units[effect.metric],
+    };
   }
   const recovery = t.effects.find((e) => e.recovery)?.recovery;
   if (recovery) out.recoverySeconds = recovery.recovered ? (recovery.seconds ?? 0) : null;

@@ -41,7 +41,10 @@ export function at(value: unknown, ...path: string[]): unknown {
  * lossy names get a short hash so that two different names never share an id.
  */
 export function idPart(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   // Case alone never needs a hash: Kubernetes names are lower-case and reasons differ by more than case.
   if (slug === name.toLowerCase() && slug.length <= 48) return slug;
   return `${slug.slice(0, 40).replace(/-+$/, '')}-${hash(name)}`;

@@ -29,7 +29,8 @@ describe('buildPrompt', () => {
       // Anything lighter that made it in means nothing heavier was cut.
       if ([...sent].some((id) => info.has(id))) for (const id of critical) assert.ok(sent.has(id), `${budget}: critical ${id} cut`);
       if (p.stats.evidenceCut > 0) assert.match(p.user, new RegExp(`${p.stats.evidenceCut} evidence item\\(s\\) were left out`));
-      for (const m of p.user.matchAll(/evidence: ([^)]*)\)/g)) for (const id of (m[1] ?? '').split(', ').filter(Boolean)) assert.ok(p.ids.has(id), `finding cites unsent ${id}`);
+      for (const m of p.user.matchAll(/evidence: ([^)]*)\)/g))
+        for (const id of (m[1] ?? '').split(', ').filter(Boolean)) assert.ok(p.ids.has(id), `finding cites unsent ${id}`);
     }
     const tight = buildPrompt(set, 500, false);
     assert.ok(tight.stats.evidenceCut > 0 && tight.stats.evidenceSent > 0);
@@ -38,7 +39,8 @@ describe('buildPrompt', () => {
 
   it('leaves no name in an anonymised prompt and is the same every time', () => {
     const p = buildPrompt(set, 100_000, true);
-    for (const name of ['api-6c8f7d9b5-x2x8q', 'toe-node-1', 'registry.example.com', '"shop"', '_shop(', ' api ']) assert.ok(!p.user.includes(name), name);
+    for (const name of ['api-6c8f7d9b5-x2x8q', 'toe-node-1', 'registry.example.com', '"shop"', '_shop(', ' api '])
+      assert.ok(!p.user.includes(name), name);
     assert.equal(buildPrompt(set, 100_000, true).user, p.user);
     for (const [sent, real] of p.ids) assert.ok(set.evidence.some((e) => e.id === real) && !sent.includes('api-6c8f7d9b5'));
   });

@@ -60,9 +60,7 @@ export function buildPrompt(set: EvidenceSet, maxInputTokens: number, anonymise:
     sentId.set(e.id, id);
   }
   const w = weights(set.findings);
-  const ordered = set.evidence
-    .map((e, i) => ({ e, i, weight: w.get(e.id) ?? 3 }))
-    .sort((a, b) => a.weight - b.weight || a.i - b.i);
+  const ordered = set.evidence.map((e, i) => ({ e, i, weight: w.get(e.id) ?? 3 })).sort((a, b) => a.weight - b.weight || a.i - b.i);
   const line = (e: Evidence, weight: number): string => {
     const data = Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, typeof v === 'string' ? hide(v) : v]));
     return JSON.stringify({ id: sentId.get(e.id), kind: e.kind, weight: weightName[weight], summary: hide(e.summary), at: e.at, data });
@@ -105,7 +103,8 @@ export function buildPrompt(set: EvidenceSet, maxInputTokens: number, anonymise:
     note = `\n${cut.length} evidence item(s) were left out to fit the token budget (${[...byWeight].map(([k, n]) => `${n} ${k}`).join(', ')}); do not cite them.`;
   }
   const findingLines = findingsSent.map((f) => findingLine(f, ids));
-  if (findingLines.length < set.findings.length) note += `\n${set.findings.length - findingLines.length} lower-severity finding(s) were left out.`;
+  if (findingLines.length < set.findings.length)
+    note += `\n${set.findings.length - findingLines.length} lower-severity finding(s) were left out.`;
   const user = `${head}${findingLines.join('\n') || '(none)'}\n${mid}${evidenceLines.join('\n')}${note}`;
   return {
     system: systemPrompt,

@@ -30,7 +30,13 @@ export function assemblePerf(input: PerfInput): PerfReport {
     ...(merged ? { merged: perfView(`all ${input.targets.length} targets`, merged, limit) } : {}),
     targets,
     ...(input.baseline && current
-      ? { diff: { baseline: input.baseline.name, flame: diffFlame(current, input.baseline.folded), top: diffTopFunctions(current, input.baseline.folded, limit) } }
+      ? {
+          diff: {
+            baseline: input.baseline.name,
+            flame: diffFlame(current, input.baseline.folded),
+            top: diffTopFunctions(current, input.baseline.folded, limit),
+          },
+        }
       : {}),
   };
 }

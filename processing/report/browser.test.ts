@@ -20,7 +20,11 @@ const artifacts = join(repo, '.artifacts');
 
 function startServer(dir: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'reports', '--dir', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'reports', '--dir', dir, '--listen', '127.0.0.1:0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`toe reports did not print its URL in 20s: ${err}`)), 20_000);
@@ -53,7 +57,14 @@ describe('report in headless Chromium', { timeout: 120_000 }, () => {
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1440, height: 900 },
     });
   });
@@ -68,7 +79,9 @@ describe('report in headless Chromium', { timeout: 120_000 }, () => {
     const page = await context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
-    await page.addInitScript('window.__csp = []; document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));');
+    await page.addInitScript(
+      'window.__csp = []; document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));',
+    );
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
     });
@@ -84,12 +97,15 @@ describe('report in headless Chromium', { timeout: 120_000 }, () => {
     const { page, problems, requests } = await open('default/web-cpu.html');
     const hot = page.locator('#flame-main svg text', { hasText: 'hot_loop' }).first();
     assert.equal(await hot.isVisible(), true);
-    assert.equal(await page.locator('#flame-main g.f title', { hasText: 'hot_loop' }).count() > 0, true);
+    assert.equal((await page.locator('#flame-main g.f title', { hasText: 'hot_loop' }).count()) > 0, true);
     assert.equal(await page.locator('img').count(), 0, 'the hostile <img> stayed text');
 
     // The script runs: zoom into the hot frame and search; neither may raise an error.
-    await page.locator('#flame-main g.f', { has: page.locator('title', { hasText: /^hot_loop / }) }).first().click();
-    assert.equal(await page.locator('#flame-main g.f.hidden').count() > 0, true, 'zooming hides frames outside hot_loop');
+    await page
+      .locator('#flame-main g.f', { has: page.locator('title', { hasText: /^hot_loop / }) })
+      .first()
+      .click();
+    assert.equal((await page.locator('#flame-main g.f.hidden').count()) > 0, true, 'zooming hides frames outside hot_loop');
     await page.locator('#flame-main .flame-search').fill('warm_path');
     assert.match((await page.locator('#flame-main .flame-match').textContent()) ?? '', /^matched \d/);
     await page.locator('#flame-main .flame-reset').click();

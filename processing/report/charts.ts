@@ -31,19 +31,24 @@ export function renderTimeChart(c: TimeChart): Html {
   // Under ten seconds whole-second labels would repeat; show tenths.
   const tick = (t: number): string => (span < 10_000 ? new Date(t).toISOString().slice(11, 21) : clock(t));
   const bands = (c.bands ?? []).map(
-    (b) => html`<rect class="band ${b.className}" x="${x(b.start).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(b.end) - x(b.start)).toFixed(1)}" height="${H - PAD.top - PAD.bottom}"><title>${b.label}</title></rect>`,
+    (b) =>
+      html`<rect class="band ${b.className}" x="${x(b.start).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(b.end) - x(b.start)).toFixed(1)}" height="${H - PAD.top - PAD.bottom}"><title>${b.label}</title></rect>`,
   );
   const lines = c.series.map((s, i) => {
     const pts = s.points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ');
     return html`<polyline class="line ${s.className ?? `s${i}`}" points="${pts}"><title>${s.name}</title></polyline>`;
   });
   const marks = (c.marks ?? []).map(
-    (m) => html`<line class="mark ${m.severity}" x1="${x(m.t).toFixed(1)}" x2="${x(m.t).toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}"><title>${clock(m.t)} ${m.label}</title></line>`,
+    (m) =>
+      html`<line class="mark ${m.severity}" x1="${x(m.t).toFixed(1)}" x2="${x(m.t).toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}"><title>${clock(m.t)} ${m.label}</title></line>`,
   );
   const ref = c.reference
     ? html`<line class="reference" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(c.reference.value).toFixed(1)}" y2="${y(c.reference.value).toFixed(1)}"><title>${c.reference.label}</title></line>`
     : '';
-  const legend = c.series.length > 1 ? html`<p class="legend">${c.series.map((s, i) => html`<span class="key ${s.className ?? `s${i}`}">${s.name}</span> `)}</p>` : '';
+  const legend =
+    c.series.length > 1
+      ? html`<p class="legend">${c.series.map((s, i) => html`<span class="key ${s.className ?? `s${i}`}">${s.name}</span> `)}</p>`
+      : '';
   return html`<figure class="chart"><figcaption>${c.title}</figcaption><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${c.title}">
 <line class="axis" x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}"></line>
 <line class="axis" x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${H - PAD.bottom}"></line>
@@ -75,7 +80,8 @@ export function renderBars(title: string, bars: Bar[]): Html {
   const labelW = 330;
   const height = bars.length * rowH + 4;
   const rows = bars.map(
-    (b, i) => html`<g><text class="bar-label" x="${labelW - 8}" y="${i * rowH + 15}" text-anchor="end">${b.label.length > 46 ? `${b.label.slice(0, 45)}…` : b.label}</text><rect class="bar" x="${labelW}" y="${i * rowH + 3}" width="${Math.max(1, (b.value / max) * (W - labelW - 140)).toFixed(1)}" height="${rowH - 6}"><title>${b.label}: ${b.text}</title></rect><text class="bar-value" x="${(labelW + (b.value / max) * (W - labelW - 140) + 6).toFixed(1)}" y="${i * rowH + 15}">${b.text}</text></g>`,
+    (b, i) =>
+      html`<g><text class="bar-label" x="${labelW - 8}" y="${i * rowH + 15}" text-anchor="end">${b.label.length > 46 ? `${b.label.slice(0, 45)}…` : b.label}</text><rect class="bar" x="${labelW}" y="${i * rowH + 3}" width="${Math.max(1, (b.value / max) * (W - labelW - 140)).toFixed(1)}" height="${rowH - 6}"><title>${b.label}: ${b.text}</title></rect><text class="bar-value" x="${(labelW + (b.value / max) * (W - labelW - 140) + 6).toFixed(1)}" y="${i * rowH + 15}">${b.text}</text></g>`,
   );
   return html`<figure class="chart"><figcaption>${title}</figcaption><svg viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="${title}">${join(rows)}</svg></figure>`;
 }

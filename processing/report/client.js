@@ -78,7 +78,9 @@
     heads.forEach(function (th, col) {
       th.addEventListener('click', function () {
         var desc = th.getAttribute('aria-sort') !== 'descending';
-        heads.forEach(function (h) { h.removeAttribute('aria-sort'); });
+        heads.forEach(function (h) {
+          h.removeAttribute('aria-sort');
+        });
         th.setAttribute('aria-sort', desc ? 'descending' : 'ascending');
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
@@ -90,7 +92,9 @@
           var r = na < nb ? -1 : na > nb ? 1 : 0;
           return desc ? -r : r;
         });
-        rows.forEach(function (r) { body.appendChild(r); });
+        rows.forEach(function (r) {
+          body.appendChild(r);
+        });
       });
     });
   }

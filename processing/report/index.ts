@@ -50,15 +50,28 @@ export function renderIndex(entries: IndexEntry[], title = 'TOE reports'): strin
   const table = rows.length
     ? renderTable(
         [
-          { title: 'Generated (UTC)', cell: (e) => html`<a href="${reportHref(e.path)}">${time(e.generatedAt)}</a>`, sort: (e) => Date.parse(e.generatedAt) || 0 },
+          {
+            title: 'Generated (UTC)',
+            cell: (e) => html`<a href="${reportHref(e.path)}">${time(e.generatedAt)}</a>`,
+            sort: (e) => Date.parse(e.generatedAt) || 0,
+          },
           { title: 'PowerTool', cell: (e) => e.powerTool, className: 'name' },
           { title: 'Tool', cell: (e) => e.tool },
           { title: 'Phase', cell: (e) => (e.phase ? html`<span class="phase ${e.phase}">${e.phase}</span>` : '—') },
-          { title: 'Findings', cell: (e) => (e.critical ? html`${count(e.findings)} <span class="sev critical">${count(e.critical)} critical</span>` : count(e.findings)), sort: (e) => e.findings },
+          {
+            title: 'Findings',
+            cell: (e) =>
+              e.critical ? html`${count(e.findings)} <span class="sev critical">${count(e.critical)} critical</span>` : count(e.findings),
+            sort: (e) => e.findings,
+          },
           { title: 'Analysis', cell: (e) => e.analysis ?? 'None' },
         ],
         rows,
       )
     : html`<p class="muted">No reports yet. Reports appear here when a PowerToolProcessing has processed a finished PowerTool.</p>`;
-  return page(title, html`<header class="run"><h1>${title}</h1><p class="muted">${count(rows.length)} reports, newest first.</p></header>${table}`, false);
+  return page(
+    title,
+    html`<header class="run"><h1>${title}</h1><p class="muted">${count(rows.length)} reports, newest first.</p></header>${table}`,
+    false,
+  );
 }

@@ -50,7 +50,11 @@ function deltaTable(rows: FunctionDelta[]): Html {
       { title: 'Function', cell: (r) => r.name, className: 'name' },
       { title: 'Self now', cell: (r) => percent(r.selfPercent), sort: (r) => r.selfPercent },
       { title: 'Self before', cell: (r) => percent(r.baselineSelfPercent), sort: (r) => r.baselineSelfPercent },
-      { title: 'Change (pts)', cell: (r) => `${r.deltaSelfPercent >= 0 ? '+' : ''}${r.deltaSelfPercent.toFixed(1)}`, sort: (r) => r.deltaSelfPercent },
+      {
+        title: 'Change (pts)',
+        cell: (r) => `${r.deltaSelfPercent >= 0 ? '+' : ''}${r.deltaSelfPercent.toFixed(1)}`,
+        sort: (r) => r.deltaSelfPercent,
+      },
     ],
     rows,
   );

@@ -18,7 +18,7 @@ const hash = (text: string): string => `'sha256-${createHash('sha256').update(te
 describe('renderReport', () => {
   it('escapes every string from artifacts: hostile names stay text', async () => {
     const page = renderReport(await exampleReport(hostile));
-    assert.equal((page.match(/<script/g) ?? []).length, 1, 'only the report\'s own script');
+    assert.equal((page.match(/<script/g) ?? []).length, 1, "only the report's own script");
     assert.equal(page.includes('<img'), false);
     assert.equal(page.includes('onerror=alert(1)>'), false);
     assert.ok(page.includes('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;'));
@@ -32,7 +32,10 @@ describe('renderReport', () => {
     const styles = inline(page, 'style');
     assert.equal(scripts.length, 1);
     assert.equal(styles.length, 1);
-    assert.equal(csp, `default-src 'none'; script-src ${hash(scripts[0] as string)}; style-src ${hash(styles[0] as string)}; img-src data:; base-uri 'none'; form-action 'none'`);
+    assert.equal(
+      csp,
+      `default-src 'none'; script-src ${hash(scripts[0] as string)}; style-src ${hash(styles[0] as string)}; img-src data:; base-uri 'none'; form-action 'none'`,
+    );
     assert.equal(/\s(src|href)="(https?:)?\/\//.test(page), false, 'no external reference');
     assert.equal(/\sstyle="/.test(page), false, 'no style attributes (the CSP would block them)');
   });
@@ -48,7 +51,11 @@ describe('renderReport', () => {
 
   it('says so when the analysis failed, and when there are no findings', async () => {
     const model = await exampleReport();
-    const page = renderReport({ ...model, findings: [], analysis: { status: 'Failed', error: 'ollama at http://x:11434 did not answer in 60s' } });
+    const page = renderReport({
+      ...model,
+      findings: [],
+      analysis: { status: 'Failed', error: 'ollama at http://x:11434 did not answer in 60s' },
+    });
     assert.match(page, /analysis failed<\/span> ollama at http:\/\/x:11434 did not answer in 60s/);
     assert.match(page, /No findings/);
   });
@@ -58,7 +65,15 @@ describe('renderIndex', () => {
   it('lists runs newest first with relative, encoded links only', () => {
     const page = renderIndex([
       { path: 'default/old.html', powerTool: 'default/old', tool: 'perf', generatedAt: '2026-01-01T00:00:00Z', findings: 0 },
-      { path: '../../etc/javascript:alert(1)/<x>.html', powerTool: hostile, tool: 'cpu', phase: 'Failed', generatedAt: '2026-02-01T00:00:00Z', findings: 3, critical: 1 },
+      {
+        path: '../../etc/javascript:alert(1)/<x>.html',
+        powerTool: hostile,
+        tool: 'cpu',
+        phase: 'Failed',
+        generatedAt: '2026-02-01T00:00:00Z',
+        findings: 3,
+        critical: 1,
+      },
     ]);
     const hrefs = [...page.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
     assert.deepEqual(hrefs, ['etc/javascript%3Aalert(1)/%3Cx%3E.html', 'default/old.html']);

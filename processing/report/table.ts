@@ -11,7 +11,8 @@ export interface Column<T> {
 export function renderTable<T>(columns: Column<T>[], rows: T[], caption?: string): Html {
   const head = columns.map((c) => html`<th scope="col" class="${c.sort ? 'num' : ''}">${c.title}</th>`);
   const body = rows.map(
-    (r) => html`<tr>${columns.map((c) => (c.sort ? html`<td class="num ${c.className ?? ''}" data-v="${c.sort(r)}">${c.cell(r)}</td>` : html`<td class="${c.className ?? ''}">${c.cell(r)}</td>`))}</tr>`,
+    (r) =>
+      html`<tr>${columns.map((c) => (c.sort ? html`<td class="num ${c.className ?? ''}" data-v="${c.sort(r)}">${c.cell(r)}</td>` : html`<td class="${c.className ?? ''}">${c.cell(r)}</td>`))}</tr>`,
   );
   return html`<div class="tablewrap"><table class="sortable">${caption ? html`<caption class="muted">${caption}</caption>` : ''}<thead><tr>${join(head)}</tr></thead><tbody>${join(body)}</tbody></table></div>`;
 }

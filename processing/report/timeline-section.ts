@@ -19,20 +19,46 @@ export function renderTimelines(timelines: Timeline[] | undefined): Html {
 
 function renderOne(t: Timeline): Html {
   const bands = t.overlays.map((o, i) => ({ label: o.label, start: o.start, end: o.end, className: i === 0 ? 'fault' : 'profile' }));
-  const marks = t.events.filter((e) => !['FaultStarted', 'FaultEnded', 'ProfilerStarted', 'ProfilerEnded'].includes(e.kind)).map((e) => ({ t: e.t, label: `${e.kind}${e.pod ? ` ${e.pod}` : ''}${e.detail ? `: ${e.detail}` : ''}`, severity: e.severity }));
+  const marks = t.events
+    .filter((e) => !['FaultStarted', 'FaultEnded', 'ProfilerStarted', 'ProfilerEnded'].includes(e.kind))
+    .map((e) => ({ t: e.t, label: `${e.kind}${e.pod ? ` ${e.pod}` : ''}${e.detail ? `: ${e.detail}` : ''}`, severity: e.severity }));
   const charts = (Object.keys(META) as (keyof typeof META)[])
     .filter((k) => t.series[k]?.length)
     .map((k) => {
       const effect = t.effects.find((e) => e.metric === k);
-      const reference = effect?.expected !== undefined ? { value: effect.expected, label: `expected ${META[k].format(effect.expected)}` } : undefined;
-      return renderTimeChart({ title: META[k].title, format: META[k].format, series: [{ name: META[k].title, points: t.series[k] ?? [], className: k === 'profilerSamples' ? 's3' : 's0' }], range: t.range, bands, marks, ...(reference ? { reference } : {}) });
+      const reference =
+        effect?.expected !== undefined ? { value: effect.expected, label: `expected ${META[k].format(effect.expected)}` } : undefined;
+      return renderTimeChart({
+        title: META[k].title,
+        format: META[k].format,
+        series: [{ name: META[k].title, points: t.series[k] ?? [], className: k === 'profilerSamples' ? 's3' : 's0' }],
+        range: t.range,
+        bands,
+        marks,
+        ...(reference ? { reference } : {}),
+      });
     });
-  const notes = [t.invalidLines ? `${count(t.invalidLines)} unreadable sample lines skipped` : '', t.outOfOrder ? `${count(t.outOfOrder)} samples out of time order skipped` : ''].filter(Boolean);
+  const notes = [
+    t.invalidLines ? `${count(t.invalidLines)} unreadable sample lines skipped` : '',
+    t.outOfOrder ? `${count(t.outOfOrder)} samples out of time order skipped` : '',
+  ].filter(Boolean);
   return html`<h3>${t.tool}${t.pod ? html` on ${t.pod}` : ''}: ${clock(t.window.start)}–${clock(t.window.end)} UTC (${seconds((t.window.end - t.window.start) / 1000)})</h3>
 ${effectTable(t.effects)}
 ${notes.length ? html`<p class="note">${notes.join('; ')}.</p>` : ''}
 ${charts.length ? charts : html`<p class="muted">No samples were recorded for this run.</p>`}
-${t.events.length ? html`<h3>Events</h3>${renderTable([{ title: 'Time (UTC)', cell: (e) => clock(e.t), sort: (e) => e.t }, { title: 'Event', cell: (e) => e.kind }, { title: 'Pod', cell: (e) => e.pod ?? '' }, { title: 'Detail', cell: (e) => e.detail ?? '', className: 'name' }], t.events)}` : ''}
+${
+  t.events.length
+    ? html`<h3>Events</h3>${renderTable(
+        [
+          { title: 'Time (UTC)', cell: (e) => clock(e.t), sort: (e) => e.t },
+          { title: 'Event', cell: (e) => e.kind },
+          { title: 'Pod', cell: (e) => e.pod ?? '' },
+          { title: 'Detail', cell: (e) => e.detail ?? '', className: 'name' },
+        ],
+        t.events,
+      )}`
+    : ''
+}
 ${t.reportedEffect ? html`<p class="muted">Effect reported by the tool: <code>${JSON.stringify(t.reportedEffect).slice(0, 600)}</code></p>` : ''}`;
 }
 

@@ -12,15 +12,39 @@
 const extraDashes = new Set([0x2212, 0x2796, 0x02d7, 0x207b, 0x208b]);
 
 const names: Record<number, string> = {
-  0x00: 'NUL', 0x09: 'tab', 0x0a: 'newline', 0x0d: 'carriage return', 0x1b: 'ESC', 0x7f: 'DEL',
-  0x200b: 'zero width space', 0x200c: 'zero width non-joiner', 0x200d: 'zero width joiner',
-  0x200e: 'left-to-right mark', 0x200f: 'right-to-left mark', 0x202a: 'left-to-right embedding',
-  0x202b: 'right-to-left embedding', 0x202c: 'pop directional formatting', 0x202d: 'left-to-right override',
-  0x202e: 'right-to-left override', 0x2066: 'left-to-right isolate', 0x2067: 'right-to-left isolate',
-  0x2068: 'first strong isolate', 0x2069: 'pop directional isolate', 0xfeff: 'byte order mark',
-  0x2010: 'hyphen', 0x2011: 'non-breaking hyphen', 0x2012: 'figure dash', 0x2013: 'en dash', 0x2014: 'em dash',
-  0x2015: 'horizontal bar', 0x2212: 'minus sign', 0xfe58: 'small em dash', 0xfe63: 'small hyphen-minus',
-  0xff0d: 'fullwidth hyphen-minus', 0x00a0: 'no-break space', 0x3000: 'ideographic space',
+  0x00: 'NUL',
+  0x09: 'tab',
+  0x0a: 'newline',
+  0x0d: 'carriage return',
+  0x1b: 'ESC',
+  0x7f: 'DEL',
+  0x200b: 'zero width space',
+  0x200c: 'zero width non-joiner',
+  0x200d: 'zero width joiner',
+  0x200e: 'left-to-right mark',
+  0x200f: 'right-to-left mark',
+  0x202a: 'left-to-right embedding',
+  0x202b: 'right-to-left embedding',
+  0x202c: 'pop directional formatting',
+  0x202d: 'left-to-right override',
+  0x202e: 'right-to-left override',
+  0x2066: 'left-to-right isolate',
+  0x2067: 'right-to-left isolate',
+  0x2068: 'first strong isolate',
+  0x2069: 'pop directional isolate',
+  0xfeff: 'byte order mark',
+  0x2010: 'hyphen',
+  0x2011: 'non-breaking hyphen',
+  0x2012: 'figure dash',
+  0x2013: 'en dash',
+  0x2014: 'em dash',
+  0x2015: 'horizontal bar',
+  0x2212: 'minus sign',
+  0xfe58: 'small em dash',
+  0xfe63: 'small hyphen-minus',
+  0xff0d: 'fullwidth hyphen-minus',
+  0x00a0: 'no-break space',
+  0x3000: 'ideographic space',
 };
 
 export interface ForbiddenCharacter {
@@ -61,8 +85,10 @@ export function findForbiddenCharacter(text: string): ForbiddenCharacter | undef
 
 /** The reason a text is refused for its characters, phrased to follow the quoted argument. */
 export function forbiddenCharacterReason(found: ForbiddenCharacter): string {
-  return `character ${found.position} is ${found.description}; arguments may not contain control characters, ` +
-    'invisible or bidi formatting characters, look-alike dashes or spaces';
+  return (
+    `character ${found.position} is ${found.description}; arguments may not contain control characters, ` +
+    'invisible or bidi formatting characters, look-alike dashes or spaces'
+  );
 }
 
 /** Length in code points, which is what "characters" means in every limit TOE states. */

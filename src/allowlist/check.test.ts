@@ -17,10 +17,32 @@ const withConfig = (patch: Record<string, unknown>) => powerToolConfigSpec.parse
 describe('admitArgs', () => {
   it('puts defaultArgs first, then the canonical user args, with defaults applied', () => {
     const a = admitted(admitArgs(perfConfig, ['run1', '-gdwarf', '-e', 'cpu-clock', '--event=task-clock', '-v', '-o', '/data/out']));
-    assert.deepEqual(a.argv, ['record', '--no-inherit', '--freq=99', '--call-graph=dwarf', '--event=cpu-clock', '--event=task-clock', '--verbose', '--output=/data/out', 'run1']);
-    assert.deepEqual(a.userArgv, ['--call-graph=dwarf', '--event=cpu-clock', '--event=task-clock', '--verbose', '--output=/data/out', 'run1']);
+    assert.deepEqual(a.argv, [
+      'record',
+      '--no-inherit',
+      '--freq=99',
+      '--call-graph=dwarf',
+      '--event=cpu-clock',
+      '--event=task-clock',
+      '--verbose',
+      '--output=/data/out',
+      'run1',
+    ]);
+    assert.deepEqual(a.userArgv, [
+      '--call-graph=dwarf',
+      '--event=cpu-clock',
+      '--event=task-clock',
+      '--verbose',
+      '--output=/data/out',
+      'run1',
+    ]);
     assert.deepEqual(a.values, {
-      freq: [99], callGraph: ['dwarf'], event: ['cpu-clock', 'task-clock'], verbose: [true], output: ['/data/out'], label: ['run1'],
+      freq: [99],
+      callGraph: ['dwarf'],
+      event: ['cpu-clock', 'task-clock'],
+      verbose: [true],
+      output: ['/data/out'],
+      label: ['run1'],
     });
   });
   it('gives an unset boolean the value false and passes nothing for it', () => {
@@ -48,7 +70,10 @@ describe('admitArgs', () => {
   });
   it('reports every value error at once, in argument order', () => {
     const errors = refused(admitArgs(perfConfig, ['--freq=0', '--call-graph=lbr', '--output=/etc']));
-    assert.deepEqual(errors.map((e) => e.path), ['spec.tool.args[0]', 'spec.tool.args[1]', 'spec.tool.args[2]']);
+    assert.deepEqual(
+      errors.map((e) => e.path),
+      ['spec.tool.args[0]', 'spec.tool.args[1]', 'spec.tool.args[2]'],
+    );
   });
   it('points a value error at the token that holds the value', () => {
     const [e] = refused(admitArgs(perfConfig, ['-v', '--freq', '0']));
@@ -56,10 +81,15 @@ describe('admitArgs', () => {
   });
   it('refuses a second occurrence of a single parameter, naming the first', () => {
     const [e] = refused(admitArgs(perfConfig, ['-F1', '--freq=2']));
-    assert.deepEqual(e, { path: 'spec.tool.args[1]', message: '"--freq=2": --freq was already given as "-F1" (spec.tool.args[0]); it may appear once' });
+    assert.deepEqual(e, {
+      path: 'spec.tool.args[1]',
+      message: '"--freq=2": --freq was already given as "-F1" (spec.tool.args[0]); it may appear once',
+    });
   });
   it('refuses a missing required parameter at the args path', () => {
-    const config = withConfig({ parameters: [{ name: 'pid', flag: '--pid', type: 'integer', min: 1, required: true, description: 'The process to watch.' }] });
+    const config = withConfig({
+      parameters: [{ name: 'pid', flag: '--pid', type: 'integer', min: 1, required: true, description: 'The process to watch.' }],
+    });
     assert.deepEqual(refused(admitArgs(config, [], 'spec.tool.args')), [
       { path: 'spec.tool.args', message: '--pid is required: integer, at least 1 (The process to watch.)' },
     ]);
@@ -67,15 +97,28 @@ describe('admitArgs', () => {
     assert.match(refused(admitArgs(positional, []))[0]?.message ?? '', /<target> is required \(a positional argument\)/);
   });
   it('refuses too many arguments before reading any', () => {
-    const errors = refused(admitArgs(perfConfig, Array.from({ length: 25 }, () => '-v')));
-    assert.deepEqual(errors, [{ path: 'spec.tool.args', message: '25 arguments given; at most 24 are allowed (spec.limits.maxArgs of the PowerToolConfig)' }]);
+    const errors = refused(
+      admitArgs(
+        perfConfig,
+        Array.from({ length: 25 }, () => '-v'),
+      ),
+    );
+    assert.deepEqual(errors, [
+      { path: 'spec.tool.args', message: '25 arguments given; at most 24 are allowed (spec.limits.maxArgs of the PowerToolConfig)' },
+    ]);
   });
   it('refuses over-long arguments and a canonical form that grows too long', () => {
     const long = `--comm=${'a'.repeat(130)}`;
     assert.match(refused(admitArgs(perfConfig, [long]))[0]?.message ?? '', /the argument is 137 characters, above the maximum 128/);
-    const config = withConfig({ parameters: [{ name: 'tag', flag: '--tag', short: '-t', type: 'string' }], limits: { maxArgs: 4, maxArgLength: 10 } });
+    const config = withConfig({
+      parameters: [{ name: 'tag', flag: '--tag', short: '-t', type: 'string' }],
+      limits: { maxArgs: 4, maxArgLength: 10 },
+    });
     assert.deepEqual(admitted(admitArgs(config, ['-t1234'])).userArgv, ['--tag=1234']);
-    assert.match(refused(admitArgs(config, ['-t12345']))[0]?.message ?? '', /written canonically as "--tag=12345" it is 11 characters, above the maximum 10/);
+    assert.match(
+      refused(admitArgs(config, ['-t12345']))[0]?.message ?? '',
+      /written canonically as "--tag=12345" it is 11 characters, above the maximum 10/,
+    );
   });
   it('refuses user flags that the admin fixed in defaultArgs', () => {
     const [e] = refused(admitArgs(perfConfig, ['--no-inherit']));
@@ -85,13 +128,21 @@ describe('admitArgs', () => {
     const broken = withConfig({ parameters: [{ name: 's', flag: '--s', type: 'string', pattern: '(a+)+' }] });
     const errors = refused(admitArgs(broken, []));
     assert.equal(errors.length, 1);
-    assert.match(errors[0]?.message ?? '', /^the PowerToolConfig is invalid, so no arguments can be admitted until an admin fixes it: spec\.parameters\[0\]\.pattern: /);
+    assert.match(
+      errors[0]?.message ?? '',
+      /^the PowerToolConfig is invalid, so no arguments can be admitted until an admin fixes it: spec\.parameters\[0\]\.pattern: /,
+    );
   });
   it('uses the args path it is given', () => {
     assert.equal(refused(admitArgs(perfConfig, ['--x'], 'items[2].spec.tool.args'))[0]?.path, 'items[2].spec.tool.args[0]');
   });
   it('keeps parameter names that collide with Object.prototype as plain keys', () => {
-    const config = withConfig({ parameters: [{ name: 'constructor', flag: '--c', type: 'integer' }, { name: 'toString', flag: '--t', type: 'integer' }] });
+    const config = withConfig({
+      parameters: [
+        { name: 'constructor', flag: '--c', type: 'integer' },
+        { name: 'toString', flag: '--t', type: 'integer' },
+      ],
+    });
     assert.deepEqual(admitted(admitArgs(config, ['--c=1'])).values, { constructor: [1] });
   });
 });

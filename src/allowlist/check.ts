@@ -26,14 +26,21 @@ export type AdmitResult = { ok: true; admitted: AdmittedArgs } | { ok: false; er
 /** Limits and character rules per token; the tokens cannot be parsed safely until these pass. */
 function checkTokens(spec: AllowlistSpec, args: readonly string[], argsPath: string): ArgError[] {
   const { maxArgs, maxArgLength } = spec.limits;
-  if (args.length > maxArgs) return [{ path: argsPath, message: `${args.length} arguments given; at most ${maxArgs} are allowed (spec.limits.maxArgs of the PowerToolConfig)` }];
+  if (args.length > maxArgs)
+    return [
+      {
+        path: argsPath,
+        message: `${args.length} arguments given; at most ${maxArgs} are allowed (spec.limits.maxArgs of the PowerToolConfig)`,
+      },
+    ];
   const errors: ArgError[] = [];
   args.forEach((arg, i) => {
     const path = `${argsPath}[${i}]`;
     const length = characterCount(arg);
     const bad = findForbiddenCharacter(arg);
     if (arg === '') errors.push({ path, message: 'an empty argument is not allowed' });
-    else if (length > maxArgLength) errors.push(argError(path, arg, `the argument is ${length} characters, above the maximum ${maxArgLength}`));
+    else if (length > maxArgLength)
+      errors.push(argError(path, arg, `the argument is ${length} characters, above the maximum ${maxArgLength}`));
     else if (bad !== undefined) errors.push(argError(path, arg, forbiddenCharacterReason(bad)));
   });
   return errors;
@@ -46,7 +53,12 @@ function compilePatterns(params: readonly Parameter[]): Map<string, RegExp> {
 }
 
 /** Checks each occurrence's value; a second occurrence of a single parameter is refused, naming the first. */
-function readValues(spec: AllowlistSpec, occurrences: readonly Occurrence[], argsPath: string, errors: ArgError[]): Map<string, ArgValue[]> {
+function readValues(
+  spec: AllowlistSpec,
+  occurrences: readonly Occurrence[],
+  argsPath: string,
+  errors: ArgError[],
+): Map<string, ArgValue[]> {
   const patterns = compilePatterns(spec.parameters);
   const { maxArgLength } = spec.limits;
   const user = new Map<string, ArgValue[]>();
@@ -55,7 +67,13 @@ function readValues(spec: AllowlistSpec, occurrences: readonly Occurrence[], arg
     const p = occ.param;
     const earlier = first.get(p.name);
     if (earlier !== undefined && !p.repeatable) {
-      errors.push(argError(`${argsPath}[${occ.argIndex}]`, occ.written, `${label(p)} was already given as ${quote(earlier.written)} (${argsPath}[${earlier.argIndex}]); it may appear once`));
+      errors.push(
+        argError(
+          `${argsPath}[${occ.argIndex}]`,
+          occ.written,
+          `${label(p)} was already given as ${quote(earlier.written)} (${argsPath}[${earlier.argIndex}]); it may appear once`,
+        ),
+      );
       continue;
     }
     first.set(p.name, earlier ?? occ);
@@ -69,7 +87,13 @@ function readValues(spec: AllowlistSpec, occurrences: readonly Occurrence[], arg
     // admitting userArgv again passes the same length check.
     const token = (p.flag === undefined ? formatValue(checked.value) : flagToken(p.flag, checked.value)) ?? '';
     if (characterCount(token) > maxArgLength) {
-      errors.push(argError(at, occ.written, `written canonically as ${quote(token)} it is ${characterCount(token)} characters, above the maximum ${maxArgLength}`));
+      errors.push(
+        argError(
+          at,
+          occ.written,
+          `written canonically as ${quote(token)} it is ${characterCount(token)} characters, above the maximum ${maxArgLength}`,
+        ),
+      );
       continue;
     }
     user.set(p.name, [...(user.get(p.name) ?? []), checked.value]);

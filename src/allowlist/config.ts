@@ -15,7 +15,9 @@ import { checkValue, MAX_DURATION_MS } from './values.ts';
 
 /** The part of a PowerToolConfig spec the allowlist reads. */
 /** What the allowlist reads of a config: its parameters, default args and argument limits (not run timing). */
-export type AllowlistSpec = Pick<PowerToolConfigSpec, 'parameters' | 'defaultArgs'> & { limits: Omit<PowerToolConfigSpec['limits'], 'finishGrace'> };
+export type AllowlistSpec = Pick<PowerToolConfigSpec, 'parameters' | 'defaultArgs'> & {
+  limits: Omit<PowerToolConfigSpec['limits'], 'finishGrace'>;
+};
 
 const boundTypes = ['integer', 'percent', 'duration', 'quantity'];
 const fieldTypes: Record<string, readonly string[]> = {
@@ -44,7 +46,10 @@ function checkBounds(p: Parameter, path: string, errors: ArgError[]): void {
     const bound = p[key];
     if (bound === undefined) continue;
     if (!boundTypes.includes(p.type)) {
-      errors.push({ path: `${path}.${key}`, message: `${key} applies to integer, percent, duration and quantity parameters only${p.type === 'string' ? '; for a string use maxLength' : ''}` });
+      errors.push({
+        path: `${path}.${key}`,
+        message: `${key} applies to integer, percent, duration and quantity parameters only${p.type === 'string' ? '; for a string use maxLength' : ''}`,
+      });
       continue;
     }
     const r = readBound(p, bound);
@@ -57,7 +62,8 @@ function checkBounds(p: Parameter, path: string, errors: ArgError[]): void {
 }
 
 function checkValues(p: Parameter, path: string, errors: ArgError[]): void {
-  if (p.type === 'enum' && (p.values === undefined || p.values.length === 0)) errors.push({ path: `${path}.values`, message: 'an enum parameter needs at least one value' });
+  if (p.type === 'enum' && (p.values === undefined || p.values.length === 0))
+    errors.push({ path: `${path}.values`, message: 'an enum parameter needs at least one value' });
   const seen = new Set<string>();
   (p.values ?? []).forEach((v, j) => {
     const at = `${path}.values[${j}]`;
@@ -65,8 +71,10 @@ function checkValues(p: Parameter, path: string, errors: ArgError[]): void {
     if (v === '') errors.push({ path: at, message: 'a value may not be empty' });
     else if (bad !== undefined) errors.push({ path: at, message: `${quote(v)}: ${forbiddenCharacterReason(bad)}` });
     else if (seen.has(v)) errors.push({ path: at, message: `${quote(v)} is listed twice` });
-    else if (p.type === 'signal' && !(signalNames as readonly string[]).includes(v)) errors.push({ path: at, message: `${quote(v)} is not one of ${signalNames.join(', ')}` });
-    else if (p.flag === undefined && v.startsWith('-')) errors.push({ path: at, message: `${quote(v)} starts with "-", so it could not be passed as a positional` });
+    else if (p.type === 'signal' && !(signalNames as readonly string[]).includes(v))
+      errors.push({ path: at, message: `${quote(v)} is not one of ${signalNames.join(', ')}` });
+    else if (p.flag === undefined && v.startsWith('-'))
+      errors.push({ path: at, message: `${quote(v)} starts with "-", so it could not be passed as a positional` });
     seen.add(v);
   });
 }
@@ -90,14 +98,19 @@ function checkKind(p: Parameter, path: string, errors: ArgError[]): void {
     }
   }
   if (p.short !== undefined && p.flag === undefined) errors.push({ path: `${path}.short`, message: 'a short alias needs a long flag' });
-  if (p.required && p.default !== undefined) errors.push({ path: `${path}.default`, message: 'a required parameter never uses its default; drop one of them' });
+  if (p.required && p.default !== undefined)
+    errors.push({ path: `${path}.default`, message: 'a required parameter never uses its default; drop one of them' });
   if (p.type !== 'boolean') return;
   // false is passed to the tool as nothing, so a boolean that is required, repeatable or true by default could
   // not survive a round trip through its own serialisation (and true by default could never be turned off).
   if (p.flag === undefined) errors.push({ path, message: 'a boolean parameter needs a flag' });
   if (p.required) errors.push({ path: `${path}.required`, message: 'a boolean cannot be required; users pass the flag or leave it out' });
   if (p.repeatable) errors.push({ path: `${path}.repeatable`, message: 'a boolean cannot be repeatable; use an integer for levels' });
-  if (p.default === 'true') errors.push({ path: `${path}.default`, message: 'a boolean cannot default to true, as users could never turn it off; put the flag in defaultArgs instead' });
+  if (p.default === 'true')
+    errors.push({
+      path: `${path}.default`,
+      message: 'a boolean cannot default to true, as users could never turn it off; put the flag in defaultArgs instead',
+    });
 }
 
 function checkPattern(p: Parameter, path: string, errors: ArgError[]): RegExp | undefined {
@@ -113,8 +126,16 @@ function checkDefault(p: Parameter, path: string, pattern: RegExp | undefined, e
   const bad = findForbiddenCharacter(p.default);
   const checked = checkValue(p, p.default, pattern);
   if (bad !== undefined) errors.push({ path: `${path}.default`, message: `${quote(p.default)}: ${forbiddenCharacterReason(bad)}` });
-  else if (!checked.ok) errors.push({ path: `${path}.default`, message: `${quote(p.default)}: ${checked.reason}; the default must pass the parameter's own rules` });
-  else if (p.flag === undefined && p.default.startsWith('-')) errors.push({ path: `${path}.default`, message: `${quote(p.default)} starts with "-", so it would read as a flag in positional place` });
+  else if (!checked.ok)
+    errors.push({
+      path: `${path}.default`,
+      message: `${quote(p.default)}: ${checked.reason}; the default must pass the parameter's own rules`,
+    });
+  else if (p.flag === undefined && p.default.startsWith('-'))
+    errors.push({
+      path: `${path}.default`,
+      message: `${quote(p.default)} starts with "-", so it would read as a flag in positional place`,
+    });
 }
 
 /** Errors in one parameter; the default is checked only when the rules it is checked against are sound. */
@@ -137,7 +158,11 @@ function checkUnique(params: readonly Parameter[], specPath: string, key: 'name'
     if (v === undefined) return;
     const j = first.get(v);
     if (j === undefined) first.set(v, i);
-    else errors.push({ path: `${specPath}.parameters[${i}].${key}`, message: `${v} is already used by parameters[${j}] (${params[j]?.name})` });
+    else
+      errors.push({
+        path: `${specPath}.parameters[${i}].${key}`,
+        message: `${v} is already used by parameters[${j}] (${params[j]?.name})`,
+      });
   });
   return errors;
 }
@@ -150,9 +175,17 @@ function checkPositionals(params: readonly Parameter[], specPath: string): ArgEr
   positionals.forEach(({ p, i }, k) => {
     const path = `${specPath}.parameters[${i}]`;
     const filled = p.required === true || p.default !== undefined;
-    if (filled && optional !== undefined) errors.push({ path, message: `positional ${p.name} is required or has a default, so it must come before the optional positional ${optional.name}` });
+    if (filled && optional !== undefined)
+      errors.push({
+        path,
+        message: `positional ${p.name} is required or has a default, so it must come before the optional positional ${optional.name}`,
+      });
     if (!filled) optional ??= p;
-    if (p.repeatable && k < positionals.length - 1) errors.push({ path: `${path}.repeatable`, message: `a repeatable positional takes every remaining operand, so ${p.name} must be the last positional` });
+    if (p.repeatable && k < positionals.length - 1)
+      errors.push({
+        path: `${path}.repeatable`,
+        message: `a repeatable positional takes every remaining operand, so ${p.name} must be the last positional`,
+      });
   });
   return errors;
 }
@@ -163,13 +196,18 @@ function checkDefaultArgs(spec: AllowlistSpec, specPath: string): ArgError[] {
     const path = `${specPath}.defaultArgs[${i}]`;
     const bad = findForbiddenCharacter(arg);
     if (bad !== undefined) errors.push({ path, message: `${quote(arg)}: ${forbiddenCharacterReason(bad)}` });
-    if (arg === '--') errors.push({ path, message: '"--" would make the tool read every user argument after it as an operand, not an option' });
+    if (arg === '--')
+      errors.push({ path, message: '"--" would make the tool read every user argument after it as an operand, not an option' });
   });
   const fixed = flagsIn(spec.defaultArgs);
   spec.parameters.forEach((p, i) => {
     for (const key of ['flag', 'short'] as const) {
       const f = p[key];
-      if (f !== undefined && fixed.has(f)) errors.push({ path: `${specPath}.parameters[${i}].${key}`, message: `${f} is already in defaultArgs, so users could never set it; remove the parameter or the default argument` });
+      if (f !== undefined && fixed.has(f))
+        errors.push({
+          path: `${specPath}.parameters[${i}].${key}`,
+          message: `${f} is already in defaultArgs, so users could never set it; remove the parameter or the default argument`,
+        });
     }
   });
   return errors;

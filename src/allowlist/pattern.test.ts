@@ -20,7 +20,17 @@ describe('anchoredPattern', () => {
 
 describe('patternProblem', () => {
   it('accepts ordinary patterns', () => {
-    for (const ok of ['[a-z][a-z0-9_.-]{0,14}', '([0-9]{1,3}\\.){3}[0-9]{1,3}', '(?:ab)+', '\\p{L}+', '[(+*)]+', 'a(?=b)b', '(?<=a)b', '(a|b)*', '\\d+(\\.\\d+)?']) {
+    for (const ok of [
+      '[a-z][a-z0-9_.-]{0,14}',
+      '([0-9]{1,3}\\.){3}[0-9]{1,3}',
+      '(?:ab)+',
+      '\\p{L}+',
+      '[(+*)]+',
+      'a(?=b)b',
+      '(?<=a)b',
+      '(a|b)*',
+      '\\d+(\\.\\d+)?',
+    ]) {
       assert.equal(patternProblem(ok), undefined, ok);
     }
   });

@@ -65,7 +65,8 @@ function shapeProblem(pattern: string): string | undefined {
 export function patternProblem(pattern: string): string | undefined {
   if (pattern.length > MAX_PATTERN_LENGTH) return `the pattern is ${pattern.length} characters, above the maximum ${MAX_PATTERN_LENGTH}`;
   const bad = findForbiddenCharacter(pattern);
-  if (bad !== undefined) return `character ${bad.position} is ${bad.description}; write it as an escape such as \\u${bad.codePoint.toString(16).padStart(4, '0')}`;
+  if (bad !== undefined)
+    return `character ${bad.position} is ${bad.description}; write it as an escape such as \\u${bad.codePoint.toString(16).padStart(4, '0')}`;
   try {
     anchoredPattern(pattern);
   } catch (err) {

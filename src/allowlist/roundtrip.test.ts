@@ -30,10 +30,16 @@ function rulesArb(type: ParameterType, positional: boolean): fc.Arbitrary<Partia
     case 'integer': {
       // A positional cannot start with "-", so its range must reach zero or above to be passable at all.
       const bound = fc.integer({ min: positional ? 0 : -1e6, max: 1e6 });
-      return fc.tuple(maybe(bound), maybe(bound)).map(([a, b]) => { const [min, max] = sorted(a, b); return { min, max }; });
+      return fc.tuple(maybe(bound), maybe(bound)).map(([a, b]) => {
+        const [min, max] = sorted(a, b);
+        return { min, max };
+      });
     }
     case 'percent':
-      return fc.tuple(maybe(fc.integer({ min: 0, max: 100 })), maybe(fc.integer({ min: 0, max: 100 }))).map(([a, b]) => { const [min, max] = sorted(a, b); return { min, max }; });
+      return fc.tuple(maybe(fc.integer({ min: 0, max: 100 })), maybe(fc.integer({ min: 0, max: 100 }))).map(([a, b]) => {
+        const [min, max] = sorted(a, b);
+        return { min, max };
+      });
     case 'duration':
       return fc.tuple(maybe(fc.integer({ min: 0, max: 7_200_000 })), maybe(fc.integer({ min: 0, max: 7_200_000 }))).map(([a, b]) => {
         const [min, max] = sorted(a, b);
@@ -69,7 +75,12 @@ function rawArb(p: Parameter, positional: boolean): fc.Arbitrary<string> {
     case 'boolean':
       return fc.constantFrom('true', 'false');
     case 'integer':
-      return fc.integer({ min: Math.max(num(p.min) ?? Number.MIN_SAFE_INTEGER, positional ? 0 : -Infinity), max: num(p.max) ?? Number.MAX_SAFE_INTEGER }).map(String);
+      return fc
+        .integer({
+          min: Math.max(num(p.min) ?? Number.MIN_SAFE_INTEGER, positional ? 0 : -Infinity),
+          max: num(p.max) ?? Number.MAX_SAFE_INTEGER,
+        })
+        .map(String);
     case 'percent':
       return fc.integer({ min: num(p.min) ?? 0, max: num(p.max) ?? 100 }).map(String);
     case 'duration': {
@@ -79,15 +90,23 @@ function rawArb(p: Parameter, positional: boolean): fc.Arbitrary<string> {
     }
     case 'quantity':
       return fc
-        .tuple(fc.constantFrom('', '0', '00'), fc.integer({ min: 0, max: 5000 }), fc.constantFrom('', '.0', '.5', '.25', '.500'), fc.constantFrom('', 'Ki', 'Mi', 'Gi', 'k', 'M'))
+        .tuple(
+          fc.constantFrom('', '0', '00'),
+          fc.integer({ min: 0, max: 5000 }),
+          fc.constantFrom('', '.0', '.5', '.25', '.500'),
+          fc.constantFrom('', 'Ki', 'Mi', 'Gi', 'k', 'M'),
+        )
         .map(([zeros, whole, fraction, suffix]) => `${zeros}${whole}${fraction}${suffix}`)
         .filter((q) => within(parseQuantity(q) as number, p.min, p.max));
     case 'string': {
       const pattern = p.pattern === undefined ? undefined : anchoredPattern(p.pattern);
-      const source = p.pattern === undefined || p.pattern === '.+'
-        ? fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 })
-        : fc.stringMatching(pattern as RegExp);
-      return source.filter((s) => s !== '' && clean(s) && notFlag(s) && [...s].length <= (p.maxLength ?? Infinity) && (pattern?.test(s) ?? true));
+      const source =
+        p.pattern === undefined || p.pattern === '.+'
+          ? fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 })
+          : fc.stringMatching(pattern as RegExp);
+      return source.filter(
+        (s) => s !== '' && clean(s) && notFlag(s) && [...s].length <= (p.maxLength ?? Infinity) && (pattern?.test(s) ?? true),
+      );
     }
     case 'enum':
       return fc.constantFrom(...(p.values ?? []));
@@ -95,14 +114,21 @@ function rawArb(p: Parameter, positional: boolean): fc.Arbitrary<string> {
       return fc.constantFrom(...(p.values ?? signalNames)).chain((name) => fc.constantFrom(name, name.slice(3)));
     case 'path':
       return fc
-        .tuple(fc.constantFrom(...(p.roots ?? [])), fc.array(fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/).filter((s) => s !== '.' && s !== '..'), { maxLength: 4 }))
+        .tuple(
+          fc.constantFrom(...(p.roots ?? [])),
+          fc.array(
+            fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/).filter((s) => s !== '.' && s !== '..'),
+            { maxLength: 4 },
+          ),
+        )
         .map(([root, segments]) => [root, ...segments].join('/'));
   }
 }
 
 const durationMs = (text: string | number): number => {
   let total = 0;
-  for (const [, n, unit] of String(text).matchAll(/([0-9]+)(ms|s|m|h)/g)) total += Number(n) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as string] as number);
+  for (const [, n, unit] of String(text).matchAll(/([0-9]+)(ms|s|m|h)/g))
+    total += Number(n) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as string] as number);
   return total;
 };
 const within = (n: number, min: unknown, max: unknown): boolean =>
@@ -113,20 +139,22 @@ type Mode = 'optional' | 'required' | 'default';
 function paramArb(i: number, positional: boolean): fc.Arbitrary<Parameter> {
   const types = parameterTypes.filter((t) => !positional || t !== 'boolean');
   return fc.constantFrom(...types).chain((type) =>
-    fc.tuple(rulesArb(type, positional), fc.boolean(), fc.constantFrom<Mode>('optional', 'required', 'default'), fc.boolean()).chain(([rules, hasShort, mode, repeatable]) => {
-      const boolean = type === 'boolean';
-      const p: Parameter = {
-        name: `p${i}`,
-        type,
-        ...Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined)),
-        ...(positional ? {} : { flag: `--opt-${i}` }),
-        ...(!positional && hasShort ? { short: `-${SHORTS[i]}` } : {}),
-        ...(!boolean && repeatable ? { repeatable: true } : {}),
-        ...(!boolean && mode === 'required' ? { required: true } : {}),
-      };
-      if (mode !== 'default') return fc.constant(p);
-      return boolean ? fc.constant({ ...p, default: 'false' }) : rawArb(p, positional).map((d) => ({ ...p, default: d }));
-    }),
+    fc
+      .tuple(rulesArb(type, positional), fc.boolean(), fc.constantFrom<Mode>('optional', 'required', 'default'), fc.boolean())
+      .chain(([rules, hasShort, mode, repeatable]) => {
+        const boolean = type === 'boolean';
+        const p: Parameter = {
+          name: `p${i}`,
+          type,
+          ...Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined)),
+          ...(positional ? {} : { flag: `--opt-${i}` }),
+          ...(!positional && hasShort ? { short: `-${SHORTS[i]}` } : {}),
+          ...(!boolean && repeatable ? { repeatable: true } : {}),
+          ...(!boolean && mode === 'required' ? { required: true } : {}),
+        };
+        if (mode !== 'default') return fc.constant(p);
+        return boolean ? fc.constant({ ...p, default: 'false' }) : rawArb(p, positional).map((d) => ({ ...p, default: d }));
+      }),
   );
 }
 
@@ -181,7 +209,11 @@ function argsArb(spec: AllowlistSpec): fc.Arbitrary<Generated> {
   const positionals = spec.parameters.filter((p) => p.flag === undefined);
   const groupArbs = flagged.map((p) => {
     const most = p.repeatable ? 3 : 1;
-    return fc.array(rawArb(p, false).chain((raw) => fc.constantFrom(...forms(p, raw))), { minLength: p.required ? 1 : 0, maxLength: most })
+    return fc
+      .array(
+        rawArb(p, false).chain((raw) => fc.constantFrom(...forms(p, raw))),
+        { minLength: p.required ? 1 : 0, maxLength: most },
+      )
       .map((groups) => groups.map((tokens) => ({ name: p.name, tokens })));
   });
   const lastRequired = positionals.reduce((at, p, k) => (p.required ? k + 1 : at), 0);
@@ -193,7 +225,11 @@ function argsArb(spec: AllowlistSpec): fc.Arbitrary<Generated> {
   });
   return fc.tuple(fc.tuple(...groupArbs), posArb).chain(([groupLists, posGroups]) => {
     const groups = groupLists.flat();
-    return fc.tuple(fc.shuffledSubarray(groups, { minLength: groups.length }), fc.array(fc.boolean(), { minLength: groups.length + posGroups.length, maxLength: groups.length + posGroups.length }))
+    return fc
+      .tuple(
+        fc.shuffledSubarray(groups, { minLength: groups.length }),
+        fc.array(fc.boolean(), { minLength: groups.length + posGroups.length, maxLength: groups.length + posGroups.length }),
+      )
       .map(([shuffled, picks]) => {
         const merged: Array<{ name: string; tokens: string[] }> = [];
         let f = 0;
@@ -226,43 +262,82 @@ function assertRoundTrip(spec: AllowlistSpec, first: AdmittedArgs): void {
 }
 
 const hostileTokens = [
-  '--', '-', '', '--=', '-F=1', '; rm -rf /', '$(id)', '`id`', '$VAR', '${IFS}', '*', '/data/../etc', '//etc', '\u2013opt-0=1',
-  '--opt-0=\u202e1', 'a\0b', '--opt-1\n', '--help', '-x', '1e309', '0x10', '+5', ' 5', '--opt-0=', '--opt-0', '-a', '-a=',
+  '--',
+  '-',
+  '',
+  '--=',
+  '-F=1',
+  '; rm -rf /',
+  '$(id)',
+  '`id`',
+  '$VAR',
+  '${IFS}',
+  '*',
+  '/data/../etc',
+  '//etc',
+  '\u2013opt-0=1',
+  '--opt-0=\u202e1',
+  'a\0b',
+  '--opt-1\n',
+  '--help',
+  '-x',
+  '1e309',
+  '0x10',
+  '+5',
+  ' 5',
+  '--opt-0=',
+  '--opt-0',
+  '-a',
+  '-a=',
 ];
 const tokenArb = (spec: AllowlistSpec): fc.Arbitrary<string> =>
   fc.oneof(
     argsArb(spec).chain((g) => (g.args.length === 0 ? fc.constant('x') : fc.constantFrom(...g.args))),
     fc.constantFrom(...hostileTokens),
     fc.string({ unit: 'grapheme', maxLength: 12 }),
-    fc.constantFrom(...spec.parameters.flatMap((p) => [p.flag, p.short].filter((f): f is string => f !== undefined)), 'x').chain((f) => fc.string({ maxLength: 6 }).map((v) => `${f}${v}`)),
+    fc
+      .constantFrom(...spec.parameters.flatMap((p) => [p.flag, p.short].filter((f): f is string => f !== undefined)), 'x')
+      .chain((f) => fc.string({ maxLength: 6 }).map((v) => `${f}${v}`)),
   );
 
 describe('round trip (property)', () => {
   it('generates only well-formed configs', () => {
-    fc.assert(fc.property(configArb, (spec) => {
-      assert.deepStrictEqual(checkConfig(spec), []);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(configArb, (spec) => {
+        assert.deepStrictEqual(checkConfig(spec), []);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('admits every valid argument list, and admitting its re-serialisation gives the same values and argv', () => {
-    fc.assert(fc.property(configArb.chain((spec) => fc.tuple(fc.constant(spec), argsArb(spec))), ([spec, { args, given }]) => {
-      const first = ok(spec, args);
-      for (const p of spec.parameters) {
-        const n = given.get(p.name) ?? 0;
-        const expected = n > 0 ? n : p.default !== undefined || p.type === 'boolean' ? 1 : 0;
-        assert.equal(first.values[p.name]?.length ?? 0, expected, `values of ${p.name}`);
-      }
-      assert.deepStrictEqual(first.argv.slice(0, spec.defaultArgs.length), spec.defaultArgs);
-      assertRoundTrip(spec, first);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        configArb.chain((spec) => fc.tuple(fc.constant(spec), argsArb(spec))),
+        ([spec, { args, given }]) => {
+          const first = ok(spec, args);
+          for (const p of spec.parameters) {
+            const n = given.get(p.name) ?? 0;
+            const expected = n > 0 ? n : p.default !== undefined || p.type === 'boolean' ? 1 : 0;
+            assert.equal(first.values[p.name]?.length ?? 0, expected, `values of ${p.name}`);
+          }
+          assert.deepStrictEqual(first.argv.slice(0, spec.defaultArgs.length), spec.defaultArgs);
+          assertRoundTrip(spec, first);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('never throws on arbitrary tokens, and whatever it admits round-trips', () => {
     const arb = configArb.chain((spec) => fc.tuple(fc.constant(spec), fc.array(tokenArb(spec), { maxLength: 8 })));
-    fc.assert(fc.property(arb, ([spec, args]) => {
-      const r = admitArgs(spec, args);
-      if (r.ok) assertRoundTrip(spec, r.admitted);
-      else for (const e of r.errors) assert.match(e.message, /^[\x20-\x7e…]*$/);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(arb, ([spec, args]) => {
+        const r = admitArgs(spec, args);
+        if (r.ok) assertRoundTrip(spec, r.admitted);
+        else for (const e of r.errors) assert.match(e.message, /^[\x20-\x7e…]*$/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

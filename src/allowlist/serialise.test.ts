@@ -25,7 +25,12 @@ describe('flagToken', () => {
 describe('serialise', () => {
   it('writes flags in declaration order, then positionals, keeping repeat order', () => {
     const values = new Map<string, ArgValue[]>([
-      ['rest', ['r1', 'r2']], ['comm', ['b', 'a']], ['target', ['t']], ['quiet', [false]], ['verbose', [true]], ['freq', [-3]],
+      ['rest', ['r1', 'r2']],
+      ['comm', ['b', 'a']],
+      ['target', ['t']],
+      ['quiet', [false]],
+      ['verbose', [true]],
+      ['freq', [-3]],
     ]);
     assert.deepEqual(serialise(params, values), ['--freq=-3', '--verbose', '--comm=b', '--comm=a', 't', 'r1', 'r2']);
   });

@@ -1,8 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  canonicalDuration, canonicalQuantity, checkBoolean, checkDuration, checkEnum, checkInteger, checkPath,
-  checkPercent, checkQuantity, checkSignal, checkString, checkValue, type Checked,
+  canonicalDuration,
+  canonicalQuantity,
+  checkBoolean,
+  checkDuration,
+  checkEnum,
+  checkInteger,
+  checkPath,
+  checkPercent,
+  checkQuantity,
+  checkSignal,
+  checkString,
+  checkValue,
+  type Checked,
 } from './values.ts';
 import { anchoredPattern } from './pattern.ts';
 import { parseDuration } from '../api/units.ts';
@@ -19,10 +30,20 @@ describe('checkInteger', () => {
   });
   it('refuses other spellings with the specific reason', () => {
     const cases: Array<[string, RegExp]> = [
-      ['+5', /leading \+/], ['0x10', /hexadecimal/], ['0o7', /hexadecimal, octal/], ['010', /leading zeros/],
-      ['-0', /write 0/], ['1.5', /not a whole number/], ['1e3', /exponent/], ['1e309', /exponent/],
-      [' 5', /whitespace/], ['5 ', /whitespace/], ['NaN', /not an integer/], ['Infinity', /not an integer/],
-      ['9007199254740993', /beyond the exactly representable/], ['5;id', /not an integer/],
+      ['+5', /leading \+/],
+      ['0x10', /hexadecimal/],
+      ['0o7', /hexadecimal, octal/],
+      ['010', /leading zeros/],
+      ['-0', /write 0/],
+      ['1.5', /not a whole number/],
+      ['1e3', /exponent/],
+      ['1e309', /exponent/],
+      [' 5', /whitespace/],
+      ['5 ', /whitespace/],
+      ['NaN', /not an integer/],
+      ['Infinity', /not an integer/],
+      ['9007199254740993', /beyond the exactly representable/],
+      ['5;id', /not an integer/],
     ];
     for (const [raw, re] of cases) assert.match(reason(checkInteger(raw)), re, raw);
   });

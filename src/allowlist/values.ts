@@ -41,7 +41,8 @@ function bounded<T extends number>(n: T, min: T | undefined, max: T | undefined,
 export function checkInteger(raw: string, min?: number, max?: number): Checked {
   if (!INTEGER.test(raw)) return no(integerSyntax(raw));
   const n = Number(raw);
-  if (!Number.isSafeInteger(n)) return no(`${quote(raw)} is beyond the exactly representable integers (-${Number.MAX_SAFE_INTEGER}..${Number.MAX_SAFE_INTEGER})`);
+  if (!Number.isSafeInteger(n))
+    return no(`${quote(raw)} is beyond the exactly representable integers (-${Number.MAX_SAFE_INTEGER}..${Number.MAX_SAFE_INTEGER})`);
   const out = bounded(n, min, max, String);
   return out === undefined ? ok(n) : no(out);
 }
@@ -60,7 +61,12 @@ export function checkBoolean(raw: string): Checked {
 
 /** The largest duration whose canonical text still fits the 6-digit parts of the duration syntax. */
 export const MAX_DURATION_MS = 999_999 * 3_600_000;
-const units = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const;
+const units = [
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+] as const;
 
 /**
  * One number and the largest unit that states the duration exactly (90s stays 90s, 60s becomes 1m, 1h30m becomes
@@ -83,7 +89,12 @@ export function checkDuration(raw: string, min?: string, max?: string): Checked 
     return no(`${quote(raw)} is not a duration (whole numbers with ms, s, m or h, such as 30s or 1h30m)`);
   }
   if (ms > MAX_DURATION_MS) return no(`${quote(raw)} is longer than 999999h`);
-  const out = bounded(ms, min === undefined ? undefined : parseDuration(min), max === undefined ? undefined : parseDuration(max), canonicalDuration);
+  const out = bounded(
+    ms,
+    min === undefined ? undefined : parseDuration(min),
+    max === undefined ? undefined : parseDuration(max),
+    canonicalDuration,
+  );
   return out === undefined ? ok(canonicalDuration(ms)) : no(out);
 }
 
@@ -144,15 +155,24 @@ export function checkValue(param: Parameter, raw: string, pattern?: RegExp): Che
   const num = (b: unknown): number | undefined => (typeof b === 'number' ? b : undefined);
   const str = (b: unknown): string | undefined => (typeof b === 'string' ? b : undefined);
   switch (param.type) {
-    case 'boolean': return checkBoolean(raw);
-    case 'integer': return checkInteger(raw, num(param.min), num(param.max));
-    case 'percent': return checkPercent(raw, num(param.min), num(param.max));
-    case 'duration': return checkDuration(raw, str(param.min), str(param.max));
-    case 'quantity': return checkQuantity(raw, str(param.min), str(param.max));
-    case 'string': return checkString(raw, pattern, param.maxLength);
-    case 'enum': return checkEnum(raw, param.values ?? []);
-    case 'signal': return checkSignal(raw, param.values);
-    case 'path': return checkPath(raw, param.roots ?? []);
+    case 'boolean':
+      return checkBoolean(raw);
+    case 'integer':
+      return checkInteger(raw, num(param.min), num(param.max));
+    case 'percent':
+      return checkPercent(raw, num(param.min), num(param.max));
+    case 'duration':
+      return checkDuration(raw, str(param.min), str(param.max));
+    case 'quantity':
+      return checkQuantity(raw, str(param.min), str(param.max));
+    case 'string':
+      return checkString(raw, pattern, param.maxLength);
+    case 'enum':
+      return checkEnum(raw, param.values ?? []);
+    case 'signal':
+      return checkSignal(raw, param.values);
+    case 'path':
+      return checkPath(raw, param.roots ?? []);
   }
 }
 

@@ -22,7 +22,9 @@ function walk(node: SchemaNode, visit: (node: SchemaNode, path: string) => void,
 describe('crds/', () => {
   it('is what npm run gen:crds writes now (run it after changing src/api)', () => {
     const expected = crdFiles();
-    const present = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
+    const present = readdirSync(crdDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     assert.deepEqual(present, expected.map((f) => f.file).sort(), 'crds/ holds other files than the generator writes');
     for (const { file, text } of expected) {
       assert.equal(readFileSync(new URL(file, crdDir), 'utf8'), text, `crds/${file} is stale: run npm run gen:crds`);
@@ -41,8 +43,14 @@ describe('crds/', () => {
 describe('customResourceDefinition', () => {
   it('names each kind in group toe.dev with its short name and the toe category', () => {
     const names = kindNames.map((k) => customResourceDefinition(k));
-    assert.deepEqual(names.map((c) => c.metadata.name), ['powertoolconfigs.toe.dev', 'powertools.toe.dev', 'powertoolprocessings.toe.dev']);
-    assert.deepEqual(names.map((c) => c.spec.names.shortNames), [['ptc'], ['pt'], ['ptp']]);
+    assert.deepEqual(
+      names.map((c) => c.metadata.name),
+      ['powertoolconfigs.toe.dev', 'powertools.toe.dev', 'powertoolprocessings.toe.dev'],
+    );
+    assert.deepEqual(
+      names.map((c) => c.spec.names.shortNames),
+      [['ptc'], ['pt'], ['ptp']],
+    );
     for (const crd of names) {
       assert.equal(crd.spec.group, 'toe.dev');
       assert.equal(crd.spec.scope, 'Namespaced');
@@ -132,12 +140,21 @@ describe('CEL rules in the CRD schemas', () => {
       walk(kindSchema(kind), (node, path) => {
         for (const { rule } of rulesOf(node)) {
           const fields = [...rule.matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string).filter((f) => !methods.has(f));
-          walk(node, (child, childPath) => {
-            const name = childPath.split('.').pop()?.replace(/\[\]$/, '');
-            if (!name || !fields.includes(name)) return;
-            const bounded = child.type === 'string' ? child.maxLength !== undefined || child.enum !== undefined : child.type === 'array' ? child.maxItems !== undefined : true;
-            assert.ok(bounded, `${kind} ${path}: rule "${rule}" reads ${childPath || name}, which has no bound`);
-          }, path);
+          walk(
+            node,
+            (child, childPath) => {
+              const name = childPath.split('.').pop()?.replace(/\[\]$/, '');
+              if (!name || !fields.includes(name)) return;
+              const bounded =
+                child.type === 'string'
+                  ? child.maxLength !== undefined || child.enum !== undefined
+                  : child.type === 'array'
+                    ? child.maxItems !== undefined
+                    : true;
+              assert.ok(bounded, `${kind} ${path}: rule "${rule}" reads ${childPath || name}, which has no bound`);
+            },
+            path,
+          );
         }
       });
     }

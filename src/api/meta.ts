@@ -50,11 +50,19 @@ export const conditionStatus = z.enum(['True', 'False', 'Unknown']);
 /** metav1.Condition, as the API conventions describe it: keyed by type, reason one CamelCase word. */
 export const condition = z
   .object({
-    type: z.string().regex(/^[A-Z][A-Za-z0-9]*$/).max(316).describe('The condition type, a PascalCase observed state such as Ready or Injected.'),
+    type: z
+      .string()
+      .regex(/^[A-Z][A-Za-z0-9]*$/)
+      .max(316)
+      .describe('The condition type, a PascalCase observed state such as Ready or Injected.'),
     status: conditionStatus.describe('True, False or Unknown.'),
     observedGeneration: z.number().int().min(0).optional().describe('The .metadata.generation the condition was computed from.'),
     lastTransitionTime: z.string().describe('When status last changed (RFC 3339).'),
-    reason: z.string().regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/).max(1024).describe('One CamelCase word saying why.'),
+    reason: z
+      .string()
+      .regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/)
+      .max(1024)
+      .describe('One CamelCase word saying why.'),
     message: z.string().max(32768).describe('A sentence for humans, with what to do when action is needed.'),
   })
   .describe('An observation of one aspect of the object, as metav1.Condition.');
@@ -98,5 +106,11 @@ export interface CrdPresentation {
   singular: string;
   shortNames: string[];
   categories: string[];
-  printerColumns: { name: string; type: 'string' | 'integer' | 'date' | 'boolean' | 'number'; jsonPath: string; description: string; priority?: number }[];
+  printerColumns: {
+    name: string;
+    type: 'string' | 'integer' | 'date' | 'boolean' | 'number';
+    jsonPath: string;
+    description: string;
+    priority?: number;
+  }[];
 }

@@ -9,8 +9,16 @@ export const powerToolSpec = z
       .object({
         selector: labelSelector.describe('Pods in this namespace whose labels match are targets (Running pods only, chosen at the start).'),
         pods: z.array(dnsSubdomain).max(100).optional().describe('Narrow the selection to these pod names.'),
-        container: dnsLabel.optional().describe('The container to attach to (its process namespace is shared); defaults to the pod\'s first container.'),
-        maxTargets: z.number().int().min(1).max(1000).default(10).describe('The most pods this PowerTool may touch; more matches are refused, not truncated.'),
+        container: dnsLabel
+          .optional()
+          .describe("The container to attach to (its process namespace is shared); defaults to the pod's first container."),
+        maxTargets: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(10)
+          .describe('The most pods this PowerTool may touch; more matches are refused, not truncated.'),
         maxPercent: z
           .number()
           .int()
@@ -22,14 +30,21 @@ export const powerToolSpec = z
       .describe('Which pods and container the tool runs against (the blast radius).'),
     tool: z
       .object({
-        name: dnsLabel.describe('The tool, as named by a PowerToolConfig\'s spec.tool.name.'),
-        args: z.array(z.string().max(4096)).max(256).default([]).describe('Arguments for the tool; each must be admitted by the PowerToolConfig\'s parameters.'),
-        duration: duration('How long the tool runs; defaults to the config\'s limits.defaultDuration.').optional(),
+        name: dnsLabel.describe("The tool, as named by a PowerToolConfig's spec.tool.name."),
+        args: z
+          .array(z.string().max(4096))
+          .max(256)
+          .default([])
+          .describe("Arguments for the tool; each must be admitted by the PowerToolConfig's parameters."),
+        duration: duration("How long the tool runs; defaults to the config's limits.defaultDuration.").optional(),
       })
       .describe('What to run.'),
     output: z
       .object({
-        mode: z.enum(outputModes).default('logs').describe('logs: the container log; pvc: a volume of the target pod; collector: streamed to the TOE collector.'),
+        mode: z
+          .enum(outputModes)
+          .default('logs')
+          .describe('logs: the container log; pvc: a volume of the target pod; collector: streamed to the TOE collector.'),
         volume: z
           .object({
             name: dnsLabel.describe('The name of a volume of the target pod (pod volumes cannot be added later).'),
@@ -45,15 +60,23 @@ export const powerToolSpec = z
           .describe('For mode pvc: where in the target pod the output goes.'),
       })
       .default({ mode: 'logs' })
-      .meta({ 'x-kubernetes-validations': [{ rule: "self.mode != 'pvc' || has(self.volume)", message: 'output mode pvc needs output.volume' }] })
-      .describe('Where the tool\'s output goes.'),
+      .meta({
+        'x-kubernetes-validations': [{ rule: "self.mode != 'pvc' || has(self.volume)", message: 'output mode pvc needs output.volume' }],
+      })
+      .describe("Where the tool's output goes."),
     volume: z
       .object({ name: dnsLabel.describe('The name of a volume of the target pod that the tool acts on.') })
       .optional()
       .describe('For tools that act on a volume (fill-volume).'),
     dryRun: z.boolean().default(false).describe('Resolve the targets and render the containers into status.rendered; inject nothing.'),
     suspend: z.boolean().default(false).describe('Before the start: hold. During a run: stop every tool now and undo its fault.'),
-    ttlSecondsAfterFinished: z.number().int().min(0).max(31_536_000).optional().describe('Delete the PowerTool this many seconds after it finished.'),
+    ttlSecondsAfterFinished: z
+      .number()
+      .int()
+      .min(0)
+      .max(31_536_000)
+      .optional()
+      .describe('Delete the PowerTool this many seconds after it finished.'),
   })
   .describe('Run a tool against the pods matching a selector, for a while, with arguments, and put the output somewhere.');
 export type PowerToolSpec = z.infer<typeof powerToolSpec>;
@@ -66,7 +89,7 @@ export type TargetPhase = (typeof targetPhases)[number];
 
 export const artifact = z
   .object({
-    name: z.string().max(253).describe('The artifact\'s file name.'),
+    name: z.string().max(253).describe("The artifact's file name."),
     bytes: z.number().int().min(0).describe('Its size in bytes.'),
     partial: z.boolean().describe('True when the tool was stopped before it finished collecting.'),
     location: z.string().max(1024).optional().describe('Where it is: a collector URL, a volume path, or "logs".'),
@@ -76,24 +99,24 @@ export type Artifact = z.infer<typeof artifact>;
 
 export const targetStatus = z
   .object({
-    pod: z.string().describe('The target pod\'s name.'),
-    podUID: z.string().optional().describe('The pod\'s UID when it was selected; a new pod of the same name is not the target.'),
+    pod: z.string().describe("The target pod's name."),
+    podUID: z.string().optional().describe("The pod's UID when it was selected; a new pod of the same name is not the target."),
     container: z.string().describe('The container the tool attached to.'),
-    ephemeralContainer: z.string().describe('The name of the tool\'s ephemeral container, toe-<tool>-<id>.'),
+    ephemeralContainer: z.string().describe("The name of the tool's ephemeral container, toe-<tool>-<id>."),
     phase: z.enum(targetPhases).describe('Where this target is.'),
     attempts: z.number().int().min(0).optional().describe('Injection attempts so far; bounded, and kept across operator restarts.'),
     startedAt: z.string().optional().describe('When the tool started running (RFC 3339).'),
     finishedAt: z.string().optional().describe('When the tool terminated (RFC 3339).'),
     stopRequestedAt: z.string().optional().describe('When the operator asked the tool to stop early (RFC 3339).'),
     stopReason: z.enum(['Deadline', 'Suspended', 'Deleted']).optional().describe('Why the operator stopped the tool early.'),
-    exitCode: z.number().int().optional().describe('The tool\'s exit code.'),
+    exitCode: z.number().int().optional().describe("The tool's exit code."),
     reason: z.string().max(128).optional().describe('A CamelCase reason for the phase.'),
     message: z.string().max(4096).optional().describe('What happened, for humans.'),
     result: z
       .record(z.string(), z.unknown())
       .optional()
       .meta({ 'x-kubernetes-preserve-unknown-fields': true })
-      .describe('The tool\'s final machine-readable result line (bytes, partial, the effect it measured).'),
+      .describe("The tool's final machine-readable result line (bytes, partial, the effect it measured)."),
     artifacts: z.array(artifact).max(32).optional().describe('What the tool collected.'),
   })
   .describe('The run on one target pod.');

@@ -29,7 +29,9 @@ export const powerToolProcessingSpec = z
               .describe('A five-field cron expression (UTC); each firing processes the runs finished since the previous one.'),
           })
           .meta({
-            'x-kubernetes-validations': [{ rule: 'has(self.interval) != has(self.cron)', message: 'schedule needs exactly one of interval or cron' }],
+            'x-kubernetes-validations': [
+              { rule: 'has(self.interval) != has(self.cron)', message: 'schedule needs exactly one of interval or cron' },
+            ],
           })
           .optional()
           .describe('Also process on a schedule, aggregating the runs of each period into one report.'),
@@ -51,7 +53,12 @@ export const powerToolProcessingSpec = z
             ingress: z
               .object({
                 host: dnsSubdomain.describe('The host name the Ingress answers for.'),
-                path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/).max(256).default('/').describe('The path prefix reports are served under.'),
+                path: z
+                  .string()
+                  .regex(/^\/[A-Za-z0-9._~/-]*$/)
+                  .max(256)
+                  .default('/')
+                  .describe('The path prefix reports are served under.'),
                 className: dnsSubdomain.optional().describe('The IngressClass to use; the cluster default when omitted.'),
                 tlsSecretName: dnsSubdomain.optional().describe('A TLS Secret in this namespace; HTTPS when set.'),
               })
@@ -65,7 +72,11 @@ export const powerToolProcessingSpec = z
     analysis: z
       .object({
         provider: z.enum(['ollama']).default('ollama').describe('The LLM provider.'),
-        endpoint: z.string().regex(/^https?:\/\/[^\s]+$/).max(512).describe('The Ollama base URL, e.g. http://ollama.ollama.svc:11434.'),
+        endpoint: z
+          .string()
+          .regex(/^https?:\/\/[^\s]+$/)
+          .max(512)
+          .describe('The Ollama base URL, e.g. http://ollama.ollama.svc:11434.'),
         model: z.string().min(1).max(256).describe('The model name as Ollama knows it.'),
         timeout: duration('How long one request may take.').default('60s'),
         retries: z.number().int().min(0).max(5).default(1).describe('Further attempts after a failed or invalid answer.'),
@@ -80,11 +91,14 @@ export type PowerToolProcessingSpec = z.infer<typeof powerToolProcessingSpec>;
 
 export const reportRecord = z
   .object({
-    id: z.string().max(128).describe('The report\'s stable id (the run it covers); a second report for the same run is never made.'),
+    id: z.string().max(128).describe("The report's stable id (the run it covers); a second report for the same run is never made."),
     url: z.string().max(1024).optional().describe('Where the report is served.'),
     powerTools: z.array(z.string()).max(1000).describe('The PowerTools it covers.'),
     generatedAt: z.string().describe('When it was built (RFC 3339).'),
-    finishedAt: z.string().optional().describe('When the newest run it covers finished, or its period ended (RFC 3339); retention orders reports by it.'),
+    finishedAt: z
+      .string()
+      .optional()
+      .describe('When the newest run it covers finished, or its period ended (RFC 3339); retention orders reports by it.'),
     findings: z.number().int().min(0).describe('How many findings it has.'),
     analysis: z.enum(['None', 'Succeeded', 'Failed']).optional().describe('Whether the LLM analysis ran and how it ended.'),
   })

@@ -10,11 +10,37 @@ import { kinds, type KindName } from './index.ts';
  */
 
 const KEYWORDS = new Set([
-  'type', 'description', 'properties', 'items', 'additionalProperties', 'required', 'enum', 'default', 'format',
-  'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'minItems', 'maxItems', 'minProperties', 'maxProperties', 'nullable', 'title', 'example',
-  'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-validations',
-  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-embedded-resource',
+  'type',
+  'description',
+  'properties',
+  'items',
+  'additionalProperties',
+  'required',
+  'enum',
+  'default',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'nullable',
+  'title',
+  'example',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-validations',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-embedded-resource',
 ]);
 const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
 // Go's RE2, which the API server compiles patterns with, has no lookaround and no backreferences.
@@ -43,13 +69,18 @@ function structuralErrors(node: SchemaNode, path = '', level: Level = 'root'): s
   if (intOrString && preserve) bad('int-or-string and preserve-unknown-fields exclude each other');
   if (node.type === 'array' && (node.items === undefined || Array.isArray(node.items))) bad('an array needs one items schema');
   if (node.properties && node.additionalProperties !== undefined) bad('properties and additionalProperties exclude each other');
-  if (node.additionalProperties !== undefined && typeof node.additionalProperties !== 'object') bad('additionalProperties must be a schema, not a boolean');
+  if (node.additionalProperties !== undefined && typeof node.additionalProperties !== 'object')
+    bad('additionalProperties must be a schema, not a boolean');
   if (level === 'root') {
     if (node.type !== 'object') bad('the root must be an object');
     if (node.additionalProperties !== undefined) bad('additionalProperties is not allowed at the root');
     const { metadata, apiVersion, kind } = node.properties ?? {};
     if (metadata && JSON.stringify(metadata) !== '{"type":"object"}') bad('metadata may only be {type: object}');
-    for (const [name, p] of [['apiVersion', apiVersion], ['kind', kind]] as const) if (p && p.type !== 'string') bad(`${name} must be a string`);
+    for (const [name, p] of [
+      ['apiVersion', apiVersion],
+      ['kind', kind],
+    ] as const)
+      if (p && p.type !== 'string') bad(`${name} must be a string`);
   } else if (node.properties?.metadata) bad('metadata must not be declared below the root');
   for (const name of node.required ?? []) if (!node.properties?.[name]) bad(`required field ${name} is not a property`);
   for (const value of node.enum ?? []) if (!enumMatches(node.type, value)) bad(`enum value ${JSON.stringify(value)} is not a ${node.type}`);
@@ -74,17 +105,24 @@ function structuralErrors(node: SchemaNode, path = '', level: Level = 'root'): s
     else {
       for (const key of keys as string[]) {
         const field = item.properties?.[key];
-        if (!field || !['string', 'integer', 'boolean', 'number'].includes(field.type ?? '')) bad(`map key ${key} must be a scalar property of the items`);
+        if (!field || !['string', 'integer', 'boolean', 'number'].includes(field.type ?? ''))
+          bad(`map key ${key} must be a scalar property of the items`);
         if (!(item.required ?? []).includes(key) && field?.default === undefined) bad(`map key ${key} must be required or defaulted`);
       }
     }
   }
   const rules = node['x-kubernetes-validations'];
   if (rules !== undefined) {
-    const ok = Array.isArray(rules) && rules.every((r: { rule?: unknown; message?: unknown }) => typeof r.rule === 'string' && r.rule.length > 0 && (r.message === undefined || typeof r.message === 'string'));
+    const ok =
+      Array.isArray(rules) &&
+      rules.every(
+        (r: { rule?: unknown; message?: unknown }) =>
+          typeof r.rule === 'string' && r.rule.length > 0 && (r.message === undefined || typeof r.message === 'string'),
+      );
     if (!ok) bad('x-kubernetes-validations must be a list of {rule, message}');
   }
-  for (const [name, child] of Object.entries(node.properties ?? {})) out.push(...structuralErrors(child, path ? `${path}.${name}` : name, 'field'));
+  for (const [name, child] of Object.entries(node.properties ?? {}))
+    out.push(...structuralErrors(child, path ? `${path}.${name}` : name, 'field'));
   if (node.items && !Array.isArray(node.items)) out.push(...structuralErrors(node.items, `${path}[]`, 'item'));
   if (typeof node.additionalProperties === 'object') out.push(...structuralErrors(node.additionalProperties, `${path}{}`, 'field'));
   return out;
@@ -100,7 +138,15 @@ describe('the generated CRD schemas', () => {
   it('carry no JS-only artefacts: no $ref, no safe-integer bounds, no additionalProperties: false', () => {
     for (const kind of Object.keys(kinds) as KindName[]) {
       const text = JSON.stringify(kindSchema(kind));
-      for (const artefact of ['$ref', '$defs', '"const"', '9007199254740991', '"additionalProperties":false', '"additionalProperties":{}', 'anyOf']) {
+      for (const artefact of [
+        '$ref',
+        '$defs',
+        '"const"',
+        '9007199254740991',
+        '"additionalProperties":false',
+        '"additionalProperties":{}',
+        'anyOf',
+      ]) {
         assert.ok(!text.includes(artefact), `${kind} contains ${artefact}`);
       }
     }
@@ -126,7 +172,15 @@ describe('structuralErrors', () => {
       [root({ type: 'string', pattern: '^(?!\\.)x$' }), /RE2/],
       [root({ type: 'string', enum: [1] }), /enum value 1/],
       [root({ type: 'object', required: ['a'], properties: {} }), /required field a/],
-      [root({ type: 'array', items: { type: 'object', properties: { k: { type: 'string' } } }, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['k'] }), /required or defaulted/],
+      [
+        root({
+          type: 'array',
+          items: { type: 'object', properties: { k: { type: 'string' } } },
+          'x-kubernetes-list-type': 'map',
+          'x-kubernetes-list-map-keys': ['k'],
+        }),
+        /required or defaulted/,
+      ],
       [root({ type: 'object', 'x-kubernetes-validations': [{ message: 'no rule' }] }), /list of \{rule, message\}/],
       [{ type: 'object', properties: { metadata: { type: 'object', description: 'x' } } }, /metadata may only be/],
       [{ type: 'object', properties: { spec: { type: 'object', properties: { metadata: { type: 'object' } } } } }, /below the root/],
@@ -134,7 +188,10 @@ describe('structuralErrors', () => {
     ];
     for (const [schema, expected] of cases) {
       const errors = structuralErrors(schema);
-      assert.ok(errors.some((e) => expected.test(e)), `${JSON.stringify(schema)} -> ${JSON.stringify(errors)}`);
+      assert.ok(
+        errors.some((e) => expected.test(e)),
+        `${JSON.stringify(schema)} -> ${JSON.stringify(errors)}`,
+      );
     }
   });
 });

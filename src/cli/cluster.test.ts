@@ -5,7 +5,16 @@ import { UsageError } from './command.ts';
 
 describe('toe cluster options', () => {
   it('parses each subcommand with its flags', () => {
-    assert.deepEqual(parseOptions(['up', '--apiserver-only']), { verb: 'up', mode: 'apiserver', retain: false, fresh: false, purge: false, rebuild: false, quiet: false, output: 'text' });
+    assert.deepEqual(parseOptions(['up', '--apiserver-only']), {
+      verb: 'up',
+      mode: 'apiserver',
+      retain: false,
+      fresh: false,
+      purge: false,
+      rebuild: false,
+      quiet: false,
+      output: 'text',
+    });
     assert.equal(parseOptions(['down', '--purge']) !== 'help' && (parseOptions(['down', '--purge']) as { purge: boolean }).purge, true);
     assert.equal((parseOptions(['status', '-o', 'json']) as { output: string }).output, 'json');
     assert.equal(parseOptions(['up', '-h']), 'help');
@@ -20,6 +29,11 @@ describe('toe cluster options', () => {
       [['up', 'extra'], /unexpected argument "extra"/],
       [['up', '--bogus'], /Unknown option '--bogus'/],
     ];
-    for (const [argv, msg] of cases) assert.throws(() => parseOptions(argv), (e: unknown) => e instanceof UsageError && msg.test(e.message), argv.join(' '));
+    for (const [argv, msg] of cases)
+      assert.throws(
+        () => parseOptions(argv),
+        (e: unknown) => e instanceof UsageError && msg.test(e.message),
+        argv.join(' '),
+      );
   });
 });

@@ -66,9 +66,11 @@ export function parseOptions(argv: string[]): Options | 'help' {
   if (values.help) return 'help';
   const [verb, ...extra] = positionals;
   if (verb === undefined) throw new UsageError('missing subcommand: one of up, down, status, images', 'cluster');
-  if (!['up', 'down', 'status', 'images'].includes(verb)) throw new UsageError(`unknown subcommand "${verb}": one of up, down, status, images`, 'cluster');
+  if (!['up', 'down', 'status', 'images'].includes(verb))
+    throw new UsageError(`unknown subcommand "${verb}": one of up, down, status, images`, 'cluster');
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, 'cluster');
-  if (values.output !== 'text' && values.output !== 'json') throw new UsageError(`--output must be text or json, not "${values.output}"`, 'cluster');
+  if (values.output !== 'text' && values.output !== 'json')
+    throw new UsageError(`--output must be text or json, not "${values.output}"`, 'cluster');
   const only = (flag: string, set: boolean, verbs: string[]): void => {
     if (set && !verbs.includes(verb)) throw new UsageError(`--${flag} applies to ${verbs.join('/')} only`, 'cluster');
   };
@@ -95,7 +97,14 @@ async function runImagesCommand(o: Options, steps: Steps, streams: Streams): Pro
   const socket = (await isRunning(state?.daemons.containerd)) ? l.containerdSocket : undefined;
   if (!socket) steps.info('containerd is not running: building only; `toe cluster up` imports the images');
   const jobs = [...(await clusterImages(l.cacheDir)), await toeImage(l.cacheDir), ...(await toolImages(l.cacheDir))];
-  await steps.run(`images (${jobs.length})`, () => ensureImages(jobs, { socket, importedFile: join(l.stateDir, 'images.json'), rebuild: o.rebuild, onImage: (ref, action) => steps.info(`${ref}: ${action}`) }));
+  await steps.run(`images (${jobs.length})`, () =>
+    ensureImages(jobs, {
+      socket,
+      importedFile: join(l.stateDir, 'images.json'),
+      rebuild: o.rebuild,
+      onImage: (ref, action) => steps.info(`${ref}: ${action}`),
+    }),
+  );
   for (const j of jobs) streams.out.write(`${j.ref}\t${j.archive}\n`);
   return EXIT_OK;
 }
@@ -117,10 +126,12 @@ export const cluster: Command = async (argv, streams) => {
       if (!o.quiet && !running) streams.err.write(`Bringing up ${what}: ${stepsFor(o.mode).length} steps\n`);
       const started = Date.now();
       const r = await up(l, o.mode, steps, { retain: o.retain, fresh: o.fresh });
-      if (!r.alreadyRunning && !o.quiet) streams.err.write(`${what[0]?.toUpperCase()}${what.slice(1)} is ready (${((Date.now() - started) / 1000).toFixed(1)}s).\n`);
+      if (!r.alreadyRunning && !o.quiet)
+        streams.err.write(`${what[0]?.toUpperCase()}${what.slice(1)} is ready (${((Date.now() - started) / 1000).toFixed(1)}s).\n`);
       if (r.alreadyRunning && !o.quiet) streams.err.write(`${what[0]?.toUpperCase()}${what.slice(1)} is already running: nothing to do.\n`);
       streams.out.write(`${r.kubeconfig}\n`);
-      if (!o.quiet) streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  ${kubernetesDir(l.cacheDir)}/bin/kubectl get nodes\n`);
+      if (!o.quiet)
+        streams.err.write(`\nUse it:\n  export KUBECONFIG=${r.kubeconfig}\n  ${kubernetesDir(l.cacheDir)}/bin/kubectl get nodes\n`);
       return EXIT_OK;
     }
     case 'down': {

@@ -15,7 +15,26 @@ describe('toe collector options', () => {
   });
 
   it('reads every flag', () => {
-    const o = collectorOptions(['--listen', '[::1]:9000', '--data-dir', '/d', '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--max-artifact-bytes', '512Mi', '--max-run-bytes', '2Gi', '--idle-timeout', '90s', '--reader', 'a', '--reader', 'b']);
+    const o = collectorOptions([
+      '--listen',
+      '[::1]:9000',
+      '--data-dir',
+      '/d',
+      '--tls-cert',
+      'c.pem',
+      '--tls-key',
+      'k.pem',
+      '--max-artifact-bytes',
+      '512Mi',
+      '--max-run-bytes',
+      '2Gi',
+      '--idle-timeout',
+      '90s',
+      '--reader',
+      'a',
+      '--reader',
+      'b',
+    ]);
     assert.notEqual(o, 'help');
     if (o === 'help') return;
     assert.deepEqual(o.listen, { host: '::1', port: 9000 });
@@ -37,7 +56,11 @@ describe('toe collector options', () => {
       [['--idle-timeout', '500ms'], '--idle-timeout'],
       [['--reader', ' '], '--reader'],
     ] as const) {
-      assert.throws(() => collectorOptions([...args]), (err: unknown) => err instanceof UsageError && err.message.includes(flag), args.join(' '));
+      assert.throws(
+        () => collectorOptions([...args]),
+        (err: unknown) => err instanceof UsageError && err.message.includes(flag),
+        args.join(' '),
+      );
     }
   });
 });

@@ -52,15 +52,19 @@ export interface CollectorOptions {
 export function collectorOptions(argv: string[]): CollectorOptions | 'help' {
   const values = parse(argv);
   if (values.help) return 'help';
-  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new UsageError('--tls-cert and --tls-key go together: give both for HTTPS, or neither for HTTP', 'collector');
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new UsageError('--tls-cert and --tls-key go together: give both for HTTPS, or neither for HTTP', 'collector');
   if (values['data-dir'] === '') throw new UsageError('--data-dir must not be empty', 'collector');
   const maxArtifactBytes = bytes(values['max-artifact-bytes'], '--max-artifact-bytes');
   const maxRunBytes = bytes(values['max-run-bytes'], '--max-run-bytes');
   if (maxRunBytes < maxArtifactBytes) throw new UsageError('--max-run-bytes must be at least --max-artifact-bytes', 'collector');
   const idleTimeoutMs = parseDuration(values['idle-timeout']);
-  if (idleTimeoutMs === undefined || idleTimeoutMs < 1000) throw new UsageError(`--idle-timeout must be a duration of at least 1s like 30s or 5m, got "${values['idle-timeout']}"`, 'collector');
+  if (idleTimeoutMs === undefined || idleTimeoutMs < 1000)
+    throw new UsageError(`--idle-timeout must be a duration of at least 1s like 30s or 5m, got "${values['idle-timeout']}"`, 'collector');
   const readers = values.reader ?? [DEFAULT_READER];
-  for (const r of readers) if (r.trim() === '' || r !== r.trim()) throw new UsageError(`--reader must be a user name like ${DEFAULT_READER}, got "${r}"`, 'collector');
+  for (const r of readers)
+    if (r.trim() === '' || r !== r.trim())
+      throw new UsageError(`--reader must be a user name like ${DEFAULT_READER}, got "${r}"`, 'collector');
   return {
     listen: hostPort(values.listen),
     dataDir: values['data-dir'],
@@ -96,7 +100,8 @@ function parse(argv: string[]) {
 
 function bytes(text: string, flag: string): number {
   const n = parseQuantity(text);
-  if (n === undefined || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of bytes as a quantity like 512Mi or 2Gi, got "${text}"`, 'collector');
+  if (n === undefined || !Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a whole number of bytes as a quantity like 512Mi or 2Gi, got "${text}"`, 'collector');
   return n;
 }
 

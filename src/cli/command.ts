@@ -9,7 +9,10 @@ export type Command = (argv: string[], streams: Streams) => Promise<number>;
 
 /** A usage error: exit code 2 and a pointer to `-h`, in kubectl's style. */
 export class UsageError extends Error {
-  constructor(message: string, readonly command: string) {
+  constructor(
+    message: string,
+    readonly command: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -3,12 +3,21 @@ import { formatError } from './output.ts';
 
 // Commands load lazily so that `toe validate` never pays for the Kubernetes client.
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  validate: { summary: 'check PowerTool YAML against the schemas and the tool allowlists', load: async () => (await import('./validate.ts')).validate },
+  validate: {
+    summary: 'check PowerTool YAML against the schemas and the tool allowlists',
+    load: async () => (await import('./validate.ts')).validate,
+  },
   cluster: { summary: 'bring a local single-node Kubernetes cluster up or down', load: async () => (await import('./cluster.ts')).cluster },
-  operator: { summary: 'run the controllers, admission, metrics and leader election', load: async () => (await import('./operator.ts')).operator },
+  operator: {
+    summary: 'run the controllers, admission, metrics and leader election',
+    load: async () => (await import('./operator.ts')).operator,
+  },
   collector: { summary: 'receive artifacts streamed by running tools', load: async () => (await import('./collector.ts')).collector },
   reports: { summary: 'serve HTML reports read-only', load: async () => (await import('./reports.ts')).reports },
-  quickstart: { summary: 'bring everything up and run a sample PowerTool to completion', load: async () => (await import('./quickstart.ts')).quickstart },
+  quickstart: {
+    summary: 'bring everything up and run a sample PowerTool to completion',
+    load: async () => (await import('./quickstart.ts')).quickstart,
+  },
   tutorial: { summary: 'the interactive "Hello PowerTool" tutorial', load: async () => (await import('./tutorial.ts')).tutorial },
 };
 
@@ -30,7 +39,9 @@ export async function run(argv: string[], streams: Streams): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    return await (await entry.load())(rest, streams);
+    return await (
+      await entry.load()
+    )(rest, streams);
   } catch (err) {
     streams.err.write(formatError(err));
     return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;

@@ -66,17 +66,25 @@ export const operator: Command = async (argv, streams) => {
     return 0;
   }
   const concurrency = Number(values['inject-concurrency']);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) throw new UsageError('--inject-concurrency must be an integer from 1 to 100', 'operator');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100)
+    throw new UsageError('--inject-concurrency must be an integer from 1 to 100', 'operator');
   if (!['true', 'false'].includes(values['leader-elect'])) throw new UsageError('--leader-elect must be true or false', 'operator');
-  if (values['webhook-bind'] && !values['webhook-url'] && !values['webhook-service']) throw new UsageError('--webhook-bind needs --webhook-url or --webhook-service', 'operator');
+  if (values['webhook-bind'] && !values['webhook-url'] && !values['webhook-service'])
+    throw new UsageError('--webhook-bind needs --webhook-url or --webhook-service', 'operator');
 
   const reportsBind = values['reports-bind'] ? hostPort(values['reports-bind'], '--reports-bind') : undefined;
-  const reportsAddress = values['reports-address'] ?? process.env.POD_IP ?? (reportsBind && isIP(reportsBind.host) && !['0.0.0.0', '::'].includes(reportsBind.host) ? reportsBind.host : undefined);
-  if (values['reports-address'] !== undefined && !isIP(values['reports-address'])) throw new UsageError(`--reports-address must be an IP address, got "${values['reports-address']}"`, 'operator');
-  if (values['reports-url-base'] !== undefined && !/^https?:\/\/[^\s]+$/.test(values['reports-url-base'])) throw new UsageError('--reports-url-base must be an http(s) URL', 'operator');
+  const reportsAddress =
+    values['reports-address'] ??
+    process.env.POD_IP ??
+    (reportsBind && isIP(reportsBind.host) && !['0.0.0.0', '::'].includes(reportsBind.host) ? reportsBind.host : undefined);
+  if (values['reports-address'] !== undefined && !isIP(values['reports-address']))
+    throw new UsageError(`--reports-address must be an IP address, got "${values['reports-address']}"`, 'operator');
+  if (values['reports-url-base'] !== undefined && !/^https?:\/\/[^\s]+$/.test(values['reports-url-base']))
+    throw new UsageError('--reports-url-base must be an http(s) URL', 'operator');
   const reportsDir = values['reports-dir'];
   if (reportsDir !== undefined && reportsDir.trim() === '') throw new UsageError('--reports-dir must be a directory path', 'operator');
-  if (reportsDir === undefined && (reportsBind || values['reports-address'] || values['reports-url-base'])) throw new UsageError('--reports-bind, --reports-address and --reports-url-base need --reports-dir', 'operator');
+  if (reportsDir === undefined && (reportsBind || values['reports-address'] || values['reports-url-base']))
+    throw new UsageError('--reports-bind, --reports-address and --reports-url-base need --reports-dir', 'operator');
 
   const log = logger('operator');
   const operatorNamespace = values.namespace ?? process.env.POD_NAMESPACE ?? 'toe-system';
@@ -104,14 +112,26 @@ export const operator: Command = async (argv, streams) => {
   };
   if (webhook) {
     const [svcNs, svcName] = (values['webhook-service'] ?? '').split('/');
-    const clientConfig = values['webhook-url'] ? { url: values['webhook-url'] } : { service: { namespace: svcNs ?? operatorNamespace, name: svcName ?? 'toe-operator' } };
+    const clientConfig = values['webhook-url']
+      ? { url: values['webhook-url'] }
+      : { service: { namespace: svcNs ?? operatorNamespace, name: svcName ?? 'toe-operator' } };
     opts.admission = async (deps) => {
       const { startAdmission } = await import('../operator/admission/index.ts');
-      return startAdmission({ ...deps, configs: deps.caches.configs, operatorNamespace, listen: webhook, clientConfig, log: logger('operator.admission') });
+      return startAdmission({
+        ...deps,
+        configs: deps.caches.configs,
+        operatorNamespace,
+        listen: webhook,
+        clientConfig,
+        log: logger('operator.admission'),
+      });
     };
   }
   const manager = await startManager(loadKubeConfig(), opts);
-  log.info({ namespace: operatorNamespace, identity: opts.identity, http: manager.httpPort, reports: manager.reportsPort }, 'operator started');
+  log.info(
+    { namespace: operatorNamespace, identity: opts.identity, http: manager.httpPort, reports: manager.reportsPort },
+    'operator started',
+  );
   if (!reportsDir) log.info({}, 'PowerToolProcessings are not processed: start with --reports-dir to build reports');
 
   const stopSignal = new Promise<string>((resolve) => {

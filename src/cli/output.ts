@@ -9,7 +9,8 @@ export function formatError(err: unknown): string {
   const lines = [`ERROR: ${messageOf(err)}`];
   for (let cause = causeOf(err); cause !== undefined; cause = causeOf(cause)) lines.push(`  caused by: ${messageOf(cause)}`);
   const text = lines.join('\n');
-  if (/ECONNREFUSED/.test(text)) lines.push('  hint: is the Kubernetes API server running, and does KUBECONFIG point to it? (`toe cluster status`)');
+  if (/ECONNREFUSED/.test(text))
+    lines.push('  hint: is the Kubernetes API server running, and does KUBECONFIG point to it? (`toe cluster status`)');
   if (process.env.TOE_VERBOSE && err instanceof Error && err.stack) lines.push(err.stack);
   return lines.join('\n') + '\n';
 }
@@ -24,7 +25,10 @@ function causeOf(err: unknown): unknown {
 
 /** A kind-style step line: "• doing x ..." then "✓ doing x (1.2s)" or "✗ doing x". Plain lines off a terminal. */
 export class Steps {
-  constructor(private readonly err: NodeJS.WritableStream, private readonly quiet = false) {}
+  constructor(
+    private readonly err: NodeJS.WritableStream,
+    private readonly quiet = false,
+  ) {}
 
   async run<T>(title: string, fn: () => Promise<T>): Promise<T> {
     const started = Date.now();

@@ -42,10 +42,15 @@ export const quickstart: Command = async (argv, streams) => {
     streams.out.write(HELP);
     return EXIT_OK;
   }
-  if (values['reports-dir'] !== undefined && values['reports-dir'].trim() === '') throw new UsageError('--reports-dir must be a directory path', 'quickstart');
+  if (values['reports-dir'] !== undefined && values['reports-dir'].trim() === '')
+    throw new UsageError('--reports-dir must be a directory path', 'quickstart');
   // The operator's JSON logs would bury the step lines; the level is read when the logger loads, which the
   // import below does, so set it first.
   process.env.TOE_LOG_LEVEL ??= values.verbose ? 'info' : 'warn';
   const { runQuickstart } = await import('../quickstart/run.ts');
-  return runQuickstart({ keepRunning: values['keep-running'], ...(values['reports-dir'] ? { reportsDir: values['reports-dir'] } : {}) }, streams, new Steps(streams.err));
+  return runQuickstart(
+    { keepRunning: values['keep-running'], ...(values['reports-dir'] ? { reportsDir: values['reports-dir'] } : {}) },
+    streams,
+    new Steps(streams.err),
+  );
 };

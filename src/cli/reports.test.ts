@@ -18,7 +18,11 @@ describe('toe reports options', () => {
       [['--bogus'], '--bogus'],
       [['extra'], 'extra'],
     ] as const) {
-      assert.throws(() => reportsOptions([...args]), (err: unknown) => err instanceof UsageError && err.message.includes(flag), args.join(' '));
+      assert.throws(
+        () => reportsOptions([...args]),
+        (err: unknown) => err instanceof UsageError && err.message.includes(flag),
+        args.join(' '),
+      );
     }
   });
 });

@@ -36,7 +36,11 @@ export function reportsOptions(argv: string[]): ReportsOptions | 'help' {
   try {
     values = parseArgs({
       args: argv,
-      options: { dir: { type: 'string', default: DEFAULT_DIR }, listen: { type: 'string', default: DEFAULT_LISTEN }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        dir: { type: 'string', default: DEFAULT_DIR },
+        listen: { type: 'string', default: DEFAULT_LISTEN },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -46,7 +50,8 @@ export function reportsOptions(argv: string[]): ReportsOptions | 'help' {
   if (values.help) return 'help';
   if (values.dir.trim() === '') throw new UsageError('--dir must be a directory path', 'reports');
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(values.listen);
-  if (!m || Number(m[2]) > 65535) throw new UsageError(`--listen must be HOST:PORT (IPv6 in brackets, port 0-65535), got "${values.listen}"`, 'reports');
+  if (!m || Number(m[2]) > 65535)
+    throw new UsageError(`--listen must be HOST:PORT (IPv6 in brackets, port 0-65535), got "${values.listen}"`, 'reports');
   return { dir: values.dir, listen: { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1') || '0.0.0.0', port: Number(m[2]) } };
 }
 

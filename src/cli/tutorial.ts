@@ -37,7 +37,11 @@ export const tutorial: Command = async (argv, streams) => {
     streams.out.write(HELP);
     return EXIT_OK;
   }
-  if (!values.yes && !process.stdin.isTTY) throw new UsageError('the tutorial waits for Enter at each step, but stdin is not a terminal: run it with --yes to go through it unattended', 'tutorial');
+  if (!values.yes && !process.stdin.isTTY)
+    throw new UsageError(
+      'the tutorial waits for Enter at each step, but stdin is not a terminal: run it with --yes to go through it unattended',
+      'tutorial',
+    );
   // The operator's JSON logs would bury the tutorial's text; the level is read when the logger loads (below).
   process.env.TOE_LOG_LEVEL ??= values.verbose ? 'info' : 'warn';
   const { runSession } = await import('../../tutorial/session.ts');

@@ -32,7 +32,13 @@ describe('toe validate', { concurrency: true }, () => {
   const configs = join(dir, 'powertools', 'perf');
   before(() => {
     writeFileSync(good, yaml(validConfig, validPowerTool, validProcessing));
-    writeFileSync(bad, yaml(withField(validPowerTool, 'spec.tool.args', ['--freq=99', '-o/etc/shadow']), withField(validProcessing, 'spec.trigger.schedule', { cron: 'hourly' })));
+    writeFileSync(
+      bad,
+      yaml(
+        withField(validPowerTool, 'spec.tool.args', ['--freq=99', '-o/etc/shadow']),
+        withField(validProcessing, 'spec.trigger.schedule', { cron: 'hourly' }),
+      ),
+    );
     mkdirSync(configs, { recursive: true });
     writeFileSync(join(configs, 'config.yaml'), yaml(validConfig));
   });
@@ -47,7 +53,10 @@ describe('toe validate', { concurrency: true }, () => {
     const { code, out } = await run(['-f', bad, '--configs', join(dir, 'powertools')]);
     assert.equal(code, 1);
     const lines = out.trimEnd().split('\n');
-    assert.match(lines[0] ?? '', new RegExp(`^${bad.replace(/[.\\/]/g, '\\$&')}#0 spec\\.tool\\.args\\[1\\]: "-o/etc/shadow": .* \\(line \\d+\\)$`));
+    assert.match(
+      lines[0] ?? '',
+      new RegExp(`^${bad.replace(/[.\\/]/g, '\\$&')}#0 spec\\.tool\\.args\\[1\\]: "-o/etc/shadow": .* \\(line \\d+\\)$`),
+    );
     assert.match(lines[1] ?? '', /#1 spec\.trigger\.schedule\.cron: Invalid value: "hourly": must match /);
     assert.equal(lines[2], '0 documents valid, 2 invalid (1 file)');
   });
@@ -64,14 +73,17 @@ describe('toe validate', { concurrency: true }, () => {
     const { code, out } = await run(['-f', dir, '-o', 'json']);
     assert.equal(code, 1);
     const results = JSON.parse(out) as { file: string; document: number; kind: string; valid: boolean; errors: { path: string }[] }[];
-    assert.deepEqual(results.map((r) => [r.file.slice(dir.length + 1), r.document, r.kind, r.valid]), [
-      ['bad.yaml', 0, 'PowerTool', false],
-      ['bad.yaml', 1, 'PowerToolProcessing', false],
-      ['good.yaml', 0, 'PowerToolConfig', true],
-      ['good.yaml', 1, 'PowerTool', true],
-      ['good.yaml', 2, 'PowerToolProcessing', true],
-      ['powertools/perf/config.yaml', 0, 'PowerToolConfig', true],
-    ]);
+    assert.deepEqual(
+      results.map((r) => [r.file.slice(dir.length + 1), r.document, r.kind, r.valid]),
+      [
+        ['bad.yaml', 0, 'PowerTool', false],
+        ['bad.yaml', 1, 'PowerToolProcessing', false],
+        ['good.yaml', 0, 'PowerToolConfig', true],
+        ['good.yaml', 1, 'PowerTool', true],
+        ['good.yaml', 2, 'PowerToolProcessing', true],
+        ['powertools/perf/config.yaml', 0, 'PowerToolConfig', true],
+      ],
+    );
   });
 
   it('exits 1 naming a file it cannot read', async () => {

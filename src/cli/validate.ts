@@ -51,7 +51,8 @@ function options(argv: string[]): Options | 'help' {
   if (files.length === 0) throw new UsageError('no input: pass -f FILE, -f DIR or -f - (standard input)', 'validate');
   if (files.filter((f) => f === STDIN).length > 1) throw new UsageError('-f - (standard input) may be given once', 'validate');
   const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new UsageError(`unsupported output format "${output}": use -o text or -o json`, 'validate');
+  if (output !== 'text' && output !== 'json')
+    throw new UsageError(`unsupported output format "${output}": use -o text or -o json`, 'validate');
   return { files, configs: values.configs, output };
 }
 

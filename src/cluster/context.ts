@@ -25,7 +25,14 @@ export async function saveState(ctx: Context): Promise<void> {
  * Starts a component unless the one recorded is still running, records it before waiting (so a failed wait is
  * still undone by `down`), then waits for it to be ready within its budget. The error carries the log tail.
  */
-export async function ensureDaemon(ctx: Context, name: string, command: string[], ready: () => Promise<boolean>, budgetMs: number, env?: NodeJS.ProcessEnv): Promise<void> {
+export async function ensureDaemon(
+  ctx: Context,
+  name: string,
+  command: string[],
+  ready: () => Promise<boolean>,
+  budgetMs: number,
+  env?: NodeJS.ProcessEnv,
+): Promise<void> {
   const known = ctx.state.daemons[name];
   if (known && (await isRunning(known))) return;
   const rec = await startDaemon(name, command, ctx.layout.logDir, env);

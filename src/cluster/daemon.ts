@@ -28,7 +28,12 @@ export async function isRunning(rec: DaemonRecord | undefined): Promise<boolean>
  * Starts a long-running component detached from this process (so `toe cluster up` can exit), with its output
  * appended to <logDir>/<name>.log, inside the TOE cgroup so that `down` also finds whatever it forks.
  */
-export async function startDaemon(name: string, command: string[], logDir: string, env: NodeJS.ProcessEnv = process.env): Promise<DaemonRecord> {
+export async function startDaemon(
+  name: string,
+  command: string[],
+  logDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DaemonRecord> {
   await mkdir(logDir, { recursive: true });
   const log = join(logDir, `${name}.log`);
   const fh = await open(log, 'a');

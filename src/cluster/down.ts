@@ -61,11 +61,13 @@ export async function teardown(l: Layout, state: ClusterState, steps: Steps): Pr
   const daemons = state.daemons;
   // All daemons at once: the kubelet and containerd are going too, so nothing restarts a container we kill next.
   await attempt('stop the daemons', async () => {
-    await Promise.all(Object.entries(daemons).map(async ([name, rec]) => {
-      const started = Date.now();
-      await stopDaemon(rec, GRACE_MS[name] ?? 3000);
-      log.debug({ daemon: name, ms: Date.now() - started }, 'stopped');
-    }));
+    await Promise.all(
+      Object.entries(daemons).map(async ([name, rec]) => {
+        const started = Date.now();
+        await stopDaemon(rec, GRACE_MS[name] ?? 3000);
+        log.debug({ daemon: name, ms: Date.now() - started }, 'stopped');
+      }),
+    );
   });
   await attempt('stop the containers', async () => {
     const still = await killCgroup(join(PIDS_ROOT, KUBEPODS), 5000);
@@ -86,7 +88,7 @@ export async function teardown(l: Layout, state: ClusterState, steps: Steps): Pr
   }
   // Kept, not removed (routes.ts): clients of the cluster outlive it, and their retries must not leave the machine.
   // Installed here too, for a cluster an older `up` started without them.
-  await attempt('keep the cluster\'s address ranges off the network', ensureUnreachableRoutes);
+  await attempt("keep the cluster's address ranges off the network", ensureUnreachableRoutes);
   await attempt('remove network links', async () => {
     for (const link of state.links) if (await succeeds('ip', ['link', 'show', link])) await exec('ip', ['link', 'del', link]);
   });

@@ -10,20 +10,33 @@ export interface ExecOptions {
 
 /** A failed command, carrying its output so the one error printout shows why (kind prints a failed command's output). */
 export class CommandError extends Error {
-  constructor(readonly command: string, readonly code: number | null, readonly output: string) {
+  constructor(
+    readonly command: string,
+    readonly code: number | null,
+    readonly output: string,
+  ) {
     super(`${command} exited with ${code ?? 'a signal'}${output.trim() ? `:\n${tail(output)}` : ''}`);
     this.name = 'CommandError';
   }
 }
 
 function tail(text: string, lines = 20): string {
-  return text.trim().split('\n').slice(-lines).map((l) => `    ${l}`).join('\n');
+  return text
+    .trim()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `    ${l}`)
+    .join('\n');
 }
 
 /** Runs a command to completion and returns its stdout; stderr joins the error text on failure. */
 export function exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;

@@ -10,13 +10,23 @@ export function goEnv(): NodeJS.ProcessEnv {
 }
 
 export async function allExist(paths: string[]): Promise<boolean> {
-  for (const p of paths) if (!(await access(p).then(() => true, () => false))) return false;
+  for (const p of paths)
+    if (
+      !(await access(p).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return false;
   return true;
 }
 
 /** Where the Go module cache stores a module's go.mod (downloads it if needed). */
 export async function moduleGoModPath(modulePath: string, version: string, cwd: string): Promise<string> {
-  const info = JSON.parse(await exec('go', ['mod', 'download', '-json', `${modulePath}@${version}`], { env: goEnv(), cwd })) as { GoMod?: string; Error?: string };
+  const info = JSON.parse(await exec('go', ['mod', 'download', '-json', `${modulePath}@${version}`], { env: goEnv(), cwd })) as {
+    GoMod?: string;
+    Error?: string;
+  };
   if (!info.GoMod) throw new Error(`download ${modulePath}@${version}: ${info.Error ?? 'no go.mod'}`);
   return info.GoMod;
 }

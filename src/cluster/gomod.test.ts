@@ -43,7 +43,10 @@ describe('gomod', () => {
     assert.throws(() => buildGoMod('v1.34.4', 'module x\n'), /no staging/);
   });
   it('imports the commands in a tools file', () => {
-    assert.match(toolsGo(['k8s.io/kubernetes/cmd/kubelet']), /^\/\/go:build tools\n\npackage tools\n\nimport \(\n\t_ "k8s\.io\/kubernetes\/cmd\/kubelet"\n\)/);
+    assert.match(
+      toolsGo(['k8s.io/kubernetes/cmd/kubelet']),
+      /^\/\/go:build tools\n\npackage tools\n\nimport \(\n\t_ "k8s\.io\/kubernetes\/cmd\/kubelet"\n\)/,
+    );
   });
   it('stamps the version into component-base and client-go', () => {
     const flags = versionLdflags('v1.34.4', '2026-01-01T00:00:00Z');

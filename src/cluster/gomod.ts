@@ -51,8 +51,13 @@ export function versionLdflags(kubernetesVersion: string, buildDate: string): st
   const [major, minor] = kubernetesVersion.replace(/^v/, '').split('.');
   const flags: string[] = [];
   for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
-    flags.push(`-X ${pkg}.gitVersion=${kubernetesVersion}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`,
-      `-X ${pkg}.gitTreeState=clean`, `-X ${pkg}.buildDate=${buildDate}`);
+    flags.push(
+      `-X ${pkg}.gitVersion=${kubernetesVersion}`,
+      `-X ${pkg}.gitMajor=${major}`,
+      `-X ${pkg}.gitMinor=${minor}`,
+      `-X ${pkg}.gitTreeState=clean`,
+      `-X ${pkg}.buildDate=${buildDate}`,
+    );
   }
   return flags;
 }

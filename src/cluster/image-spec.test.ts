@@ -5,7 +5,10 @@ import { imageRef, parseImageSpec, resolveSource } from './image-spec.ts';
 
 describe('image.yaml', () => {
   it('fills defaults and names the image under localhost/ with the product version', () => {
-    const spec = parseImageSpec('name: toe-strace\nbinaries: [/usr/bin/strace]\nfiles: [{src: ../lib/toe.sh, dst: /toe/lib/toe.sh}]\nentrypoint: [/toe/bin/entrypoint]\n', 'x');
+    const spec = parseImageSpec(
+      'name: toe-strace\nbinaries: [/usr/bin/strace]\nfiles: [{src: ../lib/toe.sh, dst: /toe/lib/toe.sh}]\nentrypoint: [/toe/bin/entrypoint]\n',
+      'x',
+    );
     assert.equal(spec.base, 'busybox');
     assert.equal(spec.files[0]?.mode, '0644');
     assert.equal(imageRef(spec, '0.1.0'), 'localhost/toe-strace:0.1.0');
@@ -20,7 +23,11 @@ describe('image.yaml', () => {
     // node runs the compiled CLI (src/cluster/toe-build.ts), never tsx.
     assert.equal(spec.entrypoint[0], '/usr/bin/node');
     assert.equal(spec.entrypoint.at(-1), '/app/src/cli/main.js');
-    for (const dir of ['src', 'processing']) assert.ok(spec.files.some((f) => f.src === dir && f.dst === `/app/${dir}`), dir);
+    for (const dir of ['src', 'processing'])
+      assert.ok(
+        spec.files.some((f) => f.src === dir && f.dst === `/app/${dir}`),
+        dir,
+      );
     assert.equal(resolveSource('/r', '/r', 'src'), '/r/src');
   });
   it('refuses absolute sources, relative destinations, bad names and unknown fields', () => {
@@ -36,11 +43,13 @@ describe('image.yaml', () => {
       'name: t\nentrypoint: [/e]\npackages: ["-oAPT::Foo=1"]\n',
       'name: t\nentrypoint: [/e]\nnodeModules: app/node_modules\n',
     ];
-    for (const text of bad) assert.throws(() => parseImageSpec(text, 'powertools/t/image.yaml'), /image spec powertools\/t\/image.yaml is invalid/, text);
+    for (const text of bad)
+      assert.throws(() => parseImageSpec(text, 'powertools/t/image.yaml'), /image spec powertools\/t\/image.yaml is invalid/, text);
   });
   it('lets a tool use shared files under powertools/ and nothing outside it', () => {
     assert.equal(resolveSource('/r/powertools', '/r/powertools/cpu', '../lib/toe.sh'), '/r/powertools/lib/toe.sh');
     assert.equal(resolveSource('/r/powertools', '/r/powertools/cpu', 'entrypoint.sh'), '/r/powertools/cpu/entrypoint.sh');
-    for (const src of ['../../package.json', '../../../etc/shadow', '..']) assert.throws(() => resolveSource('/r/powertools', '/r/powertools/cpu', src), /leaves/, src);
+    for (const src of ['../../package.json', '../../../etc/shadow', '..'])
+      assert.throws(() => resolveSource('/r/powertools', '/r/powertools/cpu', src), /leaves/, src);
   });
 });

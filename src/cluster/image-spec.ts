@@ -22,21 +22,37 @@ import { z } from 'zod';
  *   cmd: []                        # optional
  *   env: { TOOL: perf }            # optional
  */
-const absolute = z.string().regex(/^\/[^\0]*$/, 'an absolute path').refine((p) => !p.split('/').includes('..'), 'no ".." segments');
+const absolute = z
+  .string()
+  .regex(/^\/[^\0]*$/, 'an absolute path')
+  .refine((p) => !p.split('/').includes('..'), 'no ".." segments');
 
 export const imageSpecSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([a-z0-9._-]{0,62}[a-z0-9])?$/, 'a lower-case image name'),
-  tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag').optional(),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag')
+    .optional(),
   base: z.enum(['busybox', 'debian']).default('busybox'),
   packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name')).default([]),
   binaries: z.array(absolute).default([]),
   paths: z.array(absolute).default([]),
-  files: z.array(z.strictObject({
-    // Relative to the tool folder; where it may point (inside powertools/) is checked when the folder is known.
-    src: z.string().min(1).refine((p) => !p.startsWith('/') && !p.includes('\0'), 'a path relative to the tool folder'),
-    dst: absolute,
-    mode: z.string().regex(/^0?[0-7]{3,4}$/, 'an octal mode such as "0755"').default('0644'),
-  })).default([]),
+  files: z
+    .array(
+      z.strictObject({
+        // Relative to the tool folder; where it may point (inside powertools/) is checked when the folder is known.
+        src: z
+          .string()
+          .min(1)
+          .refine((p) => !p.startsWith('/') && !p.includes('\0'), 'a path relative to the tool folder'),
+        dst: absolute,
+        mode: z
+          .string()
+          .regex(/^0?[0-7]{3,4}$/, 'an octal mode such as "0755"')
+          .default('0644'),
+      }),
+    )
+    .default([]),
   nodeModules: absolute.optional(),
   entrypoint: z.array(z.string().min(1)).min(1),
   cmd: z.array(z.string()).default([]),

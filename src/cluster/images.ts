@@ -44,11 +44,14 @@ export async function clusterImages(cacheDir: string): Promise<ImageJob[]> {
     archive: archivePath(imagesDir, ref, await sourceKey(name)),
     build: async (archive) => {
       const bin = await buildGoProgram(cacheDir, name);
-      await withRootfs(async (root) => {
-        if (base) await busyboxRoot(root);
-        await copyFile(bin, join(root, name));
-        await chmod(join(root, name), 0o755);
-      }, (root) => packImage(root, split(ref).tag, { entrypoint }, archive));
+      await withRootfs(
+        async (root) => {
+          if (base) await busyboxRoot(root);
+          await copyFile(bin, join(root, name));
+          await chmod(join(root, name), 0o755);
+        },
+        (root) => packImage(root, split(ref).tag, { entrypoint }, archive),
+      );
     },
   });
   return [
@@ -77,13 +80,21 @@ async function pruneArchives(current: string): Promise<void> {
  * not imported yet (recorded in `importedFile`, so a rebuilt archive under the same name is imported again).
  * Without a socket it only builds: `up` imports later. Carries on past a failed image; the error lists them all.
  */
-export async function ensureImages(jobs: ImageJob[], opts: { socket?: string; importedFile?: string; rebuild?: boolean; onImage?: (ref: string, action: string) => void }): Promise<void> {
+export async function ensureImages(
+  jobs: ImageJob[],
+  opts: { socket?: string; importedFile?: string; rebuild?: boolean; onImage?: (ref: string, action: string) => void },
+): Promise<void> {
   const present = opts.socket ? new Set(await listImages(opts.socket)) : new Set<string>();
   const imported: Record<string, string> = opts.importedFile ? JSON.parse(await readFile(opts.importedFile, 'utf8').catch(() => '{}')) : {};
   const failed: string[] = [];
   for (const job of jobs) {
     try {
-      const built = opts.rebuild || !(await access(job.archive).then(() => true, () => false));
+      const built =
+        opts.rebuild ||
+        !(await access(job.archive).then(
+          () => true,
+          () => false,
+        ));
       if (built) {
         await job.build(job.archive);
         await pruneArchives(job.archive);

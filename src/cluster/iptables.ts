@@ -6,7 +6,10 @@ import { exec } from './exec.ts';
  * output, the commands that remove them: first the rules that jump into them, then their rules, then the chains.
  */
 export function kubeChainCleanup(rules: string): string[][] {
-  const lines = rules.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = rules
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const chains = lines.filter((l) => /^-N KUBE-/.test(l)).map((l) => l.split(' ')[1] as string);
   const out: string[][] = [];
   for (const l of lines) {

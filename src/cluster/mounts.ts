@@ -9,11 +9,14 @@ export interface MountEntry {
 /** Parses /proc/self/mountinfo: field 5 is the mount point (octal-escaped), fields 7.. up to "-" the optional tags. */
 export function parseMountinfo(text: string): MountEntry[] {
   const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-  return text.split('\n').filter(Boolean).map((line) => {
-    const f = line.split(' ');
-    const dash = f.indexOf('-');
-    return { mountPoint: unescape(f[4] ?? ''), optional: f.slice(6, dash).join(' ') };
-  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const f = line.split(' ');
+      const dash = f.indexOf('-');
+      return { mountPoint: unescape(f[4] ?? ''), optional: f.slice(6, dash).join(' ') };
+    });
 }
 
 export async function mounts(): Promise<MountEntry[]> {

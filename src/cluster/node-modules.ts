@@ -24,7 +24,13 @@ export async function productionModules(cacheDir: string, projectDir: string): P
   const dir = join(root, key);
   const modules = join(dir, 'node_modules');
   // The folder only appears, by rename, once npm ci has succeeded.
-  if (await access(modules).then(() => true, () => false)) return modules;
+  if (
+    await access(modules).then(
+      () => true,
+      () => false,
+    )
+  )
+    return modules;
   const work = `${dir}.partial`;
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });

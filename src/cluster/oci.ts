@@ -24,7 +24,16 @@ export async function packImage(rootfs: string, tag: string, config: ImageConfig
     // cp -a, not fs.cp: it keeps owners, hard links and special files a debootstrap root contains.
     await exec('cp', ['-a', `${rootfs}/.`, join(work, 'bundle', 'rootfs')]);
     await exec('umoci', ['repack', '--image', ref, join(work, 'bundle')]);
-    const args = ['config', '--image', ref, '--os=linux', '--architecture=amd64', '--config.workingdir=/', '--clear=config.entrypoint', '--clear=config.cmd'];
+    const args = [
+      'config',
+      '--image',
+      ref,
+      '--os=linux',
+      '--architecture=amd64',
+      '--config.workingdir=/',
+      '--clear=config.entrypoint',
+      '--clear=config.cmd',
+    ];
     for (const e of config.entrypoint) args.push(`--config.entrypoint=${e}`);
     for (const c of config.cmd ?? []) args.push(`--config.cmd=${c}`);
     // containerd's CRI adds no PATH of its own: without one, only shells with a built-in default find commands.

@@ -11,7 +11,12 @@ export async function missingPackages(wanted: readonly string[]): Promise<string
     // dpkg-query exits 1 when any name is unknown, yet still prints the ones it knows.
     out = (err as { output?: string }).output ?? '';
   }
-  const installed = new Set(out.split('\n').filter((l) => l.split(' ')[1]?.startsWith('ii')).map((l) => l.split(' ')[0]));
+  const installed = new Set(
+    out
+      .split('\n')
+      .filter((l) => l.split(' ')[1]?.startsWith('ii'))
+      .map((l) => l.split(' ')[0]),
+  );
   return wanted.filter((p) => !installed.has(p));
 }
 

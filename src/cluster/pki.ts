@@ -18,7 +18,10 @@ const DAYS = '3650';
 const CONFIG = '[req]\ndistinguished_name = dn\nprompt = no\n[dn]\n';
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The X.509 extensions of a leaf certificate, as openssl -addext values: client-only unless it has SANs. */
@@ -44,20 +47,55 @@ export async function ensureCa(dir: string): Promise<void> {
   // Written here, once, before certificates are issued in parallel (a rewrite while openssl reads it would race).
   await writeFile(configFile(dir), CONFIG);
   if (await exists(join(dir, 'ca.crt'))) return;
-  await exec('openssl', ['req', '-x509', '-new', ...newKey, '-keyout', join(dir, 'ca.key'), '-subj', '/CN=toe-ca', '-days', DAYS,
-    '-config', configFile(dir), '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
-    '-out', join(dir, 'ca.crt')]);
+  await exec('openssl', [
+    'req',
+    '-x509',
+    '-new',
+    ...newKey,
+    '-keyout',
+    join(dir, 'ca.key'),
+    '-subj',
+    '/CN=toe-ca',
+    '-days',
+    DAYS,
+    '-config',
+    configFile(dir),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+    '-out',
+    join(dir, 'ca.crt'),
+  ]);
 }
 
 /** Issues `<name>.crt`/`<name>.key` signed by the CA (after ensureCa), unless they exist: one openssl process. */
 export async function ensureCert(dir: string, spec: CertSpec): Promise<void> {
   const crt = join(dir, `${spec.name}.crt`);
   if (await exists(crt)) return;
-  await exec('openssl', ['req', '-new', ...newKey, '-keyout', join(dir, `${spec.name}.key`), '-subj', subject(spec),
-    '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-days', DAYS,
+  await exec('openssl', [
+    'req',
+    '-new',
+    ...newKey,
+    '-keyout',
+    join(dir, `${spec.name}.key`),
+    '-subj',
+    subject(spec),
+    '-CA',
+    join(dir, 'ca.crt'),
+    '-CAkey',
+    join(dir, 'ca.key'),
+    '-days',
+    DAYS,
     // A random serial: certificates are issued in parallel, a serial file would race.
-    '-set_serial', `0x1${randomBytes(15).toString('hex')}`,
-    '-config', configFile(dir), ...leafExtensions(spec).flatMap((e) => ['-addext', e]), '-out', crt]);
+    '-set_serial',
+    `0x1${randomBytes(15).toString('hex')}`,
+    '-config',
+    configFile(dir),
+    ...leafExtensions(spec).flatMap((e) => ['-addext', e]),
+    '-out',
+    crt,
+  ]);
 }
 
 /** The service-account token signing key pair. */

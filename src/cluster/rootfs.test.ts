@@ -11,7 +11,7 @@ describe('parseLdd', () => {
 `;
     assert.deepEqual(parseLdd(out), ['/lib/x86_64-linux-gnu/libz.so.1', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']);
   });
-  it('finds nothing in a static binary\'s answer', () => {
+  it("finds nothing in a static binary's answer", () => {
     assert.deepEqual(parseLdd('\tnot a dynamic executable\n'), []);
   });
 });

@@ -31,7 +31,8 @@ export async function copyHostPath(root: string, path: string): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
   const parent = await realpath(dirname(dest));
   const rootReal = await realpath(root);
-  if (parent !== rootReal && !parent.startsWith(`${rootReal}/`)) throw new Error(`copy ${path}: its folder leads out of the image root (${parent})`);
+  if (parent !== rootReal && !parent.startsWith(`${rootReal}/`))
+    throw new Error(`copy ${path}: its folder leads out of the image root (${parent})`);
   const st = await lstat(path);
   if (st.isSymbolicLink()) {
     await symlink(await readlink(path), dest).catch((err: NodeJS.ErrnoException) => {
@@ -76,7 +77,8 @@ async function mirrorTopLevelLinks(root: string): Promise<void> {
 /** A minimal userland: busybox-static with its applets as symlinks, users, and the usual empty folders. */
 export async function busyboxRoot(root: string): Promise<void> {
   await mirrorTopLevelLinks(root);
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'proc', 'sys', 'dev', 'run']) await mkdir(join(root, d), { recursive: true });
+  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'proc', 'sys', 'dev', 'run'])
+    await mkdir(join(root, d), { recursive: true });
   for (const d of ['tmp', 'var/tmp']) {
     await mkdir(join(root, d), { recursive: true });
     await chmod(join(root, d), 0o1777);

@@ -11,16 +11,24 @@ describe('cluster routes', () => {
     assert.equal(inCidr('192.0.2.1', '0.0.0.0/0'), true);
     assert.equal(inCidr('not-an-ip', '10.244.0.0/16'), false);
   });
-  it('counts pod and Service addresses as the cluster\'s, and nothing else', () => {
-    for (const ip of [network.nodeIp, network.apiServiceIp, network.dnsServiceIp, '10.244.3.7']) assert.equal(isClusterAddress(ip), true, ip);
+  it("counts pod and Service addresses as the cluster's, and nothing else", () => {
+    for (const ip of [network.nodeIp, network.apiServiceIp, network.dnsServiceIp, '10.244.3.7'])
+      assert.equal(isClusterAddress(ip), true, ip);
     for (const ip of ['127.0.0.1', '192.0.2.1', '10.0.0.1']) assert.equal(isClusterAddress(ip), false, ip);
   });
-  it('probes addresses outside the cluster\'s ranges whatever the bridge does', () => {
+  it("probes addresses outside the cluster's ranges whatever the bridge does", () => {
     assert.equal(mayProbe('127.0.0.1'), true);
     assert.equal(mayProbe('localhost'), true);
   });
-  it('asks for an unreachable route that loses to the bridge\'s own (metric 0) routes', () => {
+  it("asks for an unreachable route that loses to the bridge's own (metric 0) routes", () => {
     assert.ok(UNREACHABLE_METRIC > 0);
-    assert.deepEqual(unreachableRouteArgs(network.podCidr), ['route', 'replace', 'unreachable', network.podCidr, 'metric', String(UNREACHABLE_METRIC)]);
+    assert.deepEqual(unreachableRouteArgs(network.podCidr), [
+      'route',
+      'replace',
+      'unreachable',
+      network.podCidr,
+      'metric',
+      String(UNREACHABLE_METRIC),
+    ]);
   });
 });

@@ -32,7 +32,7 @@ export function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
   if (isIP(ip) !== 4 || !base || bits === undefined) return false;
   const mask = bits === '0' ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-  return ((toNumber(ip) & mask) >>> 0) === ((toNumber(base) & mask) >>> 0);
+  return (toNumber(ip) & mask) >>> 0 === (toNumber(base) & mask) >>> 0;
 }
 
 export function isClusterAddress(ip: string): boolean {

@@ -11,13 +11,12 @@ import { cniConfig } from './steps/cni.ts';
 import { COREFILE, dnsObjects } from './steps/dns.ts';
 import { ingressObjects, TRAEFIK_CONTROLLER, traefikConfig } from './steps/ingress.ts';
 
-
 describe('cluster settings', () => {
   it('builds the CoreDNS version it names (one source: the go.mod)', () => {
     const mod = readFileSync(new URL('./go/coredns/go.mod', import.meta.url), 'utf8');
     assert.match(mod, new RegExp(`^require github.com/coredns/coredns ${COREDNS_VERSION.replaceAll('.', '\\.')}$`, 'm'));
   });
-  it('builds the Traefik version it names, with Traefik\'s own replacements (one source: the go.mod)', () => {
+  it("builds the Traefik version it names, with Traefik's own replacements (one source: the go.mod)", () => {
     const mod = readFileSync(new URL('./go/traefik/go.mod', import.meta.url), 'utf8');
     assert.match(mod, new RegExp(`^require github.com/traefik/traefik/v3 ${TRAEFIK_VERSION.replaceAll('.', '\\.')}$`, 'm'));
     // Replacements in a dependency's go.mod are ignored: without Traefik's forks copied here, the build breaks.
@@ -28,11 +27,18 @@ describe('cluster settings', () => {
     assert.match(mod, new RegExp(`^require helm.sh/helm/v4 ${HELM_VERSION.replaceAll('.', '\\.')}$`, 'm'));
   });
   it('runs the Ingress controller for the default IngressClass, on the node address, with no call home', () => {
-    const cls = ingressObjects().find((o) => o.kind === 'IngressClass') as unknown as { metadata: { name: string; annotations: Record<string, string> }; spec: { controller: string } };
+    const cls = ingressObjects().find((o) => o.kind === 'IngressClass') as unknown as {
+      metadata: { name: string; annotations: Record<string, string> };
+      spec: { controller: string };
+    };
     assert.equal(cls.metadata.name, INGRESS_CLASS);
     assert.equal(cls.metadata.annotations['ingressclass.kubernetes.io/is-default-class'], 'true');
     assert.equal(cls.spec.controller, TRAEFIK_CONTROLLER);
-    const cfg = traefikConfig('/l/access.log') as { global: Record<string, boolean>; entryPoints: Record<string, { address: string }>; providers: { kubernetesIngress: { ingressClass: string; ingressEndpoint: { ip: string } } } };
+    const cfg = traefikConfig('/l/access.log') as {
+      global: Record<string, boolean>;
+      entryPoints: Record<string, { address: string }>;
+      providers: { kubernetesIngress: { ingressClass: string; ingressEndpoint: { ip: string } } };
+    };
     assert.deepEqual(cfg.global, { checkNewVersion: false, sendAnonymousUsage: false });
     assert.equal(cfg.entryPoints.web?.address, `${network.nodeIp}:${ports.ingressHttp}`);
     assert.equal(cfg.entryPoints.websecure?.address, `${network.nodeIp}:${ports.ingressHttps}`);
@@ -56,7 +62,9 @@ describe('cluster settings', () => {
     const svc = dnsObjects().find((o) => o.kind === 'Service') as unknown as { spec: { clusterIP: string } };
     assert.equal(svc.spec.clusterIP, network.dnsServiceIp);
     const main = readFileSync(new URL('./go/coredns/main.go', import.meta.url), 'utf8');
-    for (const plugin of COREFILE.split('\n').map((l) => l.trim().split(' ')[0]).filter((w) => w && /^[a-z]+$/.test(w) && !['pods', 'fallthrough', 'ttl'].includes(w))) {
+    for (const plugin of COREFILE.split('\n')
+      .map((l) => l.trim().split(' ')[0])
+      .filter((w) => w && /^[a-z]+$/.test(w) && !['pods', 'fallthrough', 'ttl'].includes(w))) {
       assert.match(main, new RegExp(`plugin/${plugin}"`), `${plugin} is built in`);
     }
   });
@@ -64,13 +72,16 @@ describe('cluster settings', () => {
     for (const o of [...dnsObjects(), ...ingressObjects()]) assert.doesNotThrow(() => pluralOf(o.kind), o.kind);
   });
   it('renders a kubeconfig with inline credentials', () => {
-    const kc = parse(renderKubeconfig({ server: 'https://10.244.0.1:6443', caPem: 'CA', certPem: 'C', keyPem: 'K', user: 'admin' })) as Record<string, unknown>;
+    const kc = parse(
+      renderKubeconfig({ server: 'https://10.244.0.1:6443', caPem: 'CA', certPem: 'C', keyPem: 'K', user: 'admin' }),
+    ) as Record<string, unknown>;
     assert.equal(kc['current-context'], 'toe');
     assert.deepEqual(kc.users, [{ name: 'admin', user: { 'client-certificate-data': 'Qw==', 'client-key-data': 'Sw==' } }]);
   });
   it('keeps run-time files under the state root, so down finds every mount by one prefix', () => {
     const l = layout({ TOE_STATE_DIR: '/x/state', TOE_CACHE_DIR: '/x/cache' });
-    for (const p of [l.runDir, l.containerdRoot, l.containerdState, l.kubeletDir, l.etcdDir, l.cniDataDir]) assert.ok(p.startsWith('/x/state/'), p);
+    for (const p of [l.runDir, l.containerdRoot, l.containerdState, l.kubeletDir, l.etcdDir, l.cniDataDir])
+      assert.ok(p.startsWith('/x/state/'), p);
     assert.ok(l.imagesDir.startsWith('/x/cache/'));
   });
 });

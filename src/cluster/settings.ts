@@ -60,6 +60,17 @@ export const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
 
 /** The Debian packages a node needs; `up` installs the missing ones. */
 export const DEBIAN_PACKAGES = [
-  'containerd', 'runc', 'containernetworking-plugins', 'etcd-server', 'umoci', 'busybox-static',
-  'iptables', 'conntrack', 'iproute2', 'openssl', 'ethtool', 'socat', 'debootstrap',
+  'containerd',
+  'runc',
+  'containernetworking-plugins',
+  'etcd-server',
+  'umoci',
+  'busybox-static',
+  'iptables',
+  'conntrack',
+  'iproute2',
+  'openssl',
+  'ethtool',
+  'socat',
+  'debootstrap',
 ] as const;

@@ -28,7 +28,16 @@ export interface ClusterState {
 }
 
 export function emptyState(kubernetesVersion: string, corednsVersion: string): ClusterState {
-  return { kubernetesVersion, corednsVersion, mode: 'apiserver', startedAt: new Date().toISOString(), daemons: {}, mounts: [], sysctls: {}, links: [] };
+  return {
+    kubernetesVersion,
+    corednsVersion,
+    mode: 'apiserver',
+    startedAt: new Date().toISOString(),
+    daemons: {},
+    mounts: [],
+    sysctls: {},
+    links: [],
+  };
 }
 
 export async function readState(file: string): Promise<ClusterState | undefined> {

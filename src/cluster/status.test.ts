@@ -4,11 +4,19 @@ import { formatStatus } from './status.ts';
 
 describe('formatStatus', () => {
   it('says a stopped cluster is stopped and where its kubeconfig would be', () => {
-    assert.match(formatStatus({ phase: 'stopped', kubeconfig: '/s/kubeconfig', components: [] }), /^cluster: stopped\nkubeconfig: \/s\/kubeconfig/);
+    assert.match(
+      formatStatus({ phase: 'stopped', kubeconfig: '/s/kubeconfig', components: [] }),
+      /^cluster: stopped\nkubeconfig: \/s\/kubeconfig/,
+    );
   });
   it('lists each component with its PID, state and log, and the versions', () => {
     const text = formatStatus({
-      phase: 'degraded', mode: 'node', kubernetesVersion: 'v1.34.4', corednsVersion: 'v1.12.1', traefikVersion: 'v3.6.12', startedAt: '2026-01-01T00:00:00Z',
+      phase: 'degraded',
+      mode: 'node',
+      kubernetesVersion: 'v1.34.4',
+      corednsVersion: 'v1.12.1',
+      traefikVersion: 'v3.6.12',
+      startedAt: '2026-01-01T00:00:00Z',
       ingress: { http: 'http://10.244.0.1:80', https: 'https://10.244.0.1:443', ingressClass: 'toe' },
       kubeconfig: '/s/kubeconfig',
       components: [

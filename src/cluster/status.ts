@@ -29,7 +29,8 @@ export async function status(l: Layout): Promise<ClusterStatus> {
   const state = await readState(l.stateFile);
   if (!state) return { phase: 'stopped', kubeconfig: l.kubeconfig, components: [] };
   const components: ComponentStatus[] = [];
-  for (const [name, rec] of Object.entries(state.daemons)) components.push({ name, pid: rec.pid, running: await isRunning(rec), log: rec.log });
+  for (const [name, rec] of Object.entries(state.daemons))
+    components.push({ name, pid: rec.pid, running: await isRunning(rec), log: rec.log });
   const up = DAEMONS[state.mode].every((d) => components.some((c) => c.name === d && c.running));
   return {
     phase: up ? 'running' : 'degraded',
@@ -37,7 +38,15 @@ export async function status(l: Layout): Promise<ClusterStatus> {
     kubernetesVersion: state.kubernetesVersion,
     corednsVersion: state.corednsVersion,
     traefikVersion: state.traefikVersion,
-    ...(state.mode === 'node' ? { ingress: { http: `http://${network.nodeIp}:${ports.ingressHttp}`, https: `https://${network.nodeIp}:${ports.ingressHttps}`, ingressClass: INGRESS_CLASS } } : {}),
+    ...(state.mode === 'node'
+      ? {
+          ingress: {
+            http: `http://${network.nodeIp}:${ports.ingressHttp}`,
+            https: `https://${network.nodeIp}:${ports.ingressHttps}`,
+            ingressClass: INGRESS_CLASS,
+          },
+        }
+      : {}),
     startedAt: state.startedAt,
     kubeconfig: l.kubeconfig,
     components,

@@ -19,11 +19,17 @@ describe('buildToe', { timeout: 180_000 }, () => {
       const spec = parseImageSpec(readFileSync(recipe, 'utf8'), recipe);
       for (const f of spec.files) assert.ok(existsSync(join(dir, f.src)), `the recipe copies ${f.src}, which the build lacks`);
       assert.ok(existsSync(join(dir, 'package-lock.json')), 'the image installs production modules from the lockfile');
-      assert.ok(existsSync(join(dir, 'processing/report/style.css')) && existsSync(join(dir, 'processing/report/client.js')), 'report assets beside the compiled code');
+      assert.ok(
+        existsSync(join(dir, 'processing/report/style.css')) && existsSync(join(dir, 'processing/report/client.js')),
+        'report assets beside the compiled code',
+      );
       assert.ok(!existsSync(join(dir, 'src/cluster/toe-build.test.js')), 'tests are not compiled');
       // The image's own command line, /app being the build; packages resolve from this checkout's node_modules.
       symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-      const help = execFileSync(process.execPath, [...(await imageCommand(dir, root)), 'validate', '--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      const help = execFileSync(process.execPath, [...(await imageCommand(dir, root)), 'validate', '--help'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
       assert.match(help, /toe validate/);
     } finally {
       rmSync(cache, { recursive: true, force: true });

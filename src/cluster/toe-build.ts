@@ -26,19 +26,34 @@ async function filesUnder(path: string): Promise<string[]> {
 async function sourceKey(root: string): Promise<string> {
   const hash = createHash('sha256');
   const files = (await Promise.all(INPUTS.map((i) => filesUnder(join(root, i))))).flat().sort();
-  for (const f of files) hash.update(relative(root, f)).update('\0').update(await readFile(f)).update('\0');
+  for (const f of files)
+    hash
+      .update(relative(root, f))
+      .update('\0')
+      .update(await readFile(f))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
 /** The build's directory (package.json, package-lock.json, src/ and processing/ as .js): made now or found. */
 export async function buildToe(cacheDir: string, root = repoRoot): Promise<string> {
   const dir = join(cacheDir, 'toe-build', await sourceKey(root));
-  if (await stat(join(dir, '.complete')).then(() => true, () => false)) return dir;
+  if (
+    await stat(join(dir, '.complete')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
-    await exec(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', tmp], { cwd: root });
+    await exec(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', tmp],
+      { cwd: root },
+    );
     for (const f of [...ASSETS, 'package.json', 'package-lock.json']) await cp(join(root, f), join(tmp, f));
     await writeFile(join(tmp, '.complete'), `${new Date().toISOString()}\n`);
     await rm(dir, { recursive: true, force: true });
@@ -56,5 +71,7 @@ export async function buildToe(cacheDir: string, root = repoRoot): Promise<strin
  */
 export async function imageCommand(dir: string, root = repoRoot): Promise<string[]> {
   const recipe = join(root, 'src/cluster/toe-image.yaml');
-  return parseImageSpec(await readFile(recipe, 'utf8'), recipe).entrypoint.slice(1).map((a) => a.replace(/^\/app\//, `${dir}/`));
+  return parseImageSpec(await readFile(recipe, 'utf8'), recipe)
+    .entrypoint.slice(1)
+    .map((a) => a.replace(/^\/app\//, `${dir}/`));
 }

@@ -16,7 +16,12 @@ const repoRoot = new URL('../../', import.meta.url).pathname;
 async function debianRoot(cacheDir: string, root: string, packages: string[]): Promise<void> {
   const key = createHash('sha256').update(packages.slice().sort().join(',')).digest('hex').slice(0, 12);
   const tarball = join(cacheDir, 'rootfs', `debian-${key}.tar`);
-  if (!(await access(tarball).then(() => true, () => false))) {
+  if (
+    !(await access(tarball).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await installPackages(['debootstrap']);
     const { uri, suite } = await aptMirror();
     const work = await mkdtemp(join(tmpdir(), 'toe-debootstrap-'));
@@ -67,38 +72,53 @@ async function toolKey(specText: string, sources: string[], hostPaths: string[],
  * The image a recipe describes: `powertools/<tool>/image.yaml` (its files may come from anywhere under
  * `sourceRoot`, by default the folder above the tool's), or the product's own (src/cluster/toe-image.yaml).
  */
-export async function toolImage(cacheDir: string, toolDir: string, specText: string, spec: ImageSpec, defaultTag: string, sourceRoot = join(toolDir, '..')): Promise<ImageJob> {
+export async function toolImage(
+  cacheDir: string,
+  toolDir: string,
+  specText: string,
+  spec: ImageSpec,
+  defaultTag: string,
+  sourceRoot = join(toolDir, '..'),
+): Promise<ImageJob> {
   const ref = imageRef(spec, defaultTag);
   const sources = spec.files.map((f) => ({ ...f, from: resolveSource(sourceRoot, toolDir, f.src) }));
   const modulesKeyText = spec.nodeModules ? [`node_modules:${await modulesKey(toolDir)}`] : [];
-  const key = await toolKey(specText, sources.map((f) => f.from), [...spec.binaries, ...spec.paths], modulesKeyText);
+  const key = await toolKey(
+    specText,
+    sources.map((f) => f.from),
+    [...spec.binaries, ...spec.paths],
+    modulesKeyText,
+  );
   return {
     ref,
     archive: archivePath(join(cacheDir, 'images'), ref, key),
     build: async (archive) => {
       if (spec.base === 'busybox') await installPackages(spec.packages);
-      await withRootfs(async (root) => {
-        if (spec.base === 'debian') await debianRoot(cacheDir, root, spec.packages);
-        else await busyboxRoot(root);
-        await copyWithLibraries(root, spec.binaries);
-        for (const p of spec.paths) await copyHostPath(root, p);
-        for (const f of sources) {
-          const dest = join(root, f.dst);
-          await mkdir(dirname(dest), { recursive: true });
-          if ((await stat(f.from)).isDirectory()) {
-            await mkdir(dest, { recursive: true });
-            await exec('cp', ['-a', `${f.from}/.`, dest]);
-            continue;
+      await withRootfs(
+        async (root) => {
+          if (spec.base === 'debian') await debianRoot(cacheDir, root, spec.packages);
+          else await busyboxRoot(root);
+          await copyWithLibraries(root, spec.binaries);
+          for (const p of spec.paths) await copyHostPath(root, p);
+          for (const f of sources) {
+            const dest = join(root, f.dst);
+            await mkdir(dirname(dest), { recursive: true });
+            if ((await stat(f.from)).isDirectory()) {
+              await mkdir(dest, { recursive: true });
+              await exec('cp', ['-a', `${f.from}/.`, dest]);
+              continue;
+            }
+            await copyFile(f.from, dest);
+            await chmod(dest, parseInt(f.mode, 8));
           }
-          await copyFile(f.from, dest);
-          await chmod(dest, parseInt(f.mode, 8));
-        }
-        if (spec.nodeModules) {
-          const dest = join(root, spec.nodeModules);
-          await mkdir(dest, { recursive: true });
-          await exec('cp', ['-a', `${await productionModules(cacheDir, toolDir)}/.`, dest]);
-        }
-      }, (root) => packImage(root, split(ref).tag, { entrypoint: spec.entrypoint, cmd: spec.cmd, env: spec.env }, archive));
+          if (spec.nodeModules) {
+            const dest = join(root, spec.nodeModules);
+            await mkdir(dest, { recursive: true });
+            await exec('cp', ['-a', `${await productionModules(cacheDir, toolDir)}/.`, dest]);
+          }
+        },
+        (root) => packImage(root, split(ref).tag, { entrypoint: spec.entrypoint, cmd: spec.cmd, env: spec.env }, archive),
+      );
     },
   };
 }
@@ -117,20 +137,31 @@ export async function toolImages(cacheDir: string, root = repoRoot): Promise<Ima
   const tag = await productVersion(root);
   const jobs: ImageJob[] = [];
   for (const dir of [join(root, 'powertools'), join(root, 'samples', 'apps')]) {
-    for (const tool of (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    for (const tool of (await readdir(dir, { withFileTypes: true }).catch(() => []))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort()) {
       const file = join(dir, tool, 'image.yaml');
       const text = await readFile(file, 'utf8').catch(() => undefined);
       if (text === undefined) continue;
       const spec = parseImageSpec(text, file);
       const script = join(dir, tool, 'build.sh');
-      const failed = (await access(script).then(() => true, () => false))
-        ? await installPackages(spec.packages).then(() => exec(script, [], { cwd: join(dir, tool) })).then(() => undefined, (err: unknown) => err)
+      const failed = (await access(script).then(
+        () => true,
+        () => false,
+      ))
+        ? await installPackages(spec.packages)
+            .then(() => exec(script, [], { cwd: join(dir, tool) }))
+            .then(
+              () => undefined,
+              (err: unknown) => err,
+            )
         : undefined;
       const why = failed instanceof Error ? failed.message : String(failed);
-      if (failed !== undefined) jobs.push({ ref: imageRef(spec, tag), archive: '', build: () => Promise.reject(new Error(`${script} failed: ${why}`)) });
+      if (failed !== undefined)
+        jobs.push({ ref: imageRef(spec, tag), archive: '', build: () => Promise.reject(new Error(`${script} failed: ${why}`)) });
       else jobs.push(await toolImage(cacheDir, join(dir, tool), text, spec, tag));
     }
   }
   return jobs;
 }
-

@@ -37,7 +37,11 @@ interface Step {
 const plan: Step[] = [
   { title: 'Debian packages', run: runPackages },
   { title: `Kubernetes ${KUBERNETES_VERSION} binaries (built once from Go modules: ~15 min cold, then cached)`, run: runBuildKubernetes },
-  { title: `pause, CoreDNS ${COREDNS_VERSION} and Traefik ${TRAEFIK_VERSION} (built once: ~20 min cold on 2 cores, then cached)`, run: runBuildPrograms, node: true },
+  {
+    title: `pause, CoreDNS ${COREDNS_VERSION} and Traefik ${TRAEFIK_VERSION} (built once: ~20 min cold on 2 cores, then cached)`,
+    run: runBuildPrograms,
+    node: true,
+  },
   { title: 'certificates and kubeconfigs', run: runCerts },
   { title: 'node network', run: runNetwork },
   { title: 'shared mount for the state dir', run: runMounts },
@@ -52,8 +56,16 @@ const plan: Step[] = [
   { title: 'kube-proxy', run: runKubeProxy, node: true },
   // These two load the Kubernetes client (seconds of import), which the API-server-only mode never pays for.
   { title: 'CoreDNS', run: async (ctx) => (await import('./steps/dns.ts')).runDns(ctx), node: true },
-  { title: `Ingress controller (Traefik ${TRAEFIK_VERSION}, IngressClass ${INGRESS_CLASS}, http://${network.nodeIp})`, run: async (ctx) => (await import('./steps/ingress.ts')).runIngress(ctx), node: true },
-  { title: 'waiting ≤ 3m for the node to be Ready and DNS to answer', run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx), node: true },
+  {
+    title: `Ingress controller (Traefik ${TRAEFIK_VERSION}, IngressClass ${INGRESS_CLASS}, http://${network.nodeIp})`,
+    run: async (ctx) => (await import('./steps/ingress.ts')).runIngress(ctx),
+    node: true,
+  },
+  {
+    title: 'waiting ≤ 3m for the node to be Ready and DNS to answer',
+    run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx),
+    node: true,
+  },
   { title: 'toe and tool images (src/cluster/toe-image.yaml, powertools/*/image.yaml)', run: runToolImages, node: true },
 ];
 

@@ -15,7 +15,13 @@ import type { Principal, ToolIdentity } from './auth.ts';
 // The authenticator is the app's seam: these tokens stand for identities TokenReview would have verified
 // (the real review is exercised in test/integration/collector.test.ts).
 const uid = '0f8e2c1a-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
-const web0: ToolIdentity = { namespace: 'shop', serviceAccount: 'default', podName: 'web-0', podUID: '11111111-1111-4111-8111-111111111111', powerToolUID: uid };
+const web0: ToolIdentity = {
+  namespace: 'shop',
+  serviceAccount: 'default',
+  podName: 'web-0',
+  podUID: '11111111-1111-4111-8111-111111111111',
+  powerToolUID: uid,
+};
 const web1: ToolIdentity = { ...web0, podName: 'web-1', podUID: '22222222-2222-4222-8222-222222222222' };
 const operator = 'system:serviceaccount:toe-system:toe-operator';
 const principals: Record<string, Principal> = {
@@ -39,7 +45,12 @@ interface Reply {
 }
 
 /** A request with the path sent exactly as written (fetch would normalise `..`), body in chunks without a length. */
-function call(server: Serving, method: string, path: string, options: { token?: string; body?: string | string[]; headers?: Record<string, string> } = {}): Promise<Reply> {
+function call(
+  server: Serving,
+  method: string,
+  path: string,
+  options: { token?: string; body?: string | string[]; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -86,13 +97,21 @@ describe('collector app: uploads', () => {
     let r = await call(server, 'HEAD', '/v1/artifacts/perf.script', { token: 'tok-web0' });
     assert.equal(r.status, 200);
     assert.equal(r.headers['upload-offset'], '0');
-    r = await call(server, 'PUT', '/v1/artifacts/perf.script?offset=0', { token: 'tok-web0', body: ['main;work 7\n', 'main;idle 1\n'], headers: { 'toe-tool': 'perf' } });
+    r = await call(server, 'PUT', '/v1/artifacts/perf.script?offset=0', {
+      token: 'tok-web0',
+      body: ['main;work 7\n', 'main;idle 1\n'],
+      headers: { 'toe-tool': 'perf' },
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(r.json(), { offset: 24 });
     r = await call(server, 'PUT', '/v1/artifacts/perf.script?offset=12', { token: 'tok-web0', body: 'dup\n' });
     assert.equal(r.status, 409);
     assert.equal(r.headers['upload-offset'], '24');
-    r = await call(server, 'PUT', '/v1/artifacts/perf.script?offset=24', { token: 'tok-web0', body: 'main;io 2\n', headers: { 'toe-tool': 'perf' } });
+    r = await call(server, 'PUT', '/v1/artifacts/perf.script?offset=24', {
+      token: 'tok-web0',
+      body: 'main;io 2\n',
+      headers: { 'toe-tool': 'perf' },
+    });
     assert.equal(r.json().offset, 34);
     r = await call(server, 'POST', '/v1/artifacts/perf.script/complete?partial=false', { token: 'tok-web0' });
     assert.equal(r.status, 200);
@@ -103,9 +122,15 @@ describe('collector app: uploads', () => {
 
     r = await call(server, 'GET', `/v1/runs/shop/${uid}`, { token: 'tok-reader' });
     assert.equal(r.status, 200);
-    const listing = r.json() as { bytes: number; artifacts: { pod: string; name: string; bytes: number; partial: boolean; state: string }[] };
+    const listing = r.json() as {
+      bytes: number;
+      artifacts: { pod: string; name: string; bytes: number; partial: boolean; state: string }[];
+    };
     assert.equal(listing.bytes, 34);
-    assert.deepEqual(listing.artifacts.map((a) => [a.pod, a.name, a.bytes, a.partial, a.state]), [['web-0', 'perf.script', 34, false, 'complete']]);
+    assert.deepEqual(
+      listing.artifacts.map((a) => [a.pod, a.name, a.bytes, a.partial, a.state]),
+      [['web-0', 'perf.script', 34, false, 'complete']],
+    );
     r = await call(server, 'GET', `/v1/runs/shop/${uid}/web-0/perf.script`, { token: 'tok-reader' });
     assert.equal(r.status, 200);
     assert.equal(r.text, 'main;work 7\nmain;idle 1\nmain;io 2\n');
@@ -129,7 +154,10 @@ describe('collector app: uploads', () => {
     assert.equal(late.status, 409);
     assert.equal(late.headers['upload-complete'], 'true');
     const head = await call(server, 'HEAD', '/v1/artifacts/capture.pcap', { token: 'tok-web0' });
-    assert.deepEqual([head.headers['upload-offset'], head.headers['upload-complete'], head.headers['upload-partial']], ['4', 'true', 'true']);
+    assert.deepEqual(
+      [head.headers['upload-offset'], head.headers['upload-complete'], head.headers['upload-partial']],
+      ['4', 'true', 'true'],
+    );
   });
 
   it('ignores any location the client names: a token for pod A writes under pod A only', async () => {
@@ -163,7 +191,13 @@ describe('collector app: uploads', () => {
 describe('collector app: a tool killed mid-stream', () => {
   it('keeps the bytes of a body cut off mid-way, and the sweep finalises them as a partial artifact', async () => {
     const { server, store } = await start();
-    const req = request({ host: '127.0.0.1', port: server.address.port, method: 'PUT', path: '/v1/artifacts/capture.pcap?offset=0', headers: { authorization: 'Bearer tok-web0' } });
+    const req = request({
+      host: '127.0.0.1',
+      port: server.address.port,
+      method: 'PUT',
+      path: '/v1/artifacts/capture.pcap?offset=0',
+      headers: { authorization: 'Bearer tok-web0' },
+    });
     req.on('error', () => undefined);
     req.write('x'.repeat(300));
     while ((await store.offset(web0, 'capture.pcap')).offset < 300) await new Promise((r) => setTimeout(r, 10));
@@ -178,7 +212,10 @@ describe('collector app: a tool killed mid-stream', () => {
     assert.equal(finalised[0]?.meta.bytes, 300);
     const listing = await call(server, 'GET', `/v1/runs/shop/${uid}`, { token: 'tok-reader' });
     const artifacts = listing.json().artifacts as { name: string; bytes: number; partial: boolean; finalisedBy: string }[];
-    assert.deepEqual(artifacts.map((a) => [a.name, a.bytes, a.partial, a.finalisedBy]), [['capture.pcap', 300, true, 'idle-timeout']]);
+    assert.deepEqual(
+      artifacts.map((a) => [a.name, a.bytes, a.partial, a.finalisedBy]),
+      [['capture.pcap', 300, true, 'idle-timeout']],
+    );
   });
 });
 
@@ -230,7 +267,12 @@ describe('collector app: refusals', () => {
 
   it('refuses path tricks on the read side', async () => {
     const { server } = await start();
-    for (const path of [`/v1/runs/..%2f..%2f/${uid}`, '/v1/runs/shop/..', `/v1/runs/shop/${uid}/..%2f..%2f/passwd`, `/v1/runs/shop/${uid}/web-0/%2e%2e`]) {
+    for (const path of [
+      `/v1/runs/..%2f..%2f/${uid}`,
+      '/v1/runs/shop/..',
+      `/v1/runs/shop/${uid}/..%2f..%2f/passwd`,
+      `/v1/runs/shop/${uid}/web-0/%2e%2e`,
+    ]) {
       const r = await call(server, 'GET', path, { token: 'tok-reader' });
       assert.ok(r.status === 400 || r.status === 404, `${path}: ${r.status}`);
     }

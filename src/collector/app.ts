@@ -40,7 +40,9 @@ export function createCollectorApp(deps: CollectorDeps): Express {
   app.set('etag', false);
 
   app.use((req, res, next) => {
-    res.on('finish', () => metrics.requests.inc({ route: `${req.method} ${req.route?.path ?? 'unmatched'}`, code: String(res.statusCode) }));
+    res.on('finish', () =>
+      metrics.requests.inc({ route: `${req.method} ${req.route?.path ?? 'unmatched'}`, code: String(res.statusCode) }),
+    );
     next();
   });
 
@@ -57,8 +59,18 @@ export function createCollectorApp(deps: CollectorDeps): Express {
     }
   }
 
-  const writerOf = (id: ToolIdentity): Writer => ({ namespace: id.namespace, powerToolUID: id.powerToolUID, podName: id.podName, podUID: id.podUID });
-  const where = (id: ToolIdentity, artifact: string) => ({ namespace: id.namespace, powerToolUID: id.powerToolUID, pod: id.podName, artifact });
+  const writerOf = (id: ToolIdentity): Writer => ({
+    namespace: id.namespace,
+    powerToolUID: id.powerToolUID,
+    podName: id.podName,
+    podUID: id.podUID,
+  });
+  const where = (id: ToolIdentity, artifact: string) => ({
+    namespace: id.namespace,
+    powerToolUID: id.powerToolUID,
+    pod: id.podName,
+    artifact,
+  });
 
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok\n');
@@ -103,7 +115,11 @@ export function createCollectorApp(deps: CollectorDeps): Express {
         const limit = out.cap === 'artifact' ? store.limits.maxArtifactBytes : store.limits.maxRunBytes;
         // The rest of the body is not read: close the connection rather than drain it.
         res.set('Connection', 'close');
-        sendError(res, 413, `the ${out.cap} byte cap (${limit} bytes) is reached; complete the artifact, it will be marked partial`, { cap: out.cap, limit, offset: out.offset });
+        sendError(res, 413, `the ${out.cap} byte cap (${limit} bytes) is reached; complete the artifact, it will be marked partial`, {
+          cap: out.cap,
+          limit,
+          offset: out.offset,
+        });
         return;
       }
       case 'aborted':
@@ -128,7 +144,10 @@ export function createCollectorApp(deps: CollectorDeps): Express {
       metrics.artifacts.inc({ finalised_by: 'client', partial: String(out.meta.partial) });
       log.info({ ...where(id, artifact), bytes: out.meta.bytes, partial: out.meta.partial }, 'artifact completed');
     }
-    res.status(200).set('Cache-Control', 'no-store').json({ name: artifact, pod: id.podName, ...out.meta });
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .json({ name: artifact, pod: id.podName, ...out.meta });
   });
 
   app.get('/v1/runs/:namespace/:uid', async (req, res) => {

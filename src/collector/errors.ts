@@ -20,7 +20,10 @@ export class HttpError extends Error {
 }
 
 export function sendError(res: Response, status: number, error: string, body: Record<string, unknown> = {}): void {
-  res.status(status).set('Cache-Control', 'no-store').json({ error, ...body });
+  res
+    .status(status)
+    .set('Cache-Control', 'no-store')
+    .json({ error, ...body });
 }
 
 export function errorHandler(log: Logger, metrics: CollectorMetrics): ErrorRequestHandler {

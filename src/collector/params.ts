@@ -4,7 +4,8 @@ import { HttpError } from './errors.ts';
 const OFFSET = /^(0|[1-9][0-9]{0,15})$/;
 
 export function offsetParam(value: unknown): number {
-  if (value === undefined) throw new HttpError(400, 'offset is required: the byte offset this body starts at (HEAD tells the current one)', { field: 'offset' });
+  if (value === undefined)
+    throw new HttpError(400, 'offset is required: the byte offset this body starts at (HEAD tells the current one)', { field: 'offset' });
   if (typeof value !== 'string' || !OFFSET.test(value) || Number(value) > Number.MAX_SAFE_INTEGER) {
     throw new HttpError(400, 'offset must be one non-negative integer without leading zeros', { field: 'offset' });
   }

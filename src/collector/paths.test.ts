@@ -41,7 +41,10 @@ describe('artifactPaths', () => {
     ['a space', 'perf script'],
   ] as const) {
     it(`refuses ${label}`, () => {
-      assert.throws(() => artifactPaths(dataDir, owner, name), (err: unknown) => err instanceof RefusedName && err.field === 'artifact');
+      assert.throws(
+        () => artifactPaths(dataDir, owner, name),
+        (err: unknown) => err instanceof RefusedName && err.field === 'artifact',
+      );
     });
   }
 
@@ -61,7 +64,11 @@ describe('artifactPaths', () => {
       ['pod', { podName: 'x'.repeat(254) }],
     ];
     for (const [field, change] of bad) {
-      assert.throws(() => artifactPaths(dataDir, { ...owner, ...change }, 'a'), (err: unknown) => err instanceof RefusedName && err.field === field, JSON.stringify(change));
+      assert.throws(
+        () => artifactPaths(dataDir, { ...owner, ...change }, 'a'),
+        (err: unknown) => err instanceof RefusedName && err.field === field,
+        JSON.stringify(change),
+      );
     }
     assert.throws(() => runDir(dataDir, 'shop', 'not-a-uid'), RefusedName);
   });

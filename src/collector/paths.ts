@@ -19,7 +19,10 @@ const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A name or path segment that breaks the rules; `field` names it for the error message. */
 export class RefusedName extends Error {
-  constructor(readonly field: string, readonly allowed: string) {
+  constructor(
+    readonly field: string,
+    readonly allowed: string,
+  ) {
     super(`${field} is not allowed: ${allowed}`);
     this.name = 'RefusedName';
   }

@@ -25,7 +25,10 @@ describe('ReviewCache', () => {
     cache.set('token-a', 'alice', 0);
     cache.set('token-b', 'bob', 0);
     cache.set('token-c', 'carol', 0);
-    assert.deepEqual(['token-a', 'token-b', 'token-c'].map((t) => cache.get(t, 1)), [undefined, 'bob', 'carol']);
+    assert.deepEqual(
+      ['token-a', 'token-b', 'token-c'].map((t) => cache.get(t, 1)),
+      [undefined, 'bob', 'carol'],
+    );
   });
 
   it('refuses a time to live over 30 seconds', () => {

@@ -5,7 +5,17 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { artifactOfUpload, artifactPaths, checkArtifactName, checkNamespace, checkPodName, checkUID, passes, runDir, type Owner } from './paths.ts';
+import {
+  artifactOfUpload,
+  artifactPaths,
+  checkArtifactName,
+  checkNamespace,
+  checkPodName,
+  checkUID,
+  passes,
+  runDir,
+  type Owner,
+} from './paths.ts';
 import { isMissing, readMeta, type ArtifactMeta } from './finalise.ts';
 import { runKey, type Cap } from './limits.ts';
 
@@ -41,7 +51,13 @@ export async function scanDataDir(dataDir: string): Promise<Scan> {
           if (uploading !== undefined) {
             const info = await stat(join(dir, file));
             const paths = artifactPaths(dataDir, owner, uploading);
-            scan.uploads.push({ owner, artifact: uploading, bytes: info.size, touchedAt: info.mtimeMs, state: await readUploadState(paths.uploadState) });
+            scan.uploads.push({
+              owner,
+              artifact: uploading,
+              bytes: info.size,
+              touchedAt: info.mtimeMs,
+              state: await readUploadState(paths.uploadState),
+            });
             total += info.size;
           } else if (passes(checkArtifactName, file)) {
             total += (await stat(join(dir, file))).size;

@@ -38,7 +38,8 @@ export type AppendOutcome =
   | { kind: 'capped'; offset: number; cap: Cap }
   | { kind: 'aborted'; offset: number };
 
-export type CompleteOutcome = { kind: 'completed'; meta: ArtifactMeta; already: boolean } | { kind: 'conflict'; offset: number; reason: string };
+export type CompleteOutcome =
+  { kind: 'completed'; meta: ArtifactMeta; already: boolean } | { kind: 'conflict'; offset: number; reason: string };
 
 export interface Finalised {
   owner: Owner;
@@ -83,7 +84,8 @@ export class Store {
     const paths = artifactPaths(this.dataDir, writer, artifact);
     const key = paths.final;
     const current = this.uploads.get(key)?.bytes ?? 0;
-    if (this.locks.has(key)) return { kind: 'conflict', offset: current, complete: false, reason: 'another request is writing this artifact' };
+    if (this.locks.has(key))
+      return { kind: 'conflict', offset: current, complete: false, reason: 'another request is writing this artifact' };
     this.locks.add(key);
     // A body that fails before we start reading it must not become an uncaught 'error'; the read loop sees it.
     const ignore = (): void => undefined;
@@ -124,7 +126,13 @@ export class Store {
       if (upload?.state.podUID !== undefined && upload.state.podUID !== writer.podUID) {
         return { kind: 'conflict', offset: upload.bytes, reason: 'the upload was started by another pod with the same name' };
       }
-      const meta = await finalise(paths, { partial, podUID: writer.podUID, capped: upload?.state.capped, finalisedBy: 'client', now: new Date(this.now()) });
+      const meta = await finalise(paths, {
+        partial,
+        podUID: writer.podUID,
+        capped: upload?.state.capped,
+        finalisedBy: 'client',
+        now: new Date(this.now()),
+      });
       this.uploads.delete(key);
       return { kind: 'completed', meta, already: false };
     } finally {
@@ -147,7 +155,13 @@ export class Store {
       }
       this.locks.add(key);
       try {
-        const meta = await finalise(upload.paths, { partial: true, podUID: upload.state.podUID, capped: upload.state.capped, finalisedBy: 'idle-timeout', now: new Date(now) });
+        const meta = await finalise(upload.paths, {
+          partial: true,
+          podUID: upload.state.podUID,
+          capped: upload.state.capped,
+          finalisedBy: 'idle-timeout',
+          now: new Date(now),
+        });
         this.uploads.delete(key);
         finalised.push({ owner: upload.owner, artifact: upload.artifact, meta });
       } catch (error) {
@@ -206,7 +220,7 @@ export class Store {
     // Reserve first: concurrent uploads of one run must not both fit into the same remaining room.
     this.usage.add(upload.run, data.length);
     try {
-      for (let done = 0; done < data.length; ) done += (await file.write(data, done, data.length - done, upload.bytes + done)).bytesWritten;
+      for (let done = 0; done < data.length;) done += (await file.write(data, done, data.length - done, upload.bytes + done)).bytesWritten;
       upload.bytes += data.length;
     } catch (err) {
       this.usage.add(upload.run, -data.length);

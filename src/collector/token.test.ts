@@ -27,7 +27,12 @@ describe('bearerToken', () => {
 describe('claimed', () => {
   it('reads a tool audience and its PowerTool UID', () => {
     const exp = now / 1000 + 600;
-    assert.deepEqual(claimed(jwt({ aud: [`toe.dev/collector/${uid}`], exp }), now), { role: 'tool', audience: `toe.dev/collector/${uid}`, powerToolUID: uid, expiresAt: exp * 1000 });
+    assert.deepEqual(claimed(jwt({ aud: [`toe.dev/collector/${uid}`], exp }), now), {
+      role: 'tool',
+      audience: `toe.dev/collector/${uid}`,
+      powerToolUID: uid,
+      expiresAt: exp * 1000,
+    });
     assert.equal(claimed(jwt({ aud: `toe.dev/collector/${uid}` }), now).role, 'tool');
   });
 
@@ -36,7 +41,14 @@ describe('claimed', () => {
   });
 
   it('refuses other audiences, several audiences, and a UID that is not one', () => {
-    for (const aud of [['https://kubernetes.default.svc'], [`toe.dev/collector/${uid}`, 'https://kubernetes.default.svc'], ['toe.dev/collector/../x'], ['toe.dev/collector/'], ['toe.dev/collector'], []]) {
+    for (const aud of [
+      ['https://kubernetes.default.svc'],
+      [`toe.dev/collector/${uid}`, 'https://kubernetes.default.svc'],
+      ['toe.dev/collector/../x'],
+      ['toe.dev/collector/'],
+      ['toe.dev/collector'],
+      [],
+    ]) {
       assert.throws(() => claimed(jwt({ aud }), now), refused('audience'), JSON.stringify(aud));
     }
   });
@@ -47,7 +59,16 @@ describe('claimed', () => {
   });
 
   it('refuses what is not a JWT with a JSON object payload', () => {
-    for (const token of ['abc', 'a.b', 'a.b.c.d', 'a.!!.c', `a.${Buffer.from('[1]').toString('base64url')}.c`, `a.${Buffer.from('{').toString('base64url')}.c`, jwt({ aud: 5 }), jwt({ aud: [READER_AUDIENCE], exp: 'soon' })]) {
+    for (const token of [
+      'abc',
+      'a.b',
+      'a.b.c.d',
+      'a.!!.c',
+      `a.${Buffer.from('[1]').toString('base64url')}.c`,
+      `a.${Buffer.from('{').toString('base64url')}.c`,
+      jwt({ aud: 5 }),
+      jwt({ aud: [READER_AUDIENCE], exp: 'soon' }),
+    ]) {
       assert.throws(() => claimed(token, now), refused('malformed'), token);
     }
   });

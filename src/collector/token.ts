@@ -24,7 +24,8 @@ export class AuthError extends Error {
   }
 }
 
-export type Claimed = { role: 'tool'; audience: string; powerToolUID: string; expiresAt?: number } | { role: 'reader'; audience: string; expiresAt?: number };
+export type Claimed =
+  { role: 'tool'; audience: string; powerToolUID: string; expiresAt?: number } | { role: 'reader'; audience: string; expiresAt?: number };
 
 // RFC 6750 b64token; a projected ServiceAccount token is about 1 KiB, so 16 KiB leaves room without inviting abuse.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -41,10 +42,12 @@ export function bearerToken(header: string | undefined): string {
 export function claimed(token: string, nowMs: number): Claimed {
   const payload = jwtPayload(token);
   const aud = payload.aud;
-  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? (aud as string[]) : undefined;
+  const audiences =
+    typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? (aud as string[]) : undefined;
   if (!audiences) throw new AuthError('malformed', 'the token has no audience');
   // Exactly one audience: a token that is also good for the Kubernetes API must never be handed to the collector.
-  if (audiences.length !== 1) throw new AuthError('audience', `the token must have exactly one audience, ${TOOL_AUDIENCE_PREFIX}<uid> or ${READER_AUDIENCE}`);
+  if (audiences.length !== 1)
+    throw new AuthError('audience', `the token must have exactly one audience, ${TOOL_AUDIENCE_PREFIX}<uid> or ${READER_AUDIENCE}`);
   const audience = audiences[0] as string;
   const exp = payload.exp;
   if (exp !== undefined && typeof exp !== 'number') throw new AuthError('malformed', 'the token expiry is not a number');
@@ -76,7 +79,8 @@ function jwtPayload(token: string): Record<string, unknown> {
   } catch {
     throw new AuthError('malformed', 'the token payload is not JSON');
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new AuthError('malformed', 'the token payload is not an object');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw new AuthError('malformed', 'the token payload is not an object');
   return payload as Record<string, unknown>;
 }
 

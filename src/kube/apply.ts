@@ -50,8 +50,13 @@ export async function serverSideApply(kc: KubeConfig, obj: Manifest, plural: str
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
   const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const ns = obj.metadata.namespace ? `/namespaces/${obj.metadata.namespace}` : '';
-  const url = new URL(`${cluster.server}${base}${ns}/${plural}/${obj.metadata.name}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`);
-  const opts: Parameters<typeof request>[1] = { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml', Accept: 'application/json' } };
+  const url = new URL(
+    `${cluster.server}${base}${ns}/${plural}/${obj.metadata.name}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`,
+  );
+  const opts: Parameters<typeof request>[1] = {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/apply-patch+yaml', Accept: 'application/json' },
+  };
   await kc.applyToHTTPSOptions(opts);
   const body = JSON.stringify(obj);
   return new Promise((resolve, reject) => {

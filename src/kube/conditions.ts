@@ -6,7 +6,12 @@ export type ConditionInput = Omit<Condition, 'lastTransitionTime' | 'observedGen
  * Sets a condition as apimachinery's meta.SetStatusCondition does: lastTransitionTime moves only when status
  * flips, so `kubectl describe` shows how long a state has held. Returns a new list; the input is untouched.
  */
-export function setCondition(list: readonly Condition[] | undefined, next: ConditionInput, generation: number | undefined, now: Date): Condition[] {
+export function setCondition(
+  list: readonly Condition[] | undefined,
+  next: ConditionInput,
+  generation: number | undefined,
+  now: Date,
+): Condition[] {
   const current = (list ?? []).find((c) => c.type === next.type);
   const merged: Condition = {
     ...next,

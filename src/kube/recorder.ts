@@ -49,7 +49,10 @@ export class Recorder {
     }
     const body: EventsV1Event = {
       // Named as client-go names Events (regarding name + a unique suffix): generateName may not end in a dot.
-      metadata: { name: `${(e.regarding.name ?? 'toe').slice(0, 200)}.${Date.now().toString(16)}${randomBytes(4).toString('hex')}`, namespace },
+      metadata: {
+        name: `${(e.regarding.name ?? 'toe').slice(0, 200)}.${Date.now().toString(16)}${randomBytes(4).toString('hex')}`,
+        namespace,
+      },
       eventTime: now,
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: this.instance,

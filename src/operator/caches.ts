@@ -20,7 +20,12 @@ export function makeCaches(clients: Clients, operatorNamespace: string, log: Log
   const group = GROUP;
   const version = VERSION;
   return {
-    powerTools: watchedCache(kc, `/apis/${group}/${version}/powertools`, () => custom.listClusterCustomObject({ group, version, plural: 'powertools' }) as never, log),
+    powerTools: watchedCache(
+      kc,
+      `/apis/${group}/${version}/powertools`,
+      () => custom.listClusterCustomObject({ group, version, plural: 'powertools' }) as never,
+      log,
+    ),
     configs: watchedCache(
       kc,
       `/apis/${group}/${version}/namespaces/${operatorNamespace}/powertoolconfigs`,

@@ -54,7 +54,8 @@ export class LeaderElector {
       await sleep(this.opts.retryPeriodMs, signal);
       if (signal.aborted) break;
       if (await this.tryAcquireOrRenew().catch(() => false)) lastRenew = Date.now();
-      else if (Date.now() - lastRenew > this.opts.renewDeadlineMs) throw new Error(`lost the leader Lease ${this.opts.namespace}/${this.opts.name}`);
+      else if (Date.now() - lastRenew > this.opts.renewDeadlineMs)
+        throw new Error(`lost the leader Lease ${this.opts.namespace}/${this.opts.name}`);
     }
   }
 
@@ -82,7 +83,13 @@ export class LeaderElector {
     if (lease === null) return false;
     if (!lease) {
       try {
-        await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 } } });
+        await this.api.createNamespacedLease({
+          namespace,
+          body: {
+            metadata: { name, namespace },
+            spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+          },
+        });
         return true;
       } catch {
         return false;

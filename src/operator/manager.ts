@@ -39,7 +39,12 @@ export interface ManagerOptions {
   /** Starts admission on every replica; the manager passes what it needs. */
   /** Fields added to every log line (tests name themselves this way). */
   logBindings?: Record<string, unknown>;
-  admission?: (deps: { clients: ReturnType<typeof makeClients>; caches: ReturnType<typeof makeCaches>; metrics: Metrics; log: Logger }) => Promise<{ stop(): Promise<void> }>;
+  admission?: (deps: {
+    clients: ReturnType<typeof makeClients>;
+    caches: ReturnType<typeof makeCaches>;
+    metrics: Metrics;
+    log: Logger;
+  }) => Promise<{ stop(): Promise<void> }>;
   /** Runs the PowerToolProcessing controller (reports); the collector URL and reader identity come from above. */
   processing?: Omit<ProcessingOptions, 'collectorUrl' | 'serviceAccount'>;
 }
@@ -109,15 +114,37 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
   });
   const ptQueue = new WorkQueue((key) => reconcilePowerTool(ctx, key), opts.injectConcurrency, hooks('powertool'));
   const ptcQueue = new WorkQueue(
-    (key) => reconcilePowerToolConfig({ clients, configs: caches.configs, policy: opts.policy, log: logger('operator.powertoolconfig', { ...extra, controller: 'powertoolconfig' }), now: () => new Date() }, key),
+    (key) =>
+      reconcilePowerToolConfig(
+        {
+          clients,
+          configs: caches.configs,
+          policy: opts.policy,
+          log: logger('operator.powertoolconfig', { ...extra, controller: 'powertoolconfig' }),
+          now: () => new Date(),
+        },
+        key,
+      ),
     2,
     hooks('powertoolconfig'),
   );
   // The PowerToolProcessing controller brings its own informer, queue and reports server (powertoolprocessing/).
   const processing = opts.processing
     ? await startProcessingController(
-        { clients, caches, recorder, metrics, log: logger('operator.processing', { ...extra, controller: 'powertoolprocessing' }), hooks: hooks('powertoolprocessing'), leading: () => leading },
-        { ...opts.processing, collectorUrl: opts.collectorUrl, serviceAccount: { namespace: opts.operatorNamespace, name: OPERATOR_SERVICE_ACCOUNT } },
+        {
+          clients,
+          caches,
+          recorder,
+          metrics,
+          log: logger('operator.processing', { ...extra, controller: 'powertoolprocessing' }),
+          hooks: hooks('powertoolprocessing'),
+          leading: () => leading,
+        },
+        {
+          ...opts.processing,
+          collectorUrl: opts.collectorUrl,
+          serviceAccount: { namespace: opts.operatorNamespace, name: OPERATOR_SERVICE_ACCOUNT },
+        },
       )
     : undefined;
 
@@ -138,7 +165,11 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
 
   const abort = new AbortController();
   const elector = opts.leaderElection
-    ? new LeaderElector(clients.coordination, { ...DEFAULT_LEADER_OPTIONS, namespace: opts.operatorNamespace, name: opts.leaseName, identity: opts.identity }, log)
+    ? new LeaderElector(
+        clients.coordination,
+        { ...DEFAULT_LEADER_OPTIONS, namespace: opts.operatorNamespace, name: opts.leaseName, identity: opts.identity },
+        log,
+      )
     : undefined;
 
   const lead = (): void => {

@@ -31,7 +31,11 @@ export const powerToolConfigRules: Rule[] = [
 
 /** Admission registers its own webhooks (with the CA it generated) and reads configs through the cache above. */
 export const admissionRules: Rule[] = [
-  { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'create', 'update', 'patch'] },
+  {
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+    verbs: ['get', 'create', 'update', 'patch'],
+  },
 ];
 
 /** Namespaced to the operator's namespace: the leader Lease and the webhook's TLS Secret. */
@@ -67,6 +71,9 @@ export const clusterRules: Rule[] = [...powerToolRules, ...powerToolConfigRules,
 /** Flattens rules to "group/resource:verb" strings, so two rule lists compare regardless of how they are grouped. */
 export function permissions(rules: readonly Rule[]): string[] {
   const out = new Set<string>();
-  for (const r of rules) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) out.add(`${g}/${res}:${v}${r.resourceNames ? `@${r.resourceNames.join(',')}` : ''}`);
+  for (const r of rules)
+    for (const g of r.apiGroups)
+      for (const res of r.resources)
+        for (const v of r.verbs) out.add(`${g}/${res}:${v}${r.resourceNames ? `@${r.resourceNames.join(',')}` : ''}`);
   return [...out].sort();
 }

@@ -16,7 +16,9 @@ export function finished(pt: PowerTool & { metadata: { generation?: number } }):
 
 /** Why the run was refused (a blocker condition), if it was. */
 export function refusal(pt: PowerTool): string | undefined {
-  const c = (pt.status?.conditions ?? []).find((x) => (x.type === 'Conflicted' && x.status === 'True') || ((x.type === 'Admitted' || x.type === 'Selected') && x.status === 'False'));
+  const c = (pt.status?.conditions ?? []).find(
+    (x) => (x.type === 'Conflicted' && x.status === 'True') || ((x.type === 'Admitted' || x.type === 'Selected') && x.status === 'False'),
+  );
   return c ? `${c.reason}: ${c.message}` : undefined;
 }
 
@@ -31,7 +33,9 @@ export function progressLines(prev: PowerTool | undefined, cur: PowerTool): stri
   const lines: string[] = [];
   const s = cur.status;
   if (s?.phase && s.phase !== prev?.status?.phase) {
-    const counts = s.selected ? ` (${s.selected} selected, ${s.injected ?? 0} injected, ${s.succeeded ?? 0} succeeded, ${s.failed ?? 0} failed)` : '';
+    const counts = s.selected
+      ? ` (${s.selected} selected, ${s.injected ?? 0} injected, ${s.succeeded ?? 0} succeeded, ${s.failed ?? 0} failed)`
+      : '';
     const why = refusal(cur);
     lines.push(`phase ${s.phase}${counts}${why ? `: ${why}` : ''}`);
   }
@@ -52,7 +56,14 @@ export async function readPowerTool(custom: CustomObjectsApi, namespace: string,
 }
 
 /** Polls until the run is over; each change goes to `onLine`. Resolves with the last state seen. */
-export async function follow(custom: CustomObjectsApi, namespace: string, name: string, budgetMs: number, onLine: (line: string) => void, signal?: AbortSignal): Promise<PowerTool> {
+export async function follow(
+  custom: CustomObjectsApi,
+  namespace: string,
+  name: string,
+  budgetMs: number,
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<PowerTool> {
   const until = Date.now() + budgetMs;
   let prev: PowerTool | undefined;
   for (;;) {
@@ -63,7 +74,9 @@ export async function follow(custom: CustomObjectsApi, namespace: string, name: 
     prev = cur;
     if (finished(cur)) return cur;
     if (Date.now() > until) {
-      throw new Error(`PowerTool ${namespace}/${name} did not finish within ${Math.round(budgetMs / 1000)}s (phase ${cur.status?.phase ?? 'none yet'}); see \`kubectl describe pt -n ${namespace} ${name}\``);
+      throw new Error(
+        `PowerTool ${namespace}/${name} did not finish within ${Math.round(budgetMs / 1000)}s (phase ${cur.status?.phase ?? 'none yet'}); see \`kubectl describe pt -n ${namespace} ${name}\``,
+      );
     }
     await sleep(1000, undefined, { signal });
   }

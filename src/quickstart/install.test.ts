@@ -8,13 +8,19 @@ import { readManifests, repoRoot } from './install.ts';
 describe('quickstart manifests', () => {
   it('holds only kinds whose resource server-side apply knows', async () => {
     const files = [
-      ...readdirSync(join(repoRoot, 'crds')).filter((f) => f.endsWith('.yaml')).map((f) => join('crds', f)),
-      ...readdirSync(join(repoRoot, 'powertools'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join('powertools', e.name, 'config.yaml')),
+      ...readdirSync(join(repoRoot, 'crds'))
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => join('crds', f)),
+      ...readdirSync(join(repoRoot, 'powertools'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => join('powertools', e.name, 'config.yaml')),
       'samples/apps/namespace.yaml',
       'samples/apps/cpu-hot/deployment.yaml',
     ];
     for (const f of files) {
-      for (const d of await readManifests(join(repoRoot, f)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)))) {
+      for (const d of await readManifests(join(repoRoot, f)).catch((err: NodeJS.ErrnoException) =>
+        err.code === 'ENOENT' ? [] : Promise.reject(err),
+      )) {
         assert.doesNotThrow(() => pluralOf(d.kind), `${f}: ${d.kind}`);
       }
     }

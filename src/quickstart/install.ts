@@ -20,9 +20,12 @@ export const DEMO_APP = 'demo-app';
 const KINDS = ['CustomResourceDefinition', 'Namespace', 'Deployment', 'PowerToolConfig', 'PowerTool'];
 
 export async function readManifests(file: string): Promise<Manifest[]> {
-  const docs = parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as Manifest | null).filter((d): d is Manifest => d !== null);
+  const docs = parseAllDocuments(await readFile(file, 'utf8'))
+    .map((d) => d.toJS() as Manifest | null)
+    .filter((d): d is Manifest => d !== null);
   for (const d of docs) {
-    if (!d.kind || !KINDS.includes(d.kind) || !d.metadata?.name) throw new Error(`${file}: a ${d.kind ?? 'document without kind'} is not something the quickstart applies (${KINDS.join(', ')})`);
+    if (!d.kind || !KINDS.includes(d.kind) || !d.metadata?.name)
+      throw new Error(`${file}: a ${d.kind ?? 'document without kind'} is not something the quickstart applies (${KINDS.join(', ')})`);
   }
   return docs;
 }
@@ -34,7 +37,13 @@ export async function applyFile(kc: KubeConfig, file: string): Promise<Manifest[
 }
 
 /** Polls `check` every half second until it returns a value; on time-out, says what it last saw. */
-export async function waitUntil<T>(what: string, budgetMs: number, check: () => Promise<T | undefined>, explain?: () => Promise<string>, signal?: AbortSignal): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  budgetMs: number,
+  check: () => Promise<T | undefined>,
+  explain?: () => Promise<string>,
+  signal?: AbortSignal,
+): Promise<T> {
   const until = Date.now() + budgetMs;
   let last: unknown;
   while (Date.now() < until) {
@@ -54,7 +63,8 @@ export async function waitUntil<T>(what: string, budgetMs: number, check: () => 
 export async function installCrds(kc: KubeConfig): Promise<string[]> {
   const dir = join(repoRoot, 'crds');
   const names: string[] = [];
-  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort()) names.push(...(await applyFile(kc, join(dir, f))).map((d) => d.metadata.name));
+  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort())
+    names.push(...(await applyFile(kc, join(dir, f))).map((d) => d.metadata.name));
   const api = kc.makeApiClient(ApiextensionsV1Api);
   for (const name of names) {
     await waitUntil(`CRD ${name} Established`, 30_000, async () => {
@@ -70,9 +80,17 @@ export async function installConfigs(kc: KubeConfig): Promise<string[]> {
   await serverSideApply(kc, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } }, 'namespaces');
   const dir = join(repoRoot, 'powertools');
   const tools: string[] = [];
-  for (const e of (await readdir(dir, { withFileTypes: true })).filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of (await readdir(dir, { withFileTypes: true }))
+    .filter((x) => x.isDirectory())
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const file = join(dir, e.name, 'config.yaml');
-    if (await readFile(file).then(() => true, () => false)) tools.push(...(await applyFile(kc, file)).map((d) => d.metadata.name));
+    if (
+      await readFile(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      tools.push(...(await applyFile(kc, file)).map((d) => d.metadata.name));
   }
   return tools;
 }
@@ -103,7 +121,10 @@ function waitingReasons(pods: V1Pod[]): string {
 export async function waitForDemoApp(kc: KubeConfig, budgetMs = 180_000): Promise<V1Pod[]> {
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
-  const pods = async (): Promise<V1Pod[]> => (await core.listNamespacedPod({ namespace: DEMO_NAMESPACE, labelSelector: `app=${DEMO_APP}` })).items.filter((p) => !p.metadata?.deletionTimestamp);
+  const pods = async (): Promise<V1Pod[]> =>
+    (await core.listNamespacedPod({ namespace: DEMO_NAMESPACE, labelSelector: `app=${DEMO_APP}` })).items.filter(
+      (p) => !p.metadata?.deletionTimestamp,
+    );
   return waitUntil(
     `${DEMO_APP} in namespace ${DEMO_NAMESPACE} Ready`,
     budgetMs,
@@ -111,7 +132,13 @@ export async function waitForDemoApp(kc: KubeConfig, budgetMs = 180_000): Promis
       const d = await apps.readNamespacedDeployment({ name: DEMO_APP, namespace: DEMO_NAMESPACE });
       const want = d.spec?.replicas ?? 1;
       const s = d.status;
-      if ((s?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) || s?.updatedReplicas !== want || s?.readyReplicas !== want || (s?.replicas ?? 0) !== want) return undefined;
+      if (
+        (s?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0) ||
+        s?.updatedReplicas !== want ||
+        s?.readyReplicas !== want ||
+        (s?.replicas ?? 0) !== want
+      )
+        return undefined;
       const running = (await pods()).filter((p) => p.status?.phase === 'Running');
       return running.length === want ? running : undefined;
     },

@@ -48,7 +48,14 @@ export async function startOperator(kc: KubeConfig, opts: { admission: boolean; 
     const port = await freeLoopbackPort();
     options.admission = async (deps) => {
       const { startAdmission } = await import('../operator/admission/index.ts');
-      return startAdmission({ ...deps, configs: deps.caches.configs, operatorNamespace: OPERATOR_NAMESPACE, listen: { host: '127.0.0.1', port }, clientConfig: { url: `https://127.0.0.1:${port}` }, log: logger('operator.admission') });
+      return startAdmission({
+        ...deps,
+        configs: deps.caches.configs,
+        operatorNamespace: OPERATOR_NAMESPACE,
+        listen: { host: '127.0.0.1', port },
+        clientConfig: { url: `https://127.0.0.1:${port}` },
+        log: logger('operator.admission'),
+      });
     };
   }
   const restore = async (): Promise<void> => {

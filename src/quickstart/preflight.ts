@@ -45,25 +45,36 @@ const gib = (n: number): string => `${(n / GiB).toFixed(1)} GiB`;
 export function problems(f: Facts): string[] {
   const out: string[] = [];
   if (!atLeast(f.nodeVersion, '20.19')) out.push(`Node.js 20.19 or newer is needed, this is ${f.nodeVersion}: install a newer Node.js`);
-  if (f.target.source === 'env' && !f.kubeconfigReadable) out.push(`KUBECONFIG names ${f.target.kubeconfig}, which cannot be read: fix the path, or unset KUBECONFIG to use the local toe cluster`);
+  if (f.target.source === 'env' && !f.kubeconfigReadable)
+    out.push(
+      `KUBECONFIG names ${f.target.kubeconfig}, which cannot be read: fix the path, or unset KUBECONFIG to use the local toe cluster`,
+    );
   const bringsUp = f.target.source === 'local' && !f.target.localUp;
   if (!bringsUp && !f.target.local) return out;
   // From here: the local toe cluster, brought up now, or running and given images by us.
-  if (f.platform !== 'linux') out.push('the local cluster runs on Linux only (Debian 12): use a Linux machine, or set KUBECONFIG to another cluster');
+  if (f.platform !== 'linux')
+    out.push('the local cluster runs on Linux only (Debian 12): use a Linux machine, or set KUBECONFIG to another cluster');
   if (f.uid !== 0) {
-    out.push(bringsUp
-      ? 'the local cluster needs root (it starts containerd and the kubelet and changes network settings): run `sudo npx toe quickstart`, or set KUBECONFIG to a cluster you can use'
-      : 'importing the sample images into the local cluster\'s containerd needs root: run it as root');
+    out.push(
+      bringsUp
+        ? 'the local cluster needs root (it starts containerd and the kubelet and changes network settings): run `sudo npx toe quickstart`, or set KUBECONFIG to a cluster you can use'
+        : "importing the sample images into the local cluster's containerd needs root: run it as root",
+    );
   }
   if (!bringsUp) return out;
   if (f.goVersion === undefined) out.push('Go 1.24 or newer is needed to build Kubernetes from its modules: install Go and put it on PATH');
-  else if (!atLeast(f.goVersion, '1.24')) out.push(`Go 1.24 or newer is needed to build Kubernetes, found go${f.goVersion}: install a newer Go`);
+  else if (!atLeast(f.goVersion, '1.24'))
+    out.push(`Go 1.24 or newer is needed to build Kubernetes, found go${f.goVersion}: install a newer Go`);
   const cacheNeed = f.kubernetesBuilt ? WARM_CACHE_BYTES : COLD_CACHE_BYTES;
   if (f.cacheFree !== undefined && f.cacheFree < cacheNeed) {
-    out.push(`${f.cacheDir} has ${gib(f.cacheFree)} free, ${f.kubernetesBuilt ? 'images need' : 'building Kubernetes once needs'} about ${gib(cacheNeed)}: free some space or set TOE_CACHE_DIR to a larger disk`);
+    out.push(
+      `${f.cacheDir} has ${gib(f.cacheFree)} free, ${f.kubernetesBuilt ? 'images need' : 'building Kubernetes once needs'} about ${gib(cacheNeed)}: free some space or set TOE_CACHE_DIR to a larger disk`,
+    );
   }
   if (f.stateFree !== undefined && f.stateFree < STATE_BYTES) {
-    out.push(`${f.stateDir} has ${gib(f.stateFree)} free, the cluster's state needs about ${gib(STATE_BYTES)}: free some space or set TOE_STATE_DIR to a larger disk`);
+    out.push(
+      `${f.stateDir} has ${gib(f.stateFree)} free, the cluster's state needs about ${gib(STATE_BYTES)}: free some space or set TOE_STATE_DIR to a larger disk`,
+    );
   }
   return out;
 }
@@ -82,11 +93,19 @@ export async function gatherFacts(target: Target): Promise<Facts> {
     uid: process.getuid?.(),
     target,
     ...(bringsUp ? { goVersion: await goVersion() } : {}),
-    kubernetesBuilt: await access(join(kubernetesDir(l.cacheDir), 'bin', 'kube-apiserver')).then(() => true, () => false),
+    kubernetesBuilt: await access(join(kubernetesDir(l.cacheDir), 'bin', 'kube-apiserver')).then(
+      () => true,
+      () => false,
+    ),
     cacheDir: l.cacheDir,
     stateDir: l.stateDir,
     cacheFree: await freeBytes(l.cacheDir),
     stateFree: await freeBytes(l.stateDir),
-    kubeconfigReadable: target.source === 'local' || (await access(target.kubeconfig).then(() => true, () => false)),
+    kubeconfigReadable:
+      target.source === 'local' ||
+      (await access(target.kubeconfig).then(
+        () => true,
+        () => false,
+      )),
   };
 }

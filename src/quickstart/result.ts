@@ -109,7 +109,13 @@ export async function collectResult(kc: KubeConfig, pt: PowerTool, reportsDir: s
     });
     await writeReport(reportsDir, namespace, REPORT_GROUP, model);
     await writeIndex(reportsDir);
-    return { targets, top: topFunctions(merged, 8), samples: merged.total, report: join(reportsDir, reportPath(namespace, REPORT_GROUP, model.id)), notes: processed.notes };
+    return {
+      targets,
+      top: topFunctions(merged, 8),
+      samples: merged.total,
+      report: join(reportsDir, reportPath(namespace, REPORT_GROUP, model.id)),
+      notes: processed.notes,
+    };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

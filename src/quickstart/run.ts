@@ -31,14 +31,32 @@ export const RUN_LABEL_VALUE = 'toe-quickstart';
 
 /** Stops earlier quickstart runs that are still active: two perf runs on one pod conflict. Finished ones stay. */
 async function stopEarlierRuns(custom: CustomObjectsApi, steps: Steps, signal: AbortSignal): Promise<void> {
-  const list = (await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', labelSelector: `${RUN_LABEL}=${RUN_LABEL_VALUE}` })) as { items: PowerTool[] };
+  const list = (await custom.listNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: DEMO_NAMESPACE,
+    plural: 'powertools',
+    labelSelector: `${RUN_LABEL}=${RUN_LABEL_VALUE}`,
+  })) as { items: PowerTool[] };
   const active = list.items.filter((p) => !p.status?.finishedAt && !p.metadata.deletionTimestamp);
   for (const p of active) {
     steps.info(`stopping an earlier run that did not finish: ${p.metadata.name}`);
-    await custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', name: p.metadata.name });
+    await custom.deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: DEMO_NAMESPACE,
+      plural: 'powertools',
+      name: p.metadata.name,
+    });
   }
   for (const p of active) {
-    await waitUntil(`earlier run ${p.metadata.name} deleted`, 60_000, async () => ((await readPowerTool(custom, DEMO_NAMESPACE, p.metadata.name)) ? undefined : true), undefined, signal);
+    await waitUntil(
+      `earlier run ${p.metadata.name} deleted`,
+      60_000,
+      async () => ((await readPowerTool(custom, DEMO_NAMESPACE, p.metadata.name)) ? undefined : true),
+      undefined,
+      signal,
+    );
   }
 }
 
@@ -48,7 +66,13 @@ async function createRun(custom: CustomObjectsApi): Promise<PowerTool> {
   const name = `quickstart-${Date.now().toString(36)}`;
   const body = { ...doc, metadata: { ...doc.metadata, name } };
   try {
-    return (await custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', body })) as PowerTool;
+    return (await custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: DEMO_NAMESPACE,
+      plural: 'powertools',
+      body,
+    })) as PowerTool;
   } catch (err) {
     throw new Error(`create PowerTool ${DEMO_NAMESPACE}/${name}: ${apiMessage(err)}`, { cause: err });
   }
@@ -65,10 +89,18 @@ async function sampleRun(kc: KubeConfig, steps: Steps, signal: AbortSignal, star
   const name = created.metadata.name;
   started(name);
   const seconds = Math.round((parseDuration(created.spec.tool.duration ?? '10s') ?? 10_000) / 1000);
-  const pt = await steps.run(`perf on every demo-app pod for ${seconds}s: PowerTool ${DEMO_NAMESPACE}/${name}`, () => follow(custom, DEMO_NAMESPACE, name, seconds * 1000 + 150_000, (line) => steps.info(line), signal));
+  const pt = await steps.run(`perf on every demo-app pod for ${seconds}s: PowerTool ${DEMO_NAMESPACE}/${name}`, () =>
+    follow(custom, DEMO_NAMESPACE, name, seconds * 1000 + 150_000, (line) => steps.info(line), signal),
+  );
   if (pt.status?.phase !== 'Succeeded' && !(pt.status?.targets ?? []).some((t) => t.phase === 'Succeeded')) {
-    const why = refusal(pt) ?? (pt.status?.targets ?? []).map((t) => `${t.pod}: ${t.phase}${t.reason ? ` ${t.reason}` : ''}${t.message ? ` (${t.message})` : ''}`).join('; ');
-    throw new Error(`PowerTool ${DEMO_NAMESPACE}/${name} ended ${pt.status?.phase ?? 'without a phase'}: ${why || 'no target ran'}; see \`kubectl describe pt -n ${DEMO_NAMESPACE} ${name}\``);
+    const why =
+      refusal(pt) ??
+      (pt.status?.targets ?? [])
+        .map((t) => `${t.pod}: ${t.phase}${t.reason ? ` ${t.reason}` : ''}${t.message ? ` (${t.message})` : ''}`)
+        .join('; ');
+    throw new Error(
+      `PowerTool ${DEMO_NAMESPACE}/${name} ended ${pt.status?.phase ?? 'without a phase'}: ${why || 'no target ran'}; see \`kubectl describe pt -n ${DEMO_NAMESPACE} ${name}\``,
+    );
   }
   return pt;
 }
@@ -78,7 +110,9 @@ export async function runQuickstart(o: QuickstartOptions, streams: Streams, step
   const target = await chooseTarget();
   const found = problems(await gatherFacts(target));
   if (found.length > 0) throw new Error(`cannot run the quickstart:\n${found.map((p) => `  * ${p}`).join('\n')}`);
-  streams.err.write(`TOE quickstart on ${target.source === 'env' ? `the cluster in KUBECONFIG (${target.kubeconfig})` : 'the local toe cluster'}\n`);
+  streams.err.write(
+    `TOE quickstart on ${target.source === 'env' ? `the cluster in KUBECONFIG (${target.kubeconfig})` : 'the local toe cluster'}\n`,
+  );
 
   const kc = await ensureCluster(target, steps, streams.err);
   await installAll(kc, target, steps);
@@ -92,7 +126,16 @@ export async function runQuickstart(o: QuickstartOptions, streams: Streams, step
       stop.signal.throwIfAborted();
       const result = await steps.run(`reading each tool's log and writing the report`, () => collectResult(kc, pt, reportsDir));
       const kubectl = await kubectlCommand(target.layout.cacheDir);
-      streams.out.write(formatSummary({ pt, ...result, reportsDir, kubectl, local: target.local, ...(target.source === 'local' ? { exportKubeconfig: target.kubeconfig } : {}) }));
+      streams.out.write(
+        formatSummary({
+          pt,
+          ...result,
+          reportsDir,
+          kubectl,
+          local: target.local,
+          ...(target.source === 'local' ? { exportKubeconfig: target.kubeconfig } : {}),
+        }),
+      );
       if (o.keepRunning) {
         streams.err.write('The operator keeps running in this process: apply PowerTools from samples/powertools/ (Ctrl-C stops it).\n');
         await aborted(stop.signal);
@@ -101,7 +144,10 @@ export async function runQuickstart(o: QuickstartOptions, streams: Streams, step
     } catch (err) {
       if (!stop.signal.aborted) throw err;
       steps.warn(String((stop.signal.reason as Error | undefined)?.message ?? 'interrupted'));
-      if (run) steps.warn(`PowerTool ${DEMO_NAMESPACE}/${run} may not have finished: its tools stop at their deadline, and the next quickstart deletes it`);
+      if (run)
+        steps.warn(
+          `PowerTool ${DEMO_NAMESPACE}/${run} may not have finished: its tools stop at their deadline, and the next quickstart deletes it`,
+        );
       return 130;
     } finally {
       await steps.run('stopping the operator (the cluster stays up)', () => op.stop());

@@ -9,9 +9,21 @@ const t1: TargetStatus = {
   ephemeralContainer: 'toe-perf-0123abcd',
   phase: 'Succeeded',
   exitCode: 0,
-  result: { tool: 'perf', exitReason: 'Completed', partial: false, artifacts: [{ name: 'perf.script', bytes: 25648, partial: false }], message: '64 samples' },
+  result: {
+    tool: 'perf',
+    exitReason: 'Completed',
+    partial: false,
+    artifacts: [{ name: 'perf.script', bytes: 25648, partial: false }],
+    message: '64 samples',
+  },
 };
-const pt = { apiVersion: 'toe.dev/v1alpha1', kind: 'PowerTool', metadata: { name: 'quickstart-x', namespace: 'demo' }, spec: {}, status: { phase: 'Succeeded', selected: 1, succeeded: 1, targets: [t1] } } as unknown as PowerTool;
+const pt = {
+  apiVersion: 'toe.dev/v1alpha1',
+  kind: 'PowerTool',
+  metadata: { name: 'quickstart-x', namespace: 'demo' },
+  spec: {},
+  status: { phase: 'Succeeded', selected: 1, succeeded: 1, targets: [t1] },
+} as unknown as PowerTool;
 
 describe('quickstart summary', () => {
   it('sizes bytes for people', () => {
@@ -22,7 +34,13 @@ describe('quickstart summary', () => {
 
   it('says how a tool ended and what it collected', () => {
     assert.equal(resultSummary(t1), 'Completed: perf.script 25.0 KiB — 64 samples');
-    assert.equal(resultSummary({ ...t1, result: { exitReason: 'Deadline', partial: true, artifacts: [{ name: 'perf.script', bytes: 10, partial: true }] } }), 'Deadline, partial: perf.script 10 B (partial)');
+    assert.equal(
+      resultSummary({
+        ...t1,
+        result: { exitReason: 'Deadline', partial: true, artifacts: [{ name: 'perf.script', bytes: 10, partial: true }] },
+      }),
+      'Deadline, partial: perf.script 10 B (partial)',
+    );
     assert.equal(resultSummary({ ...t1, result: undefined, reason: 'Error', message: 'exec failed' }), 'exec failed');
   });
 

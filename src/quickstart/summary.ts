@@ -29,9 +29,12 @@ export function resultSummary(t: TargetStatus): string {
   const r = t.result as { exitReason?: unknown; partial?: unknown; artifacts?: unknown; message?: unknown } | undefined;
   if (!r) return t.message ?? t.reason ?? '(no result recorded)';
   const artifacts = Array.isArray(r.artifacts)
-    ? (r.artifacts as { name?: unknown; bytes?: unknown; partial?: unknown }[]).map((a) => `${String(a.name)} ${typeof a.bytes === 'number' ? formatBytes(a.bytes) : '?'}${a.partial === true ? ' (partial)' : ''}`)
+    ? (r.artifacts as { name?: unknown; bytes?: unknown; partial?: unknown }[]).map(
+        (a) => `${String(a.name)} ${typeof a.bytes === 'number' ? formatBytes(a.bytes) : '?'}${a.partial === true ? ' (partial)' : ''}`,
+      )
     : [];
-  const message = typeof r.message === 'string' && r.message ? ` — ${r.message.length > 120 ? `${r.message.slice(0, 117)}...` : r.message}` : '';
+  const message =
+    typeof r.message === 'string' && r.message ? ` — ${r.message.length > 120 ? `${r.message.slice(0, 117)}...` : r.message}` : '';
   return `${String(r.exitReason ?? 'ended')}${r.partial === true ? ', partial' : ''}${artifacts.length ? `: ${artifacts.join(', ')}` : ''}${message}`;
 }
 
@@ -44,15 +47,30 @@ export function formatSummary(s: SummaryInput): string {
   const ns = s.pt.metadata.namespace ?? '';
   const st = s.pt.status;
   const lines: string[] = [];
-  lines.push(`PowerTool ${ns}/${s.pt.metadata.name}: ${st?.phase ?? 'unknown'} (${st?.succeeded ?? 0} of ${st?.selected ?? 0} targets succeeded)`, '');
-  lines.push(...table([['POD', 'EXIT', 'RESULT'], ...s.targets.map((t) => [t.pod, t.exitCode === undefined ? '-' : String(t.exitCode), resultSummary(t)])]), '');
+  lines.push(
+    `PowerTool ${ns}/${s.pt.metadata.name}: ${st?.phase ?? 'unknown'} (${st?.succeeded ?? 0} of ${st?.selected ?? 0} targets succeeded)`,
+    '',
+  );
+  lines.push(
+    ...table([
+      ['POD', 'EXIT', 'RESULT'],
+      ...s.targets.map((t) => [t.pod, t.exitCode === undefined ? '-' : String(t.exitCode), resultSummary(t)]),
+    ]),
+    '',
+  );
   const top = s.top.filter((f) => f.self > 0).slice(0, 5);
   if (top.length > 0) {
     lines.push(`Hottest functions (all targets, ${s.samples} samples; self = in the function itself, total = with what it calls):`);
     const pct = (n: number): string => `${n.toFixed(1)}%`;
-    lines.push(...table([['SELF', 'TOTAL', 'FUNCTION'], ...top.map((f) => [pct(f.selfPercent).padStart(6), pct(f.totalPercent).padStart(6), f.name])]), '');
+    lines.push(
+      ...table([
+        ['SELF', 'TOTAL', 'FUNCTION'],
+        ...top.map((f) => [pct(f.selfPercent).padStart(6), pct(f.totalPercent).padStart(6), f.name]),
+      ]),
+      '',
+    );
   } else {
-    lines.push('No profile samples were read from the tools\' logs.', '');
+    lines.push("No profile samples were read from the tools' logs.", '');
   }
   for (const n of s.notes) lines.push(`Note: ${n}`);
   if (s.notes.length) lines.push('');
@@ -61,7 +79,10 @@ export function formatSummary(s: SummaryInput): string {
   lines.push(`Report: ${s.report}`, `  serve it with: npx toe reports --dir ${s.reportsDir} --listen 127.0.0.1:8081`, '');
   lines.push('Next:');
   if (s.exportKubeconfig) lines.push(`  export KUBECONFIG=${s.exportKubeconfig}`);
-  lines.push(`  ${s.kubectl} get pt -n ${ns}        # this run and the earlier ones`, '  npx toe tutorial             # Hello PowerTool, step by step');
+  lines.push(
+    `  ${s.kubectl} get pt -n ${ns}        # this run and the earlier ones`,
+    '  npx toe tutorial             # Hello PowerTool, step by step',
+  );
   if (s.local) lines.push('  npx toe cluster down         # stop the local cluster (up again in ~30 s)');
   return `${lines.join('\n')}\n`;
 }

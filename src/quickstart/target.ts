@@ -27,7 +27,11 @@ export interface Target {
 /** The first cluster's server URL in a kubeconfig file, or undefined when the file cannot be read. */
 export async function serverOf(file: string): Promise<string | undefined> {
   try {
-    const doc = parse(await readFile(file, 'utf8')) as { 'current-context'?: string; contexts?: { name: string; context: { cluster: string } }[]; clusters?: { name: string; cluster: { server: string } }[] };
+    const doc = parse(await readFile(file, 'utf8')) as {
+      'current-context'?: string;
+      contexts?: { name: string; context: { cluster: string } }[];
+      clusters?: { name: string; cluster: { server: string } }[];
+    };
     const context = doc.contexts?.find((c) => c.name === doc['current-context']) ?? doc.contexts?.[0];
     const cluster = doc.clusters?.find((c) => c.name === context?.context.cluster) ?? doc.clusters?.[0];
     return cluster?.cluster.server;

@@ -4,7 +4,12 @@
  * deployment that is right); a quickstart or tutorial that leaves them pointing at its closed loopback port would
  * refuse every later PowerTool on the cluster. So we restore what was there, or remove what we added.
  */
-import type { AdmissionregistrationV1Api, V1MutatingWebhookConfiguration, V1ObjectMeta, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import type {
+  AdmissionregistrationV1Api,
+  V1MutatingWebhookConfiguration,
+  V1ObjectMeta,
+  V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
 import { WEBHOOK_CONFIGURATION_NAME } from '../operator/admission/register.ts';
 import { classify } from '../kube/errors.ts';
 
@@ -25,20 +30,30 @@ async function orNothing<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 export async function snapshotWebhooks(api: AdmissionregistrationV1Api): Promise<WebhookSnapshot> {
-  const [validating, mutating] = await Promise.all([orNothing(api.readValidatingWebhookConfiguration({ name })), orNothing(api.readMutatingWebhookConfiguration({ name }))]);
+  const [validating, mutating] = await Promise.all([
+    orNothing(api.readValidatingWebhookConfiguration({ name })),
+    orNothing(api.readMutatingWebhookConfiguration({ name })),
+  ]);
   return { ...(validating ? { validating } : {}), ...(mutating ? { mutating } : {}) };
 }
 
 /** The metadata worth restoring (not uid, managedFields, timestamps). */
 function meta(m: V1ObjectMeta | undefined, resourceVersion?: string): V1ObjectMeta {
-  return { name, ...(m?.labels ? { labels: m.labels } : {}), ...(m?.annotations ? { annotations: m.annotations } : {}), ...(resourceVersion ? { resourceVersion } : {}) };
+  return {
+    name,
+    ...(m?.labels ? { labels: m.labels } : {}),
+    ...(m?.annotations ? { annotations: m.annotations } : {}),
+    ...(resourceVersion ? { resourceVersion } : {}),
+  };
 }
 
 export async function restoreWebhooks(api: AdmissionregistrationV1Api, snap: WebhookSnapshot): Promise<void> {
   const current = await snapshotWebhooks(api);
   if (snap.validating) {
     const body = { ...snap.validating, metadata: meta(snap.validating.metadata, current.validating?.metadata?.resourceVersion) };
-    await (current.validating ? api.replaceValidatingWebhookConfiguration({ name, body }) : api.createValidatingWebhookConfiguration({ body }));
+    await (current.validating
+      ? api.replaceValidatingWebhookConfiguration({ name, body })
+      : api.createValidatingWebhookConfiguration({ body }));
   } else if (current.validating) await orNothing(api.deleteValidatingWebhookConfiguration({ name }));
   if (snap.mutating) {
     const body = { ...snap.mutating, metadata: meta(snap.mutating.metadata, current.mutating?.metadata?.resourceVersion) };

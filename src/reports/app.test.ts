@@ -41,7 +41,17 @@ describe('reports server', () => {
     writeFileSync(join(base, 'secret.txt'), 'TOP-SECRET');
     writeFileSync(join(base, 'outside', 'secret.html'), 'TOP-SECRET');
     writeFileSync(join(dir, 'default', 'r1.html'), report);
-    writeFileSync(join(dir, 'default', 'r1.json'), JSON.stringify({ powerTool: 'default/web-cpu', tool: 'perf', phase: 'Succeeded', generatedAt: '2026-11-22T03:40:00Z', findings: 2, critical: 1 }));
+    writeFileSync(
+      join(dir, 'default', 'r1.json'),
+      JSON.stringify({
+        powerTool: 'default/web-cpu',
+        tool: 'perf',
+        phase: 'Succeeded',
+        generatedAt: '2026-11-22T03:40:00Z',
+        findings: 2,
+        critical: 1,
+      }),
+    );
     writeFileSync(join(dir, '.hidden.html'), 'hidden');
     writeFileSync(join(dir, 'notes.exe'), 'binary');
     symlinkSync(join(base, 'secret.txt'), join(dir, 'link-out.txt'));
@@ -91,7 +101,7 @@ describe('reports server', () => {
     assert.match(page, /href="default\/r1\.html"/);
     assert.match(page, /default\/web-cpu/);
     assert.match(page, /1 critical/);
-    assert.doesNotMatch(page, /latest\.html/, "symlinks are served when they stay inside, but not listed");
+    assert.doesNotMatch(page, /latest\.html/, 'symlinks are served when they stay inside, but not listed');
     assert.doesNotMatch(page, /\.hidden\.html|dirlink/);
   });
 
@@ -155,6 +165,7 @@ describe('safeSegments', () => {
     assert.deepEqual(safeSegments('/'), []);
     assert.deepEqual(safeSegments('/a/'), ['a']);
     assert.deepEqual(safeSegments('/%252e%252e'), ['%2e%2e']);
-    for (const bad of ['/..', '/a/../b', '/%2e%2e', '/a%2fb', '/a%5cb', '//a', '/a//b', '/.git', '/a%00', 'a', '/%E0%A4%A']) assert.equal(safeSegments(bad), undefined, bad);
+    for (const bad of ['/..', '/a/../b', '/%2e%2e', '/a%2fb', '/a%5cb', '//a', '/a//b', '/.git', '/a%00', 'a', '/%E0%A4%A'])
+      assert.equal(safeSegments(bad), undefined, bad);
   });
 });

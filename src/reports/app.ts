@@ -20,7 +20,8 @@ export interface ReportsAppOptions {
 
 // The header policy allows inline code only because each page's meta CSP narrows it to the hashes of its own
 // script and style; both policies apply, so the effective rule is the stricter one. frame-ancestors only works here.
-const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.set({

@@ -28,11 +28,22 @@ export async function listReports(root: string): Promise<IndexEntry[]> {
 async function entry(root: string, path: string): Promise<IndexEntry> {
   const rel = relative(root, path);
   const info = await stat(path);
-  const fallback: IndexEntry = { path: rel, powerTool: rel.split('/').slice(0, -1).join('/') || rel, tool: '', generatedAt: info.mtime.toISOString(), findings: 0 };
+  const fallback: IndexEntry = {
+    path: rel,
+    powerTool: rel.split('/').slice(0, -1).join('/') || rel,
+    tool: '',
+    generatedAt: info.mtime.toISOString(),
+    findings: 0,
+  };
   const metaPath = path.replace(/\.html$/, '.json');
   const metaSize = (await stat(metaPath).catch(() => undefined))?.size ?? Number.POSITIVE_INFINITY;
   // The metadata is one small object; anything larger is not ours to parse.
-  const meta = metaSize <= 64 * 1024 ? await readFile(metaPath, 'utf8').then((text) => JSON.parse(text) as unknown).catch(() => undefined) : undefined;
+  const meta =
+    metaSize <= 64 * 1024
+      ? await readFile(metaPath, 'utf8')
+          .then((text) => JSON.parse(text) as unknown)
+          .catch(() => undefined)
+      : undefined;
   if (!meta || typeof meta !== 'object') return fallback;
   const m = meta as Record<string, unknown>;
   const str = (k: string): string | undefined => (typeof m[k] === 'string' ? (m[k] as string).slice(0, 512) : undefined);

@@ -94,12 +94,20 @@ const valid: Case[] = [
   ['PowerToolConfig', 'spec.parameters.0.min', '1'],
   ['PowerToolConfig', 'spec.parameters', []],
   ['PowerToolConfig', 'spec.limits', undefined],
-  ['PowerToolConfig', 'status.conditions', [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'Checked', message: 'ok' }]],
+  [
+    'PowerToolConfig',
+    'status.conditions',
+    [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'Checked', message: 'ok' }],
+  ],
   ['PowerTool', 'spec.tool.args', []],
   ['PowerTool', 'spec.tool.duration', '1h30m'],
   ['PowerTool', 'spec.output', undefined],
   ['PowerTool', 'spec.targets.pods', ['web-0.shard']],
-  ['PowerTool', 'status.targets', [{ pod: 'web-0', container: 'app', ephemeralContainer: 'toe-perf-0a1b2c3d', phase: 'Running', result: { any: { thing: 1 } } }]],
+  [
+    'PowerTool',
+    'status.targets',
+    [{ pod: 'web-0', container: 'app', ephemeralContainer: 'toe-perf-0a1b2c3d', phase: 'Running', result: { any: { thing: 1 } } }],
+  ],
   // Unknown fields: both readers accept (zod strips them, a CRD prunes them); `toe validate` reports them apart.
   ['PowerTool', 'spec.tool.arg', ['--freq=99']],
   ['PowerToolProcessing', 'spec.trigger', undefined],

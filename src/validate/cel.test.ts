@@ -5,7 +5,11 @@ import { compileErrors, ruleErrors } from './cel.ts';
 
 const item: SchemaNode = {
   type: 'object',
-  properties: { name: { type: 'string', maxLength: 8 }, count: { type: 'integer' }, tags: { type: 'array', maxItems: 4, items: { type: 'string', maxLength: 8 } } },
+  properties: {
+    name: { type: 'string', maxLength: 8 },
+    count: { type: 'integer' },
+    tags: { type: 'array', maxItems: 4, items: { type: 'string', maxLength: 8 } },
+  },
 };
 const schema = (rule: string, message = 'broken'): SchemaNode => ({
   type: 'object',
@@ -13,7 +17,10 @@ const schema = (rule: string, message = 'broken'): SchemaNode => ({
     spec: {
       type: 'object',
       'x-kubernetes-validations': [{ rule, message }],
-      properties: { items: { type: 'array', maxItems: 8, items: item }, labels: { type: 'object', additionalProperties: { type: 'string', maxLength: 8 } } },
+      properties: {
+        items: { type: 'array', maxItems: 8, items: item },
+        labels: { type: 'object', additionalProperties: { type: 'string', maxLength: 8 } },
+      },
     },
   },
 });
@@ -36,8 +43,10 @@ describe('ruleErrors', () => {
   it('passes an object that keeps the rule', () => {
     assert.deepEqual(ruleErrors(unique, { spec: { items: [{ name: 'a' }, { name: 'b' }] } }), []);
   });
-  it('reports a broken rule at the node it sits on, in the API server\'s words', () => {
-    assert.deepEqual(ruleErrors(unique, { spec: { items: [{ name: 'a' }, { name: 'a' }] } }), [{ path: 'spec', message: 'Invalid value: "object": names must be unique' }]);
+  it("reports a broken rule at the node it sits on, in the API server's words", () => {
+    assert.deepEqual(ruleErrors(unique, { spec: { items: [{ name: 'a' }, { name: 'a' }] } }), [
+      { path: 'spec', message: 'Invalid value: "object": names must be unique' },
+    ]);
   });
   it('compares integers as CEL ints', () => {
     const positive = schema('self.items.all(i, i.count > 2)');
@@ -45,8 +54,13 @@ describe('ruleErrors', () => {
     assert.equal(ruleErrors(positive, { spec: { items: [{ count: 1 }] } }).length, 1);
   });
   it('finds rules on list items and reports each item by index', () => {
-    const s: SchemaNode = { type: 'array', items: { ...item, 'x-kubernetes-validations': [{ rule: 'has(self.name)', message: 'needs a name' }] } };
-    assert.deepEqual(ruleErrors(s, [{ name: 'a' }, {}], 'spec.items'), [{ path: 'spec.items[1]', message: 'Invalid value: "object": needs a name' }]);
+    const s: SchemaNode = {
+      type: 'array',
+      items: { ...item, 'x-kubernetes-validations': [{ rule: 'has(self.name)', message: 'needs a name' }] },
+    };
+    assert.deepEqual(ruleErrors(s, [{ name: 'a' }, {}], 'spec.items'), [
+      { path: 'spec.items[1]', message: 'Invalid value: "object": needs a name' },
+    ]);
   });
   it('says so when a rule cannot be evaluated, rather than passing', () => {
     const errors = ruleErrors(schema('self.items.all(i, i.count > 0)'), { spec: { items: [{ name: 'no count' }] } });

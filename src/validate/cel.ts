@@ -29,11 +29,16 @@ function environmentFor(node: SchemaNode): Environment {
   const typeOf = (n: SchemaNode): string => {
     if (n['x-kubernetes-int-or-string'] === true || n['x-kubernetes-preserve-unknown-fields'] === true) return 'dyn';
     switch (n.type) {
-      case 'string': return 'string';
-      case 'integer': return 'int';
-      case 'number': return 'double';
-      case 'boolean': return 'bool';
-      case 'array': return `list<${n.items ? typeOf(n.items) : 'dyn'}>`;
+      case 'string':
+        return 'string';
+      case 'integer':
+        return 'int';
+      case 'number':
+        return 'double';
+      case 'boolean':
+        return 'bool';
+      case 'array':
+        return `list<${n.items ? typeOf(n.items) : 'dyn'}>`;
       case 'object': {
         if (typeof n.additionalProperties === 'object') return `map<string, ${typeOf(n.additionalProperties)}>`;
         const fields = Object.fromEntries(Object.entries(n.properties ?? {}).map(([k, v]) => [k, typeOf(v)]));
@@ -41,7 +46,8 @@ function environmentFor(node: SchemaNode): Environment {
         env.registerType(name, { fields });
         return name;
       }
-      default: return 'dyn';
+      default:
+        return 'dyn';
     }
   };
   const self = typeOf(node);

@@ -6,14 +6,33 @@ import { join } from 'node:path';
 import { pathSegments, readSources, splitDocuments, STDIN, STDIN_NAME } from './documents.ts';
 
 describe('splitDocuments', () => {
-  const text = ['# a comment', '---', 'kind: A', 'spec:', '  args:', '    - one', '    - two', '  labels:', '    app.k8s.io/name: x', '---', '---', '# only a comment', '---', 'kind: B', ''].join('\n');
+  const text = [
+    '# a comment',
+    '---',
+    'kind: A',
+    'spec:',
+    '  args:',
+    '    - one',
+    '    - two',
+    '  labels:',
+    '    app.k8s.io/name: x',
+    '---',
+    '---',
+    '# only a comment',
+    '---',
+    'kind: B',
+    '',
+  ].join('\n');
 
   it('numbers documents from 0 by their place in the file and drops empty ones', () => {
     const docs = splitDocuments('f.yaml', text);
-    assert.deepEqual(docs.map((d) => [d.index, d.value]), [
-      [0, { kind: 'A', spec: { args: ['one', 'two'], labels: { 'app.k8s.io/name': 'x' } } }],
-      [3, { kind: 'B' }],
-    ]);
+    assert.deepEqual(
+      docs.map((d) => [d.index, d.value]),
+      [
+        [0, { kind: 'A', spec: { args: ['one', 'two'], labels: { 'app.k8s.io/name': 'x' } } }],
+        [3, { kind: 'B' }],
+      ],
+    );
   });
 
   it('finds the line of a field, of a list item, of a map key, or of the nearest parent', () => {
@@ -33,7 +52,10 @@ describe('splitDocuments', () => {
   });
 
   it('refuses an alias bomb instead of expanding it', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghij'[i]}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghij'[i]}`).join(', ')}]`),
+    ].join('\n');
     const [doc] = splitDocuments('bomb.yaml', bomb);
     assert.match(doc?.parseErrors[0]?.message ?? '', /alias/i);
   });
@@ -65,7 +87,10 @@ describe('readSources', () => {
 
   it('reads a directory as its YAML files, sorted, including subdirectories but not hidden ones', async () => {
     const sources = await readSources([dir], async () => '');
-    assert.deepEqual(sources.map((s) => s.file), [join(dir, 'a.yml'), join(dir, 'b.yaml'), join(dir, 'sub', 'c.yaml')]);
+    assert.deepEqual(
+      sources.map((s) => s.file),
+      [join(dir, 'a.yml'), join(dir, 'b.yaml'), join(dir, 'sub', 'c.yaml')],
+    );
   });
 
   it('reads stdin for -', async () => {

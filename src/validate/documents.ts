@@ -99,7 +99,10 @@ export function splitDocuments(file: string, text: string): Document[] {
   const out: Document[] = [];
   docs.forEach((doc, index) => {
     const lineAt = (offset: number): number => lines.linePos(offset).line;
-    const parseErrors = doc.errors.map((e) => ({ path: '', message: `YAML syntax error at line ${lineAt(e.pos[0])}: ${e.message.split('\n')[0]}` }));
+    const parseErrors = doc.errors.map((e) => ({
+      path: '',
+      message: `YAML syntax error at line ${lineAt(e.pos[0])}: ${e.message.split('\n')[0]}`,
+    }));
     let value: unknown;
     try {
       // The alias cap keeps a "billion laughs" document from expanding without bound.

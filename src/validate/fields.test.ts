@@ -20,7 +20,10 @@ const schema: SchemaNode = {
 
 describe('unknownFields', () => {
   it('accepts known fields, map entries, preserved objects and opaque metadata', () => {
-    const doc = { metadata: { name: 'x', anything: 1 }, spec: { items: [{ name: 'a' }], labels: { a: 'b' }, result: { free: { form: true } } } };
+    const doc = {
+      metadata: { name: 'x', anything: 1 },
+      spec: { items: [{ name: 'a' }], labels: { a: 'b' }, result: { free: { form: true } } },
+    };
     assert.deepEqual(unknownFields(schema, doc), []);
   });
   it('names each unknown field by its path and says what is allowed there', () => {

@@ -54,7 +54,10 @@ describe('formatJson', () => {
         kind: 'PowerTool',
         name: 'y',
         valid: false,
-        errors: [{ path: 'spec.tool.args[1]', message: 'unknown flag --x', line: 12 }, { path: '', message: 'YAML syntax error at line 3: bad' }],
+        errors: [
+          { path: 'spec.tool.args[1]', message: 'unknown flag --x', line: 12 },
+          { path: '', message: 'YAML syntax error at line 3: bad' },
+        ],
       },
       { file: 'gone.yaml', document: null, kind: null, name: null, valid: false, errors: [{ path: '', message: 'cannot read: ENOENT' }] },
     ]);

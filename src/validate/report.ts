@@ -39,7 +39,9 @@ export function formatJson(results: DocumentResult[]): string {
     kind: r.kind,
     name: r.name,
     valid: isValid(r),
-    errors: r.errors.map((e) => (e.line === undefined ? { path: e.path, message: e.message } : { path: e.path, message: e.message, line: e.line })),
+    errors: r.errors.map((e) =>
+      e.line === undefined ? { path: e.path, message: e.message } : { path: e.path, message: e.message, line: e.line },
+    ),
   }));
   return JSON.stringify(entries, null, 2) + '\n';
 }

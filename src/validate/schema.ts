@@ -20,7 +20,12 @@ export function kindOf(value: unknown): { kind: KindName } | { error: FieldError
   if (kind === undefined) return { error: { path: 'kind', message: `Required value: ${allowed}` } };
   if (apiVersion !== API_VERSION) return { error: { path: 'apiVersion', message: `Unsupported value: ${quote(apiVersion)}: ${allowed}` } };
   if (typeof kind !== 'string' || !KIND_NAMES.includes(kind as KindName)) {
-    return { error: { path: 'kind', message: `Unsupported value: ${quote(kind)}: supported values: ${KIND_NAMES.map((k) => `"${k}"`).join(', ')}` } };
+    return {
+      error: {
+        path: 'kind',
+        message: `Unsupported value: ${quote(kind)}: supported values: ${KIND_NAMES.map((k) => `"${k}"`).join(', ')}`,
+      },
+    };
   }
   return { kind: kind as KindName };
 }
@@ -67,7 +72,10 @@ const typeWords: Record<string, string> = {
 const patternWords = new Map<string, string>([
   [DURATION_PATTERN, 'a Go-style duration such as "30s", "5m" or "1h30m"'],
   [QUANTITY_PATTERN, 'a quantity such as "500m", "128Mi" or "2G"'],
-  [z.toJSONSchema(dnsLabel).pattern as string, 'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit'],
+  [
+    z.toJSONSchema(dnsLabel).pattern as string,
+    'a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+  ],
   [z.toJSONSchema(dnsSubdomain).pattern as string, 'a DNS-1123 subdomain: lower-case letters, digits, "-" and "."'],
 ]);
 

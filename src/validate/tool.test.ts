@@ -35,7 +35,7 @@ describe('toolErrors', () => {
     assert.match(errors[0]?.message ?? '', /--output/);
   });
 
-  it('holds the duration to the config\'s maxDuration', () => {
+  it("holds the duration to the config's maxDuration", () => {
     assert.deepEqual(toolErrors(pt('spec.tool.duration', '11m'), config(), ''), [
       { path: 'spec.tool.duration', message: 'Invalid value: "11m": must be at most 10m, the limit of tool "perf" (perf.yaml#0)' },
     ]);
@@ -50,7 +50,10 @@ describe('toolErrors', () => {
 
   it('requires spec.volume for a tool that acts on one and forbids it for others', () => {
     assert.equal(toolErrors(pt(), config({ volume: 'required' }), '')[0]?.path, 'spec.volume');
-    assert.match(toolErrors(pt('spec.volume', { name: 'data' }), config(), '')[0]?.message ?? '', /^Forbidden: tool "perf" does not act on a volume/);
+    assert.match(
+      toolErrors(pt('spec.volume', { name: 'data' }), config(), '')[0]?.message ?? '',
+      /^Forbidden: tool "perf" does not act on a volume/,
+    );
     assert.deepEqual(toolErrors(pt('spec.volume', { name: 'data' }), config({ volume: 'optional' }), ''), []);
   });
 });

@@ -5,18 +5,37 @@ import { validateSources } from './validate.ts';
 import { validConfig, validPowerTool, validProcessing, withField } from './testdata/documents.ts';
 
 const yaml = (...docs: unknown[]): string => docs.map((d) => stringify(d)).join('---\n');
-const errors = (results: ReturnType<typeof validateSources>) => results.flatMap((r) => r.errors.map((e) => `${r.file}#${r.document} ${e.path}: ${e.message}`));
+const errors = (results: ReturnType<typeof validateSources>) =>
+  results.flatMap((r) => r.errors.map((e) => `${r.file}#${r.document} ${e.path}: ${e.message}`));
 
 describe('validateSources', () => {
   it('passes a multi-document file whose PowerTool has its config beside it', () => {
     const results = validateSources([{ file: 'all.yaml', text: yaml(validConfig, validPowerTool, validProcessing) }]);
     assert.deepEqual(errors(results), []);
-    assert.deepEqual(results.map((r) => [r.document, r.kind, r.name]), [[0, 'PowerToolConfig', 'perf'], [1, 'PowerTool', 'perf-web'], [2, 'PowerToolProcessing', 'web-reports']]);
+    assert.deepEqual(
+      results.map((r) => [r.document, r.kind, r.name]),
+      [
+        [0, 'PowerToolConfig', 'perf'],
+        [1, 'PowerTool', 'perf-web'],
+        [2, 'PowerToolProcessing', 'web-reports'],
+      ],
+    );
   });
 
   it('finds the config in another input file or in the config sources', () => {
-    assert.deepEqual(errors(validateSources([{ file: 'pt.yaml', text: yaml(validPowerTool) }, { file: 'c.yaml', text: yaml(validConfig) }])), []);
-    assert.deepEqual(errors(validateSources([{ file: 'pt.yaml', text: yaml(validPowerTool) }], [{ file: 'dir/c.yaml', text: yaml(validConfig) }], 'dir')), []);
+    assert.deepEqual(
+      errors(
+        validateSources([
+          { file: 'pt.yaml', text: yaml(validPowerTool) },
+          { file: 'c.yaml', text: yaml(validConfig) },
+        ]),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      errors(validateSources([{ file: 'pt.yaml', text: yaml(validPowerTool) }], [{ file: 'dir/c.yaml', text: yaml(validConfig) }], 'dir')),
+      [],
+    );
   });
 
   it('reports a PowerTool without a config, naming where it looked', () => {
@@ -27,17 +46,26 @@ describe('validateSources', () => {
 
   it('checks the args against the allowlist and gives the line of the argument', () => {
     const bad = withField(validPowerTool, 'spec.tool.args', ['--freq=99', '--freq=100']);
-    const [result] = validateSources([{ file: 'pt.yaml', text: yaml(bad) }, { file: 'c.yaml', text: yaml(validConfig) }]);
+    const [result] = validateSources([
+      { file: 'pt.yaml', text: yaml(bad) },
+      { file: 'c.yaml', text: yaml(validConfig) },
+    ]);
     assert.equal(result?.errors.length, 1);
     assert.equal(result?.errors[0]?.path, 'spec.tool.args[1]');
-    const line = yaml(bad).split('\n').findIndex((l) => l.includes('--freq=100')) + 1;
+    const line =
+      yaml(bad)
+        .split('\n')
+        .findIndex((l) => l.includes('--freq=100')) + 1;
     assert.equal(result?.errors[0]?.line, line);
   });
 
-  it('checks a config\'s allowlist itself', () => {
+  it("checks a config's allowlist itself", () => {
     const bad = withField(validConfig, 'spec.parameters.0.default', '100000');
     const [result] = validateSources([{ file: 'c.yaml', text: yaml(bad) }]);
-    assert.ok(result?.errors.some((e) => e.path.startsWith('spec.parameters[0]')), JSON.stringify(result?.errors));
+    assert.ok(
+      result?.errors.some((e) => e.path.startsWith('spec.parameters[0]')),
+      JSON.stringify(result?.errors),
+    );
   });
 
   it('judges no PowerTool against an invalid config', () => {
@@ -58,12 +86,25 @@ describe('validateSources', () => {
       { file: 'empty.yaml', text: '# nothing\n' },
       { file: 'mixed.yaml', text: 'apiVersion: v1\nkind: Pod\n---\na: [\n---\n' + yaml(validConfig) },
     ]);
-    assert.deepEqual(results.map((r) => [r.file, r.document, r.errors.length]), [['gone.yaml', null, 1], ['empty.yaml', null, 1], ['mixed.yaml', 0, 1], ['mixed.yaml', 1, 1], ['mixed.yaml', 2, 0]]);
+    assert.deepEqual(
+      results.map((r) => [r.file, r.document, r.errors.length]),
+      [
+        ['gone.yaml', null, 1],
+        ['empty.yaml', null, 1],
+        ['mixed.yaml', 0, 1],
+        ['mixed.yaml', 1, 1],
+        ['mixed.yaml', 2, 0],
+      ],
+    );
     assert.equal(results[1]?.errors[0]?.message, 'no YAML document in the file');
   });
 
   it('reports a config folder that cannot be read', () => {
-    const results = validateSources([{ file: 'c.yaml', text: yaml(validConfig) }], [{ file: 'nowhere', error: 'cannot read: ENOENT' }], 'nowhere');
+    const results = validateSources(
+      [{ file: 'c.yaml', text: yaml(validConfig) }],
+      [{ file: 'nowhere', error: 'cannot read: ENOENT' }],
+      'nowhere',
+    );
     assert.deepEqual(errors(results), ['nowhere#null : cannot read: ENOENT']);
   });
 });

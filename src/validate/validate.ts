@@ -51,7 +51,10 @@ function toolName(value: unknown): string | undefined {
 /** The configs by tool; the first definition wins, and a differing second one in the input is an error. */
 function collectConfigs(input: Checked[], extra: Checked[]): Map<string, ToolConfig> {
   const configs = new Map<string, ToolConfig & { checked: Checked }>();
-  for (const [list, fromInput] of [[input, true], [extra, false]] as const) {
+  for (const [list, fromInput] of [
+    [input, true],
+    [extra, false],
+  ] as const) {
     for (const checked of list) {
       const tool = checked.kind === 'PowerToolConfig' ? toolName(checked.doc.value) : undefined;
       if (tool === undefined) continue;
@@ -59,7 +62,10 @@ function collectConfigs(input: Checked[], extra: Checked[]): Map<string, ToolCon
       const first = configs.get(tool);
       if (!first) configs.set(tool, { tool, where: where(checked.doc), spec: config, checked });
       else if (fromInput && first.checked !== checked && !isDeepStrictEqual(first.spec, config)) {
-        checked.errors.push({ path: 'spec.tool.name', message: `Duplicate value: ${quote(tool)}: ${first.where} already defines this tool differently` });
+        checked.errors.push({
+          path: 'spec.tool.name',
+          message: `Duplicate value: ${quote(tool)}: ${first.where} already defines this tool differently`,
+        });
       }
     }
   }
@@ -79,7 +85,13 @@ function result(checked: Checked): DocumentResult {
 }
 
 function unusable(source: Source): DocumentResult {
-  return { file: source.file, document: null, kind: null, name: null, errors: [{ path: '', message: source.error ?? 'no YAML document in the file' }] };
+  return {
+    file: source.file,
+    document: null,
+    kind: null,
+    name: null,
+    errors: [{ path: '', message: source.error ?? 'no YAML document in the file' }],
+  };
 }
 
 /**
@@ -102,9 +114,12 @@ export function validateSources(inputs: Source[], configSources: Source[] = [], 
   for (const source of configSources) if (source.error !== undefined) results.push(unusable(source));
   const extra = configSources.flatMap((s) => (s.text === undefined ? [] : splitDocuments(s.file, s.text))).map(check);
   const configs = collectConfigs(checked, extra);
-  const lookedIn = configsLabel ? `the input files or under ${configsLabel}` : 'the input files (pass --configs DIR to read configs from a folder)';
+  const lookedIn = configsLabel
+    ? `the input files or under ${configsLabel}`
+    : 'the input files (pass --configs DIR to read configs from a folder)';
   for (const c of checked) {
-    if (c.kind === 'PowerTool' && c.object) c.errors.push(...toolErrors(c.object as PowerTool, configs.get(toolName(c.object) ?? ''), lookedIn));
+    if (c.kind === 'PowerTool' && c.object)
+      c.errors.push(...toolErrors(c.object as PowerTool, configs.get(toolName(c.object) ?? ''), lookedIn));
   }
   return results.map((r) => ('doc' in r ? result(r) : r));
 }

@@ -39,7 +39,13 @@ export const bench: Bench = {
     }
     if (wasUp) await timed(['up']);
     const results: BenchResult[] = [
-      { name: 'up: node Ready, DNS answering (median)', value: median(up), unit: 's', goal: '≤ 60 s', note: `${rounds} runs: ${up.map((x) => x.toFixed(1)).join(', ')}` },
+      {
+        name: 'up: node Ready, DNS answering (median)',
+        value: median(up),
+        unit: 's',
+        goal: '≤ 60 s',
+        note: `${rounds} runs: ${up.map((x) => x.toFixed(1)).join(', ')}`,
+      },
       { name: 'down: no process or mount left (median)', value: median(down), unit: 's', goal: '≤ 15 s', note: `${down.length} runs` },
       { name: 'up --apiserver-only (median)', value: median(apiserver), unit: 's', goal: '≤ 15 s', note: `${rounds} runs` },
     ];

@@ -56,10 +56,22 @@ export const bench: Bench = {
         const rate = written.bytes / MB / folded.seconds;
         const baseRate = written.bytes / MB / base.seconds;
         results.push(
-          { name: `folded stacks, ${label}`, value: rate, unit: 'MB/s', goal: '≥ 100 MB/s', note: `${folded.samples} samples → ${folded.stacks} stacks in ${folded.seconds.toFixed(2)} s` },
+          {
+            name: `folded stacks, ${label}`,
+            value: rate,
+            unit: 'MB/s',
+            goal: '≥ 100 MB/s',
+            note: `${folded.samples} samples → ${folded.stacks} stacks in ${folded.seconds.toFixed(2)} s`,
+          },
           { name: `readline baseline, ${label}`, value: baseRate, unit: 'MB/s', note: `${base.seconds.toFixed(2)} s` },
           { name: `folded / readline, ${label}`, value: rate / baseRate, unit: '×' },
-          { name: `folded peak RSS, ${label}`, value: folded.maxRssBytes / MB, unit: 'MB', goal: '< 200 MB', note: `readline baseline peak ${(base.maxRssBytes / MB).toFixed(0)} MB` },
+          {
+            name: `folded peak RSS, ${label}`,
+            value: folded.maxRssBytes / MB,
+            unit: 'MB',
+            goal: '< 200 MB',
+            note: `readline baseline peak ${(base.maxRssBytes / MB).toFixed(0)} MB`,
+          },
         );
       }
     } finally {

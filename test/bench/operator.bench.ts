@@ -36,7 +36,10 @@ async function freePort(): Promise<number> {
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:')) ?? '';
   return Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024;
 }
 
@@ -71,41 +74,80 @@ export const bench: Bench = {
     try {
       const kubeconfig = await prepare(clients, []);
       // The same image and command for TOE and for kubectl debug, so only the way of injecting differs.
-      await serverSideApply(clients.kc, {
-        apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerToolConfig', metadata: { name: 'bench-sleep', namespace: OPERATOR_NS },
-        spec: { tool: { name: 'bench-sleep', kind: 'profiler' }, image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep'], defaultArgs: ['60'], maxPerPod: 100 },
-      } as never, 'powertoolconfigs');
+      await serverSideApply(
+        clients.kc,
+        {
+          apiVersion: `${GROUP}/${VERSION}`,
+          kind: 'PowerToolConfig',
+          metadata: { name: 'bench-sleep', namespace: OPERATOR_NS },
+          spec: {
+            tool: { name: 'bench-sleep', kind: 'profiler' },
+            image: BASE_IMAGE,
+            imagePullPolicy: 'Never',
+            command: ['sleep'],
+            defaultArgs: ['60'],
+            maxPerPod: 100,
+          },
+        } as never,
+        'powertoolconfigs',
+      );
       // One target three times, then 20 three times (medians: one sample is mostly noise). Disjoint pods per run: a run's
       // tools hold their pods until they end, and a second run of the same tool on the same pod is Conflicted.
       const runs = quick ? [1, 5] : [1, 1, 1, 20, 20, 20];
-      const pods = await demoDeployment(clients, ns, 'bench', runs.reduce((a, b) => a + b, 0), [idleContainer({ requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } })]);
+      const pods = await demoDeployment(
+        clients,
+        ns,
+        'bench',
+        runs.reduce((a, b) => a + b, 0),
+        [idleContainer({ requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } })],
+      );
       const image = await imageForm(layout().cacheDir);
       const port = await freePort();
       const operator = startOperator(kubeconfig, ['--inject-concurrency=20', `--http-bind=127.0.0.1:${port}`], image);
-      await waitFor('operator ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok || undefined, 60_000);
+      await waitFor(
+        'operator ready',
+        async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok || undefined,
+        60_000,
+      );
 
       // Watched, not polled: polling dozens of pods every few ms would load the API server and the node's two cores,
       // which both sides need, and blur the times.
-      const watched = watchedCache<V1Pod>(clients.kc, `/api/v1/namespaces/${ns}/pods`, () => clients.core.listNamespacedPod({ namespace: ns }), pino({ level: 'silent' }));
+      const watched = watchedCache<V1Pod>(
+        clients.kc,
+        `/api/v1/namespaces/${ns}/pods`,
+        () => clients.core.listNamespacedPod({ namespace: ns }),
+        pino({ level: 'silent' }),
+      );
       await watched.start();
       const waiters = new Set<() => void>();
       watched.onChange(() => waiters.forEach((w) => w()));
-      const running = (names: string[], prefix: string, count = 1) => new Promise<void>((resolve, reject) => {
-        const ok = () => names.every((n) => (watched.get(n, ns)?.status?.ephemeralContainerStatuses ?? []).filter((s) => s.name.startsWith(prefix) && s.state?.running).length >= count);
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`${names.length} pods' ${prefix} containers not running within 180 s`));
-        }, 180_000);
-        const check = () => {
-          if (!ok()) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        waiters.add(check);
-        check();
-      });
-      const debug = (pod: string) => run(kubectl, ['debug', pod, '-n', ns, `--image=${BASE_IMAGE}`, '--image-pull-policy=Never', '--target=app', '--quiet', '--', 'sleep', '60'], { env: { ...process.env, KUBECONFIG: node.kubeconfigPath } });
+      const running = (names: string[], prefix: string, count = 1) =>
+        new Promise<void>((resolve, reject) => {
+          const ok = () =>
+            names.every(
+              (n) =>
+                (watched.get(n, ns)?.status?.ephemeralContainerStatuses ?? []).filter((s) => s.name.startsWith(prefix) && s.state?.running)
+                  .length >= count,
+            );
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            reject(new Error(`${names.length} pods' ${prefix} containers not running within 180 s`));
+          }, 180_000);
+          const check = () => {
+            if (!ok()) return;
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve();
+          };
+          waiters.add(check);
+          check();
+        });
+      const debug = (pod: string) =>
+        run(
+          kubectl,
+          ['debug', pod, '-n', ns, `--image=${BASE_IMAGE}`, '--image-pull-policy=Never', '--target=app', '--quiet', '--', 'sleep', '60'],
+          { env: { ...process.env, KUBECONFIG: node.kubeconfigPath } },
+        );
 
       const timings = new Map<number, { toe: number[]; kubectl: number[]; fired: number[] }>();
       let offset = 0;
@@ -135,7 +177,21 @@ export const bench: Bench = {
         log(`TOE, ${n} target(s)`);
         const name = `bench-${i}-${n}`;
         t0 = performance.now();
-        await clients.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'powertools', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec: { targets: { selector: { matchLabels: { app: 'bench' } }, pods: targets, maxTargets: 100 }, tool: { name: 'bench-sleep', duration: '2m' } } } });
+        await clients.custom.createNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: ns,
+          plural: 'powertools',
+          body: {
+            apiVersion: `${GROUP}/${VERSION}`,
+            kind: 'PowerTool',
+            metadata: { name },
+            spec: {
+              targets: { selector: { matchLabels: { app: 'bench' } }, pods: targets, maxTargets: 100 },
+              tool: { name: 'bench-sleep', duration: '2m' },
+            },
+          },
+        });
         await running(targets, 'toe-bench-sleep-');
         t.toe.push(performance.now() - t0);
       }
@@ -144,8 +200,17 @@ export const bench: Bench = {
         const kube = median(t.kubectl);
         const goal = n === 1 ? 'within 1.5x of kubectl debug' : 'at least 5x faster than sequential kubectl debug';
         const fired = t.fired.length ? `; kubectl debug fired back to back without waiting ${(median(t.fired) / 1000).toFixed(2)} s` : '';
-        const runsNote = t.toe.length > 1 ? ` (median of ${t.toe.length}: TOE ${t.toe.map((x) => (x / 1000).toFixed(2)).join(', ')} s; kubectl ${t.kubectl.map((x) => (x / 1000).toFixed(2)).join(', ')} s)` : '';
-        results.push({ name: `create -> Running, ${n} target(s), TOE`, value: toe / 1000, unit: 's', goal, note: `sequential kubectl debug ${(kube / 1000).toFixed(2)} s; TOE/kubectl = ${(toe / kube).toFixed(2)}, speed-up ${(kube / toe).toFixed(1)}x${fired}${runsNote}` });
+        const runsNote =
+          t.toe.length > 1
+            ? ` (median of ${t.toe.length}: TOE ${t.toe.map((x) => (x / 1000).toFixed(2)).join(', ')} s; kubectl ${t.kubectl.map((x) => (x / 1000).toFixed(2)).join(', ')} s)`
+            : '';
+        results.push({
+          name: `create -> Running, ${n} target(s), TOE`,
+          value: toe / 1000,
+          unit: 's',
+          goal,
+          note: `sequential kubectl debug ${(kube / 1000).toFixed(2)} s; TOE/kubectl = ${(toe / kube).toFixed(2)}, speed-up ${(kube / toe).toFixed(1)}x${fired}${runsNote}`,
+        });
       }
       await operator.stop();
       await watched.stop();
@@ -167,15 +232,36 @@ export const bench: Bench = {
       await ensureNamespace(clients, podNs);
       log(`creating ${many} pods that never schedule`);
       for (let i = 0; i < many; i += 50) {
-        await Promise.all(Array.from({ length: Math.min(50, many - i) }, (_, j) => clients.core.createNamespacedPod({ namespace: podNs, body: {
-          metadata: { name: `cached-${i + j}`, labels: { app: 'cached', index: String(i + j) } },
-          spec: { nodeSelector: { 'toe.dev/bench': 'nowhere' }, containers: [{ name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'] }] },
-        } })));
+        await Promise.all(
+          Array.from({ length: Math.min(50, many - i) }, (_, j) =>
+            clients.core.createNamespacedPod({
+              namespace: podNs,
+              body: {
+                metadata: { name: `cached-${i + j}`, labels: { app: 'cached', index: String(i + j) } },
+                spec: {
+                  nodeSelector: { 'toe.dev/bench': 'nowhere' },
+                  containers: [{ name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['sleep', '3600'] }],
+                },
+              },
+            }),
+          ),
+        );
       }
       const loaded = await measure(image);
       const checkout = await measure();
-      results.push({ name: `operator RSS, ${many} pods in cache (image: compiled JS)`, value: loaded, unit: 'MB', goal: 'at most 150 MB', note: `empty cache ${baseline.toFixed(0)} MB; ratio ${(loaded / baseline).toFixed(2)}` });
-      results.push({ name: `operator RSS, ${many} pods in cache (checkout: tsx)`, value: checkout, unit: 'MB', note: `image form / checkout form = ${(loaded / checkout).toFixed(2)}` });
+      results.push({
+        name: `operator RSS, ${many} pods in cache (image: compiled JS)`,
+        value: loaded,
+        unit: 'MB',
+        goal: 'at most 150 MB',
+        note: `empty cache ${baseline.toFixed(0)} MB; ratio ${(loaded / baseline).toFixed(2)}`,
+      });
+      results.push({
+        name: `operator RSS, ${many} pods in cache (checkout: tsx)`,
+        value: checkout,
+        unit: 'MB',
+        note: `image form / checkout form = ${(loaded / checkout).toFixed(2)}`,
+      });
       await clients.core.deleteNamespace({ name: podNs }).catch(() => undefined);
     } finally {
       await clients.core.deleteNamespace({ name: ns }).catch(() => undefined);

@@ -7,9 +7,30 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 
 const FUNCS = [
-  'main', 'run_loop', 'dispatch_request', 'http::Server::handle(Request const&)', 'parse_headers', 'json_decode', 'std::vector<int, std::allocator<int> >::push_back(int const&)',
-  'compute_checksum', 'hot_loop', 'memcpy', 'malloc', '_int_free', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe', '__x64_sys_read', 'ksys_read',
-  'vfs_read', 'tcp_recvmsg', 'zstd_compress_block', 'sha256_block_data_order', '[unknown]', 'pthread_mutex_lock', 'futex_wait', 'schedule',
+  'main',
+  'run_loop',
+  'dispatch_request',
+  'http::Server::handle(Request const&)',
+  'parse_headers',
+  'json_decode',
+  'std::vector<int, std::allocator<int> >::push_back(int const&)',
+  'compute_checksum',
+  'hot_loop',
+  'memcpy',
+  'malloc',
+  '_int_free',
+  'do_syscall_64',
+  'entry_SYSCALL_64_after_hwframe',
+  '__x64_sys_read',
+  'ksys_read',
+  'vfs_read',
+  'tcp_recvmsg',
+  'zstd_compress_block',
+  'sha256_block_data_order',
+  '[unknown]',
+  'pthread_mutex_lock',
+  'futex_wait',
+  'schedule',
 ];
 
 function stacks(count: number): string[][] {

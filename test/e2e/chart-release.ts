@@ -5,7 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RbacAuthorizationV1Api, type V1ClusterRole, type V1ClusterRoleBinding, type V1MutatingWebhookConfiguration, type V1Pod, type V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import {
+  RbacAuthorizationV1Api,
+  type V1ClusterRole,
+  type V1ClusterRoleBinding,
+  type V1MutatingWebhookConfiguration,
+  type V1Pod,
+  type V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
 import type { Clients } from '../../src/kube/client.ts';
 import { statusCode } from '../../src/kube/errors.ts';
 import { WEBHOOK_CONFIGURATION_NAME } from '../../src/operator/admission/register.ts';
@@ -24,7 +31,8 @@ export interface SetAside {
   mutating?: V1MutatingWebhookConfiguration;
 }
 
-const helmRelease = (o: { metadata?: { annotations?: Record<string, string> } }) => o.metadata?.annotations?.['meta.helm.sh/release-namespace'];
+const helmRelease = (o: { metadata?: { annotations?: Record<string, string> } }) =>
+  o.metadata?.annotations?.['meta.helm.sh/release-namespace'];
 
 /**
  * Moves the ClusterRoles and bindings the chart creates out of Helm's way (it refuses to take over objects it did
@@ -39,8 +47,14 @@ export async function setAside(clients: Clients): Promise<SetAside> {
   const keep = async (o: V1ClusterRole | V1ClusterRoleBinding): Promise<boolean> => {
     const owner = helmRelease(o);
     if (!owner) return true;
-    const alive = await clients.core.readNamespace({ name: owner }).then(() => true, (err: unknown) => (notFound(err) ? false : Promise.reject(err)));
-    if (alive) throw new Error(`${o.kind ?? 'object'} ${o.metadata?.name} belongs to a Helm release in namespace ${owner}: uninstall it before running this suite`);
+    const alive = await clients.core.readNamespace({ name: owner }).then(
+      () => true,
+      (err: unknown) => (notFound(err) ? false : Promise.reject(err)),
+    );
+    if (alive)
+      throw new Error(
+        `${o.kind ?? 'object'} ${o.metadata?.name} belongs to a Helm release in namespace ${owner}: uninstall it before running this suite`,
+      );
     return false;
   };
   const orNone = (err: unknown) => (notFound(err) ? undefined : Promise.reject(err));
@@ -56,7 +70,9 @@ export async function setAside(clients: Clients): Promise<SetAside> {
       await rbac.deleteClusterRoleBinding({ name });
     }
   }
-  saved.validating = await clients.admission.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }).catch(() => undefined);
+  saved.validating = await clients.admission
+    .readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME })
+    .catch(() => undefined);
   saved.mutating = await clients.admission.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME }).catch(() => undefined);
   return saved;
 }
@@ -74,7 +90,9 @@ export async function removeWebhooks(clients: Clients): Promise<void> {
 /** Puts back what setAside kept, the webhook configurations as they were before the chart's operator included. */
 export async function putBack(clients: Clients, saved: SetAside): Promise<void> {
   const rbac = clients.kc.makeApiClient(RbacAuthorizationV1Api);
-  const fresh = <T extends { metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }>(o: T): T => ({ ...o, metadata: { name: o.metadata?.name, labels: o.metadata?.labels, annotations: o.metadata?.annotations } });
+  const fresh = <T extends { metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }>(
+    o: T,
+  ): T => ({ ...o, metadata: { name: o.metadata?.name, labels: o.metadata?.labels, annotations: o.metadata?.annotations } });
   for (const role of saved.roles) await rbac.createClusterRole({ body: fresh(role) }).catch(ignoreExists);
   for (const binding of saved.bindings) await rbac.createClusterRoleBinding({ body: fresh(binding) }).catch(ignoreExists);
   await removeWebhooks(clients);
@@ -83,25 +101,67 @@ export async function putBack(clients: Clients, saved: SetAside): Promise<void> 
 }
 
 /** Pods, container logs and Events of the namespaces, and Helm's view of the release, written into `dir`. */
-export async function keepEvidence(clients: Clients, opts: { dir: string; label: string; namespaces: string[]; helm?: Helm; release: string; releaseNamespace: string }): Promise<void> {
+export async function keepEvidence(
+  clients: Clients,
+  opts: { dir: string; label: string; namespaces: string[]; helm?: Helm; release: string; releaseNamespace: string },
+): Promise<void> {
   mkdirSync(opts.dir, { recursive: true });
   const write = (file: string, text: string) => writeFileSync(join(opts.dir, `${opts.label}-${file}`), text);
-  const safe = async (what: () => Promise<string>) => what().catch((err: unknown) => `(${err instanceof Error ? err.message : String(err)})`);
+  const safe = async (what: () => Promise<string>) =>
+    what().catch((err: unknown) => `(${err instanceof Error ? err.message : String(err)})`);
   for (const namespace of opts.namespaces) {
-    const pods = await clients.core.listNamespacedPod({ namespace }).then((l) => l.items, () => [] as V1Pod[]);
-    write(`${namespace}-pods.json`, JSON.stringify(pods.map((p) => ({ name: p.metadata?.name, phase: p.status?.phase, conditions: p.status?.conditions, containers: p.status?.containerStatuses, ephemeral: p.status?.ephemeralContainerStatuses })), null, 2));
+    const pods = await clients.core.listNamespacedPod({ namespace }).then(
+      (l) => l.items,
+      () => [] as V1Pod[],
+    );
+    write(
+      `${namespace}-pods.json`,
+      JSON.stringify(
+        pods.map((p) => ({
+          name: p.metadata?.name,
+          phase: p.status?.phase,
+          conditions: p.status?.conditions,
+          containers: p.status?.containerStatuses,
+          ephemeral: p.status?.ephemeralContainerStatuses,
+        })),
+        null,
+        2,
+      ),
+    );
     for (const pod of pods) {
       const name = pod.metadata?.name ?? '';
       for (const c of pod.spec?.containers ?? []) {
-        write(`${namespace}-${name}-${c.name}.log`, await safe(() => clients.core.readNamespacedPodLog({ name, namespace, container: c.name, tailLines: 500 })));
+        write(
+          `${namespace}-${name}-${c.name}.log`,
+          await safe(() => clients.core.readNamespacedPodLog({ name, namespace, container: c.name, tailLines: 500 })),
+        );
         const restarts = pod.status?.containerStatuses?.find((st) => st.name === c.name)?.restartCount ?? 0;
-        if (restarts > 0) write(`${namespace}-${name}-${c.name}-previous.log`, await safe(() => clients.core.readNamespacedPodLog({ name, namespace, container: c.name, tailLines: 200, previous: true })));
+        if (restarts > 0)
+          write(
+            `${namespace}-${name}-${c.name}-previous.log`,
+            await safe(() => clients.core.readNamespacedPodLog({ name, namespace, container: c.name, tailLines: 200, previous: true })),
+          );
       }
     }
-    const events = await clients.events.listNamespacedEvent({ namespace }).then((l) => l.items, () => []);
-    write(`${namespace}-events.txt`, events.map((e) => `${String(e.eventTime ?? e.deprecatedLastTimestamp ?? '')} ${e.type} ${e.reason} ${e.regarding?.kind}/${e.regarding?.name}: ${e.note}`).join('\n'));
+    const events = await clients.events.listNamespacedEvent({ namespace }).then(
+      (l) => l.items,
+      () => [],
+    );
+    write(
+      `${namespace}-events.txt`,
+      events
+        .map(
+          (e) =>
+            `${String(e.eventTime ?? e.deprecatedLastTimestamp ?? '')} ${e.type} ${e.reason} ${e.regarding?.kind}/${e.regarding?.name}: ${e.note}`,
+        )
+        .join('\n'),
+    );
   }
   const helm = opts.helm;
-  if (helm) write('helm-status.txt', await safe(() => helm.run(['status', opts.release, '--namespace', opts.releaseNamespace, '--show-resources'])));
+  if (helm)
+    write(
+      'helm-status.txt',
+      await safe(() => helm.run(['status', opts.release, '--namespace', opts.releaseNamespace, '--show-resources'])),
+    );
   process.stderr.write(`chart e2e: evidence in ${opts.dir}\n`);
 }

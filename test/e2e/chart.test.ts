@@ -50,12 +50,16 @@ const hostileSpec = { targets: { selector: { matchLabels: { app: 'idle' } } }, t
 
 /** Reads powertools/<tool>/config.yaml as written, moved into the release's namespace. */
 function toolConfig(tool: string): PowerToolConfig & { metadata: { name: string; namespace: string } } {
-  const config = parse(readFileSync(join(root, 'powertools', tool, 'config.yaml'), 'utf8')) as PowerToolConfig & { metadata: { name: string; namespace: string } };
+  const config = parse(readFileSync(join(root, 'powertools', tool, 'config.yaml'), 'utf8')) as PowerToolConfig & {
+    metadata: { name: string; namespace: string };
+  };
   return { ...config, metadata: { ...config.metadata, namespace: NS } };
 }
 
 /** The API server's refusal as a Status, or a failed assertion when the call succeeded. */
-async function refusal(call: Promise<unknown>): Promise<{ code: number; message: string; reason?: string; details?: { causes?: { field: string }[] } }> {
+async function refusal(
+  call: Promise<unknown>,
+): Promise<{ code: number; message: string; reason?: string; details?: { causes?: { field: string }[] } }> {
   try {
     await call;
   } catch (err) {
@@ -63,24 +67,33 @@ async function refusal(call: Promise<unknown>): Promise<{ code: number; message:
     const body = (typeof err.body === 'string' ? JSON.parse(err.body) : err.body) as { message: string; reason?: string };
     return { code: err.code, ...body };
   }
-  return assert.fail('the API server accepted a PowerTool the chart\'s admission should refuse');
+  return assert.fail("the API server accepted a PowerTool the chart's admission should refuse");
 }
 
 const createPowerTool = (name: string, spec: unknown, dryRun?: 'All') =>
-  clients.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: APP_NS, plural: 'powertools', dryRun, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec } });
+  clients.custom.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: APP_NS,
+    plural: 'powertools',
+    dryRun,
+    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec },
+  });
 
 // --- the suite --------------------------------------------------------------------------------------------------
 
 // Side by side, this suite would pull the ClusterRole from under the other suites' operators, and its webhook
 // (which knows only the configs in its own namespace) would refuse their PowerTools.
-const sideBySide = Number(process.env.TOE_TEST_CONCURRENCY ?? '1') > 1 && 'the chart suite needs the cluster to itself (TOE_TEST_CONCURRENCY > 1)';
+const sideBySide =
+  Number(process.env.TOE_TEST_CONCURRENCY ?? '1') > 1 && 'the chart suite needs the cluster to itself (TOE_TEST_CONCURRENCY > 1)';
 
 describe('the Helm chart installed on a real node', { skip: sideBySide }, () => {
   let helm: Helm | undefined;
   let saved: SetAside | undefined;
   /** Set from the install on, failed or not (Helm records a failed release, and uninstall removes it). */
   let installed = false;
-  const evidence = (label: string) => keepEvidence(clients, { dir: evidenceDir, label, namespaces: [NS, APP_NS], helm, release: RELEASE, releaseNamespace: NS });
+  const evidence = (label: string) =>
+    keepEvidence(clients, { dir: evidenceDir, label, namespaces: [NS, APP_NS], helm, release: RELEASE, releaseNamespace: NS });
 
   before(async () => {
     const l = layout();
@@ -91,13 +104,30 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
     }
     const started = Date.now();
     helm = helmRunner(await buildHelm(l.cacheDir), process.env.KUBECONFIG);
-    process.stderr.write(`chart e2e: helm ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${(await helm.run(['version', '--short'])).trim()})\n`);
+    process.stderr.write(
+      `chart e2e: helm ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${(await helm.run(['version', '--short'])).trim()})\n`,
+    );
     saved = await setAside(clients);
     await ensureNamespace(clients, APP_NS, { 'toe.dev/allow-powertools': 'true' });
     installed = true;
     try {
       // pullPolicy Never: the image comes from `toe cluster images`, never a registry; a missing one fails at once.
-      await helm.run(['install', RELEASE, join(root, 'charts/toe'), '--namespace', NS, '--create-namespace', '--set', 'image.pullPolicy=Never', '--wait=watcher', '--timeout', '5m0s'], 360_000);
+      await helm.run(
+        [
+          'install',
+          RELEASE,
+          join(root, 'charts/toe'),
+          '--namespace',
+          NS,
+          '--create-namespace',
+          '--set',
+          'image.pullPolicy=Never',
+          '--wait=watcher',
+          '--timeout',
+          '5m0s',
+        ],
+        360_000,
+      );
     } catch (err) {
       await evidence('install');
       throw err;
@@ -110,20 +140,35 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
 
   after(async () => {
     const powertools = { group: GROUP, version: VERSION, namespace: APP_NS, plural: 'powertools' };
-    const names = async () => ((await clients.custom.listNamespacedCustomObject(powertools).catch(() => ({ items: [] }))) as { items: KubernetesObject[] }).items.map((pt) => pt.metadata?.name ?? '');
+    const names = async () =>
+      (
+        (await clients.custom.listNamespacedCustomObject(powertools).catch(() => ({ items: [] }))) as { items: KubernetesObject[] }
+      ).items.map((pt) => pt.metadata?.name ?? '');
     if (installed) {
       // Deleted while the operator still runs, so it stops the tools and releases its finalizer itself.
       for (const name of await names()) await clients.custom.deleteNamespacedCustomObject({ ...powertools, name }).catch(() => undefined);
-      await helm?.run(['uninstall', RELEASE, '--namespace', NS, '--cascade=foreground', '--wait=watcher', '--timeout', '3m0s']).catch((err: unknown) => process.stderr.write(`chart e2e: helm uninstall: ${String(err)}\n`));
+      await helm
+        ?.run(['uninstall', RELEASE, '--namespace', NS, '--cascade=foreground', '--wait=watcher', '--timeout', '3m0s'])
+        .catch((err: unknown) => process.stderr.write(`chart e2e: helm uninstall: ${String(err)}\n`));
     }
     await removeWebhooks(clients);
     // Whatever is left has no operator to finalise it, and would keep its namespace Terminating forever.
     for (const name of await names()) {
-      await clients.custom.patchNamespacedCustomObject({ ...powertools, name, body: [{ op: 'replace', path: '/metadata/finalizers', value: [] }] }).catch(() => undefined);
+      await clients.custom
+        .patchNamespacedCustomObject({ ...powertools, name, body: [{ op: 'replace', path: '/metadata/finalizers', value: [] }] })
+        .catch(() => undefined);
     }
     await clients.core.deleteNamespace({ name: APP_NS }).catch(() => undefined);
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
-    await waitFor(`namespace ${NS} deleted`, () => clients.core.readNamespace({ name: NS }).then(() => false, (err: unknown) => notFound(err)), 180_000).catch((err: unknown) => process.stderr.write(`chart e2e: ${String(err)}\n`));
+    await waitFor(
+      `namespace ${NS} deleted`,
+      () =>
+        clients.core.readNamespace({ name: NS }).then(
+          () => false,
+          (err: unknown) => notFound(err),
+        ),
+      180_000,
+    ).catch((err: unknown) => process.stderr.write(`chart e2e: ${String(err)}\n`));
     if (saved) await putBack(clients, saved);
     helm?.dispose();
   });
@@ -131,73 +176,132 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
   it('runs two operator replicas, both Ready, exactly one of them holding the Lease', async () => {
     const deployment = await apps.readNamespacedDeployment({ name: 'toe-operator', namespace: NS });
     assert.equal(deployment.status?.readyReplicas, 2, JSON.stringify(deployment.status));
-    const pods = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: OPERATOR_LABELS })).items.filter((p) => !p.metadata?.deletionTimestamp);
+    const pods = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: OPERATOR_LABELS })).items.filter(
+      (p) => !p.metadata?.deletionTimestamp,
+    );
     assert.equal(pods.length, 2);
-    for (const p of pods) assert.ok(p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), `${p.metadata?.name} is not Ready`);
+    for (const p of pods)
+      assert.ok(
+        p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        `${p.metadata?.name} is not Ready`,
+      );
     const names = pods.map((p) => p.metadata?.name ?? '');
 
     // toe operator's identity is <hostname>-<pid>, and a pod's hostname is its name.
-    const lease = await waitFor('a replica holding the Lease', async () => {
-      const l = await clients.coordination.readNamespacedLease({ name: LEASE, namespace: NS });
-      return l.spec?.holderIdentity ? l : undefined;
-    }, 60_000);
+    const lease = await waitFor(
+      'a replica holding the Lease',
+      async () => {
+        const l = await clients.coordination.readNamespacedLease({ name: LEASE, namespace: NS });
+        return l.spec?.holderIdentity ? l : undefined;
+      },
+      60_000,
+    );
     const holders = names.filter((n) => lease.spec?.holderIdentity?.startsWith(`${n}-`));
     assert.equal(holders.length, 1, `Lease holder ${lease.spec?.holderIdentity} is not one of ${names.join(', ')}`);
 
     // Each replica says on /metrics whether it leads (read through the API server's pod proxy): exactly one
     // does, and it is the Lease's holder.
-    const leading = await Promise.all(names.map(async (name) => {
-      const text = await clients.core.connectGetNamespacedPodProxyWithPath({ name: `${name}:8080`, namespace: NS, path: 'metrics' });
-      return Number(/^toe_leader (\d+)/m.exec(text)?.[1]);
-    }));
-    assert.deepEqual(leading.map((v, i) => [names[i], v]).filter(([, v]) => v === 1), [[holders[0], 1]]);
+    const leading = await Promise.all(
+      names.map(async (name) => {
+        const text = await clients.core.connectGetNamespacedPodProxyWithPath({ name: `${name}:8080`, namespace: NS, path: 'metrics' });
+        return Number(/^toe_leader (\d+)/m.exec(text)?.[1]);
+      }),
+    );
+    assert.deepEqual(
+      leading.map((v, i) => [names[i], v]).filter(([, v]) => v === 1),
+      [[holders[0], 1]],
+    );
     assert.equal(leading.filter((v) => v === 0).length, 1, `toe_leader per replica: ${leading.join(', ')}`);
   });
 
   it('makes the tool configs applied into its namespace Ready', async () => {
     for (const tool of ['cpu', 'perf']) await serverSideApply(clients.kc, toolConfig(tool), 'powertoolconfigs');
     for (const tool of ['cpu', 'perf']) {
-      await waitFor(`PowerToolConfig ${tool} Ready`, async () => {
-        const c = (await clients.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NS, plural: 'powertoolconfigs', name: tool })) as PowerToolConfig & { metadata: { generation?: number } };
-        return c.status?.observedGeneration === c.metadata.generation && c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True');
-      }, 60_000);
+      await waitFor(
+        `PowerToolConfig ${tool} Ready`,
+        async () => {
+          const c = (await clients.custom.getNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace: NS,
+            plural: 'powertoolconfigs',
+            name: tool,
+          })) as PowerToolConfig & { metadata: { generation?: number } };
+          return (
+            c.status?.observedGeneration === c.metadata.generation &&
+            c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')
+          );
+        },
+        60_000,
+      );
     }
   });
 
-  it('registers admission with the caBundle of its Secret, and refuses hostile args at create with the allowlist\'s message', async () => {
-    const ca = await waitFor(`secret ${TLS_SECRET_NAME}`, async () => {
-      const s = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: NS });
-      return s.data?.['ca.crt'] ? Buffer.from(s.data['ca.crt'], 'base64').toString('utf8').trim() : undefined;
-    }, 60_000);
-    await waitFor('the webhook configurations pointing at the release\'s Service with that CA', async () => {
-      const v = await clients.admission.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
-      const m = await clients.admission.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
-      return [v.webhooks?.[0]?.clientConfig, m.webhooks?.[0]?.clientConfig].every((c) =>
-        c?.service?.namespace === NS && c.service.name === 'toe-operator' && c.service.port === 443 && Buffer.from(c.caBundle ?? '', 'base64').toString('utf8').includes(ca));
-    }, 60_000);
+  it("registers admission with the caBundle of its Secret, and refuses hostile args at create with the allowlist's message", async () => {
+    const ca = await waitFor(
+      `secret ${TLS_SECRET_NAME}`,
+      async () => {
+        const s = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: NS });
+        return s.data?.['ca.crt'] ? Buffer.from(s.data['ca.crt'], 'base64').toString('utf8').trim() : undefined;
+      },
+      60_000,
+    );
+    await waitFor(
+      "the webhook configurations pointing at the release's Service with that CA",
+      async () => {
+        const v = await clients.admission.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+        const m = await clients.admission.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+        return [v.webhooks?.[0]?.clientConfig, m.webhooks?.[0]?.clientConfig].every(
+          (c) =>
+            c?.service?.namespace === NS &&
+            c.service.name === 'toe-operator' &&
+            c.service.port === 443 &&
+            Buffer.from(c.caBundle ?? '', 'base64')
+              .toString('utf8')
+              .includes(ca),
+        );
+      },
+      60_000,
+    );
     // The API server reads webhook configurations through an informer: probe with server-side dry runs until
     // this webhook answers (an earlier configuration may have pointed at an operator that is gone).
-    await waitFor('the chart\'s webhook in effect', async () => {
-      const r = await refusal(createPowerTool('probe', hostileSpec, 'All')).catch(() => undefined);
-      return r?.message.startsWith(`admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request`);
-    }, 60_000);
+    await waitFor(
+      "the chart's webhook in effect",
+      async () => {
+        const r = await refusal(createPowerTool('probe', hostileSpec, 'All')).catch(() => undefined);
+        return r?.message.startsWith(`admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request`);
+      },
+      60_000,
+    );
 
     const refused = await refusal(createPowerTool('hostile', hostileSpec));
     const expected = admitPowerTool(powerToolSpec.parse(hostileSpec), powerToolConfigSpec.parse(toolConfig('perf').spec));
     const errors = expected.ok ? assert.fail('the perf allowlist admits the hostile args') : expected.errors;
     assert.equal(refused.code, 422);
     assert.equal(refused.reason, 'Invalid');
-    assert.equal(refused.message, `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "hostile" is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assert.equal(
+      refused.message,
+      `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "hostile" is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
     assert.match(refused.message, /spec\.tool\.args\[0\]: "-o\/etc\/shadow"/);
     assert.match(refused.message, /spec\.tool\.args\[1\]: "--freq=\$\(id\)"/);
-    assert.deepEqual(refused.details?.causes?.map((c) => c.field), errors.map((e) => e.path));
+    assert.deepEqual(
+      refused.details?.causes?.map((c) => c.field),
+      errors.map((e) => e.path),
+    );
     await assert.rejects(pts.get('hostile'), notFound);
   });
 
-  it('runs a cpu fault to Succeeded through the chart\'s operator, its samples streamed whole to the chart\'s collector', async () => {
+  it("runs a cpu fault to Succeeded through the chart's operator, its samples streamed whole to the chart's collector", async () => {
     await demoDeployment(clients, APP_NS, 'idle', 1);
-    const self = await clients.authn.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
-    await pts.create('light', { targets: { selector: { matchLabels: { app: 'idle' } } }, tool: { name: 'cpu', args: ['--workers=1', '--load=10'], duration: '8s' }, output: { mode: 'collector' } });
+    const self = await clients.authn.createSelfSubjectReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
+    await pts.create('light', {
+      targets: { selector: { matchLabels: { app: 'idle' } } },
+      tool: { name: 'cpu', args: ['--workers=1', '--load=10'], duration: '8s' },
+      output: { mode: 'collector' },
+    });
     const done = await pts.until('light', 'finished', finished, 120_000);
     assert.equal(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.targets));
     const [target] = done.status?.targets ?? [];
@@ -209,31 +313,72 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
     const requester = JSON.parse(done.metadata.annotations?.[REQUESTED_BY_ANNOTATION] ?? '{}') as { username?: string };
     assert.equal(requester.username, self.status?.userInfo?.username);
 
-    await clients.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: APP_NS, plural: 'powertools', name: 'light' });
-    await waitFor('the finished PowerTool deleted (the operator releases its finalizer)', () => pts.get('light').then(() => false, (err: unknown) => notFound(err)), 60_000);
+    await clients.custom.deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: APP_NS,
+      plural: 'powertools',
+      name: 'light',
+    });
+    await waitFor(
+      'the finished PowerTool deleted (the operator releases its finalizer)',
+      () =>
+        pts.get('light').then(
+          () => false,
+          (err: unknown) => notFound(err),
+        ),
+      60_000,
+    );
   });
 
   it('helm uninstall stops the operator and leaves nothing of the release but the CRDs', async () => {
     assert.ok(helm, 'helm was not built');
     const manifest = await helm.run(['get', 'manifest', RELEASE, '--namespace', NS]);
-    const rendered = parseAllDocuments(manifest).map((d) => d.toJS() as KubernetesObject | null).filter((o): o is KubernetesObject => Boolean(o?.kind));
-    assert.ok(rendered.some((o) => o.kind === 'Deployment' && o.metadata?.name === 'toe-operator'), 'the release has no operator Deployment');
+    const rendered = parseAllDocuments(manifest)
+      .map((d) => d.toJS() as KubernetesObject | null)
+      .filter((o): o is KubernetesObject => Boolean(o?.kind));
+    assert.ok(
+      rendered.some((o) => o.kind === 'Deployment' && o.metadata?.name === 'toe-operator'),
+      'the release has no operator Deployment',
+    );
 
     // Foreground: the Deployments are gone only once their ReplicaSets and pods are, and --wait waits for that.
     await helm.run(['uninstall', RELEASE, '--namespace', NS, '--cascade=foreground', '--wait=watcher', '--timeout', '3m0s'], 240_000);
     installed = false;
-    await waitFor('the release\'s pods gone', async () => (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${RELEASE}` })).items.length === 0, 120_000);
+    await waitFor(
+      "the release's pods gone",
+      async () =>
+        (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${RELEASE}` })).items.length ===
+        0,
+      120_000,
+    );
 
     const remaining: string[] = [];
     for (const o of rendered) {
-      const header = { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', metadata: { name: o.metadata?.name ?? '', namespace: o.metadata?.namespace } };
-      await objects.read(header).then(() => remaining.push(`${header.kind} ${header.metadata.namespace ?? ''}/${header.metadata.name}`), (err: unknown) => {
-        if (!notFound(err)) throw err;
-      });
+      const header = {
+        apiVersion: o.apiVersion ?? '',
+        kind: o.kind ?? '',
+        metadata: { name: o.metadata?.name ?? '', namespace: o.metadata?.namespace },
+      };
+      await objects.read(header).then(
+        () => remaining.push(`${header.kind} ${header.metadata.namespace ?? ''}/${header.metadata.name}`),
+        (err: unknown) => {
+          if (!notFound(err)) throw err;
+        },
+      );
     }
     for (const kind of ['ReplicaSet', 'Pod', 'ConfigMap', 'Secret']) {
       const apiVersion = kind === 'ReplicaSet' ? 'apps/v1' : 'v1';
-      const list = await objects.list(apiVersion, kind, NS, undefined, undefined, undefined, undefined, `app.kubernetes.io/instance=${RELEASE}`);
+      const list = await objects.list(
+        apiVersion,
+        kind,
+        NS,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        `app.kubernetes.io/instance=${RELEASE}`,
+      );
       remaining.push(...list.items.map((i) => `${kind} ${NS}/${i.metadata?.name}`));
     }
     // Helm's own record of the release (a Secret sh.helm.release.v1.<release>.v<n>).
@@ -242,7 +387,11 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
     assert.deepEqual(remaining, []);
 
     for (const file of readdirSync(join(root, 'charts/toe/crds'))) {
-      await objects.read({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: file.replace(/\.yaml$/, '') } });
+      await objects.read({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: file.replace(/\.yaml$/, '') },
+      });
     }
   });
 });

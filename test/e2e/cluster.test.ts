@@ -54,27 +54,47 @@ function connectError(host: string, port: number): Promise<string> {
   });
 }
 
-const pod = (name: string, spec: V1Pod['spec'], labels: Record<string, string> = {}): V1Pod => ({ metadata: { name, namespace: ns, labels }, spec: { terminationGracePeriodSeconds: 1, ...spec } as V1Pod['spec'] });
-const container = (name: string, command: string[], extra: Partial<V1Container> = {}): V1Container => ({ name, image: BASE_IMAGE, imagePullPolicy: 'Never', command, ...extra });
+const pod = (name: string, spec: V1Pod['spec'], labels: Record<string, string> = {}): V1Pod => ({
+  metadata: { name, namespace: ns, labels },
+  spec: { terminationGracePeriodSeconds: 1, ...spec } as V1Pod['spec'],
+});
+const container = (name: string, command: string[], extra: Partial<V1Container> = {}): V1Container => ({
+  name,
+  image: BASE_IMAGE,
+  imagePullPolicy: 'Never',
+  command,
+  ...extra,
+});
 const read = (name: string): Promise<V1Pod> => core.readNamespacedPod({ name, namespace: ns });
 
 async function terminated(name: string, timeoutMs = 60_000): Promise<V1Pod> {
-  return waitFor(`pod ${name} to terminate`, async () => {
-    const p = await read(name);
-    return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `pod ${name} to terminate`,
+    async () => {
+      const p = await read(name);
+      return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 describe('toe cluster: a real node', () => {
   before(async () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
     await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }));
-    await core.createNamespacedPod({ namespace: ns, body: pod('two', {
-      containers: [
-        container('main', ['sh', '-c', 'echo hello > /tmp/index.html; exec httpd -f -p 8080 -h /tmp']),
-        container('side', ['sleep', '3600']),
-      ],
-    }, { app: 'two' }) as V1Pod });
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: pod(
+        'two',
+        {
+          containers: [
+            container('main', ['sh', '-c', 'echo hello > /tmp/index.html; exec httpd -f -p 8080 -h /tmp']),
+            container('side', ['sleep', '3600']),
+          ],
+        },
+        { app: 'two' },
+      ) as V1Pod,
+    });
   });
 
   after(async () => {
@@ -90,14 +110,19 @@ describe('toe cluster: a real node', () => {
     assert.match(p.status?.podIP ?? '', /^10\.244\./);
   });
 
-  it('runs an ephemeral container in the target container\'s PID namespace and reports its exit code and logs', async () => {
+  it("runs an ephemeral container in the target container's PID namespace and reports its exit code and logs", async () => {
     const ephemeral = {
-      name: 'probe', image: BASE_IMAGE, imagePullPolicy: 'Never', targetContainerName: 'main',
+      name: 'probe',
+      image: BASE_IMAGE,
+      imagePullPolicy: 'Never',
+      targetContainerName: 'main',
       command: ['sh', '-c', 'tr "\\0" " " < /proc/1/cmdline; echo; sleep 2; exit 7'],
     };
     // Strategic merge, as kubectl debug does: a JSON merge patch would replace the list, and the API refuses that.
-    await core.patchNamespacedPodEphemeralcontainers({ name: 'two', namespace: ns, body: { spec: { ephemeralContainers: [ephemeral] } } },
-      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    await core.patchNamespacedPodEphemeralcontainers(
+      { name: 'two', namespace: ns, body: { spec: { ephemeralContainers: [ephemeral] } } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
     await waitFor('the ephemeral container to run', async () => {
       const s = (await read('two')).status?.ephemeralContainerStatuses?.find((c) => c.name === 'probe');
       return s?.state?.running || s?.state?.terminated ? true : undefined;
@@ -112,11 +137,23 @@ describe('toe cluster: a real node', () => {
   });
 
   it('resolves a Service by DNS name from another pod and reaches the pod behind it', async () => {
-    await core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'web' }, spec: { selector: { app: 'two' }, ports: [{ port: 80, targetPort: 8080 }] } } });
-    await core.createNamespacedPod({ namespace: ns, body: pod('client', {
-      restartPolicy: 'Never',
-      containers: [container('client', ['sh', '-c', `for i in $(seq 30); do nslookup web.${ns}.svc.${network.clusterDomain} && printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc web 80 && exit 0; sleep 1; done; exit 1`])],
-    }) as V1Pod });
+    await core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: 'web' }, spec: { selector: { app: 'two' }, ports: [{ port: 80, targetPort: 8080 }] } },
+    });
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: pod('client', {
+        restartPolicy: 'Never',
+        containers: [
+          container('client', [
+            'sh',
+            '-c',
+            `for i in $(seq 30); do nslookup web.${ns}.svc.${network.clusterDomain} && printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc web 80 && exit 0; sleep 1; done; exit 1`,
+          ]),
+        ],
+      }) as V1Pod,
+    });
     const p = await terminated('client', 90_000);
     const logs = await core.readNamespacedPodLog({ name: 'client', namespace: ns });
     assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0, logs);
@@ -125,10 +162,13 @@ describe('toe cluster: a real node', () => {
   });
 
   it('reports a container over its memory limit as OOMKilled', async () => {
-    await core.createNamespacedPod({ namespace: ns, body: pod('hog', {
-      restartPolicy: 'Never',
-      containers: [container('hog', ['sh', '-c', 'x=a; while true; do x=$x$x; done'], { resources: { limits: { memory: '32Mi' } } })],
-    }) as V1Pod });
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: pod('hog', {
+        restartPolicy: 'Never',
+        containers: [container('hog', ['sh', '-c', 'x=a; while true; do x=$x$x; done'], { resources: { limits: { memory: '32Mi' } } })],
+      }) as V1Pod,
+    });
     const p = await terminated('hog');
     assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'OOMKilled');
   });
@@ -150,9 +190,17 @@ describe('the toe image', () => {
     await core.createNamespace({ body: { metadata: { name: imageNs } } });
     await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: imageNs }));
     const bad = sample('samples/powertools/perf.yaml').replace('["--freq=99", "--call-graph=fp"]', '["--freq=99", "--output=/etc/passwd"]');
-    await core.createNamespacedConfigMap({ namespace: imageNs, body: { metadata: { name: 'samples' }, data: {
-      'perf.yaml': sample('samples/powertools/perf.yaml'), 'perf-config.yaml': sample('samples/configs/perf.yaml'), 'bad.yaml': bad,
-    } } });
+    await core.createNamespacedConfigMap({
+      namespace: imageNs,
+      body: {
+        metadata: { name: 'samples' },
+        data: {
+          'perf.yaml': sample('samples/powertools/perf.yaml'),
+          'perf-config.yaml': sample('samples/configs/perf.yaml'),
+          'bad.yaml': bad,
+        },
+      },
+    });
   });
 
   after(async () => {
@@ -162,28 +210,50 @@ describe('the toe image', () => {
   const toePod = (name: string, args: string[]): V1Pod => ({
     metadata: { name, namespace: imageNs },
     spec: {
-      restartPolicy: 'Never', terminationGracePeriodSeconds: 1,
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 1,
       // No command: the image's entrypoint (node /app/bin/toe.js) runs with these arguments, as the chart runs it.
-      containers: [{ name: 'toe', image, imagePullPolicy: 'Never', args, volumeMounts: [{ name: 'samples', mountPath: '/samples', readOnly: true }] }],
+      containers: [
+        { name: 'toe', image, imagePullPolicy: 'Never', args, volumeMounts: [{ name: 'samples', mountPath: '/samples', readOnly: true }] },
+      ],
       volumes: [{ name: 'samples', configMap: { name: 'samples' } }],
     },
   });
 
   async function finished(name: string): Promise<{ exitCode: number | undefined; logs: string }> {
-    const p = await waitFor(`pod ${name} to terminate`, async () => {
-      const p = await core.readNamespacedPod({ name, namespace: imageNs });
-      return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
-    }, 120_000);
-    return { exitCode: p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, logs: await core.readNamespacedPodLog({ name, namespace: imageNs }) };
+    const p = await waitFor(
+      `pod ${name} to terminate`,
+      async () => {
+        const p = await core.readNamespacedPod({ name, namespace: imageNs });
+        return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
+      },
+      120_000,
+    );
+    return {
+      exitCode: p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode,
+      logs: await core.readNamespacedPodLog({ name, namespace: imageNs }),
+    };
   }
 
   it(`runs \`toe validate\` from ${image} in a pod: the samples pass and a refused argument is named`, async () => {
-    await core.createNamespacedPod({ namespace: imageNs, body: toePod('valid', ['validate', '-f', '/samples/perf.yaml', '-f', '/samples/perf-config.yaml', '-o', 'json']) });
-    await core.createNamespacedPod({ namespace: imageNs, body: toePod('invalid', ['validate', '-f', '/samples/bad.yaml', '-f', '/samples/perf-config.yaml']) });
+    await core.createNamespacedPod({
+      namespace: imageNs,
+      body: toePod('valid', ['validate', '-f', '/samples/perf.yaml', '-f', '/samples/perf-config.yaml', '-o', 'json']),
+    });
+    await core.createNamespacedPod({
+      namespace: imageNs,
+      body: toePod('invalid', ['validate', '-f', '/samples/bad.yaml', '-f', '/samples/perf-config.yaml']),
+    });
     const valid = await finished('valid');
     assert.equal(valid.exitCode, 0, valid.logs);
     const results = JSON.parse(valid.logs) as { kind: string; valid: boolean }[];
-    assert.deepEqual(results.map((r) => [r.kind, r.valid]), [['PowerTool', true], ['PowerToolConfig', true]]);
+    assert.deepEqual(
+      results.map((r) => [r.kind, r.valid]),
+      [
+        ['PowerTool', true],
+        ['PowerToolConfig', true],
+      ],
+    );
     const invalid = await finished('invalid');
     assert.equal(invalid.exitCode, 1, invalid.logs);
     assert.match(invalid.logs, /spec\.tool\.args\[1\].*--output/);
@@ -220,7 +290,10 @@ describe('toe cluster down', () => {
       }
       // The one thing down leaves: with the bridge gone, the kernel refuses the cluster's ranges locally.
       for (const ip of [network.nodeIp, network.apiServiceIp]) {
-        const get = await run('ip', ['route', 'get', ip]).then((r) => r.stdout, (e: { stderr?: string }) => e.stderr ?? '');
+        const get = await run('ip', ['route', 'get', ip]).then(
+          (r) => r.stdout,
+          (e: { stderr?: string }) => e.stderr ?? '',
+        );
         assert.match(get, /No route to host|^unreachable/, `ip route get ${ip}: ${get}`);
         assert.equal(await connectError(ip, 6443), 'EHOSTUNREACH', `a connection to ${ip} is refused on this machine`);
       }

@@ -40,7 +40,11 @@ function toolToken(pod: V1Pod): string {
 }
 
 /** One request to the collector's upload API, as a tool makes it (a 413 may come before the body is sent). */
-function upload(path: string, token: string | undefined, body: string | Buffer = 'x'): Promise<{ status: number; body: Record<string, unknown> }> {
+function upload(
+  path: string,
+  token: string | undefined,
+  body: string | Buffer = 'x',
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const headers = { 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) };
     const req = request({ host: network.nodeIp, port, method: 'PUT', path, headers }, (res) => {
@@ -56,10 +60,21 @@ function upload(path: string, token: string | undefined, body: string | Buffer =
 
 describe('collector on a real node', () => {
   before(async () => {
-    collector = spawn(process.execPath, [join(root, 'bin/toe.js'), 'collector', `--listen=${network.nodeIp}:${port}`, `--data-dir=${dataDir}`, '--idle-timeout=5s', `--max-artifact-bytes=${MAX_ARTIFACT}`], {
-      env: { ...process.env, TOE_LOG_LEVEL: process.env.TOE_LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    collector = spawn(
+      process.execPath,
+      [
+        join(root, 'bin/toe.js'),
+        'collector',
+        `--listen=${network.nodeIp}:${port}`,
+        `--data-dir=${dataDir}`,
+        '--idle-timeout=5s',
+        `--max-artifact-bytes=${MAX_ARTIFACT}`,
+      ],
+      {
+        env: { ...process.env, TOE_LOG_LEVEL: process.env.TOE_LOG_LEVEL ?? 'warn' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     await waitFor('collector healthy', async () => (await fetch(`http://${network.nodeIp}:${port}/healthz`)).ok, 20_000);
     const kubeconfig = await prepare(clients, ['perf']);
     await sampleApp(clients, NS, 'cpu-hot/deployment.yaml', 'demo-app', 3);
@@ -80,19 +95,31 @@ describe('collector on a real node', () => {
   it('keeps a partial perf.script with bytes when the target pod is deleted mid-collection', async (t) => {
     const pods = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=demo-app' })).items;
     const pod = pods.find((p) => p.status?.phase === 'Running')?.metadata?.name ?? '';
-    await pts.create('gone', { targets: { selector: { matchLabels: { app: 'demo-app' } }, pods: [pod] }, tool: { name: 'perf', duration: '2m' }, output: { mode: 'collector' } });
+    await pts.create('gone', {
+      targets: { selector: { matchLabels: { app: 'demo-app' } }, pods: [pod] },
+      tool: { name: 'perf', duration: '2m' },
+      output: { mode: 'collector' },
+    });
     const running = await pts.until('gone', 'running', allRunning(1), 60_000);
     const uid = String(running.metadata?.uid ?? '');
     const file = join(dataDir, NS, uid, pod, 'perf.script');
     const upload = join(dataDir, NS, uid, pod, '.perf.script.upload');
     // At least one 5 s slice streamed before the pod goes.
-    await waitFor('perf.script bytes in the collector', async () => (existsSync(upload) && statSync(upload).size > 0) || (existsSync(file) && statSync(file).size > 0), 40_000);
+    await waitFor(
+      'perf.script bytes in the collector',
+      async () => (existsSync(upload) && statSync(upload).size > 0) || (existsSync(file) && statSync(file).size > 0),
+      40_000,
+    );
     goneToken = toolToken(await clients.core.readNamespacedPod({ name: pod, namespace: NS }));
     await clients.core.deleteNamespacedPod({ name: pod, namespace: NS });
-    const meta = await waitFor('perf.script finalised', async () => {
-      const m = `${file}.meta.json`;
-      return existsSync(m) ? (JSON.parse(readFileSync(m, 'utf8')) as Record<string, unknown>) : undefined;
-    }, 60_000);
+    const meta = await waitFor(
+      'perf.script finalised',
+      async () => {
+        const m = `${file}.meta.json`;
+        return existsSync(m) ? (JSON.parse(readFileSync(m, 'utf8')) as Record<string, unknown>) : undefined;
+      },
+      60_000,
+    );
     await sleep(500);
     const bytes = statSync(file).size;
     t.diagnostic(`perf.script ${bytes} B on disk; meta ${JSON.stringify(meta)}`);
@@ -101,17 +128,28 @@ describe('collector on a real node', () => {
     assert.match(readFileSync(file, 'utf8'), /toe_demo_hot_loop/);
   });
 
-  it('refuses no token, a deleted pod\'s token, path tricks and oversize; a token writes only under its own run and pod', async () => {
-    const pods = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=demo-app' })).items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+  it("refuses no token, a deleted pod's token, path tricks and oversize; a token writes only under its own run and pod", async () => {
+    const pods = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=demo-app' })).items.filter(
+      (p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp,
+    );
     const [mine, other] = pods.map((p) => p.metadata?.name ?? '');
     assert.ok(mine && other, 'two running pods');
-    await pts.create('live', { targets: { selector: { matchLabels: { app: 'demo-app' } }, pods: [mine] }, tool: { name: 'perf', duration: '2m' }, output: { mode: 'collector' } });
+    await pts.create('live', {
+      targets: { selector: { matchLabels: { app: 'demo-app' } }, pods: [mine] },
+      tool: { name: 'perf', duration: '2m' },
+      output: { mode: 'collector' },
+    });
     const running = await pts.until('live', 'running', allRunning(1), 60_000);
     const uid = String(running.metadata?.uid ?? '');
     const token = toolToken(await clients.core.readNamespacedPod({ name: mine, namespace: NS }));
 
     assert.equal((await upload('/v1/artifacts/probe?offset=0', undefined)).status, 401, 'no token');
-    for (const path of ['/v1/artifacts/%2e%2e', '/v1/artifacts/..%2f..%2f' + other, `/v1/artifacts/%2F${NS}%2F${uid}%2F${other}%2Fprobe`, '/v1/artifacts/a%00b']) {
+    for (const path of [
+      '/v1/artifacts/%2e%2e',
+      '/v1/artifacts/..%2f..%2f' + other,
+      `/v1/artifacts/%2F${NS}%2F${uid}%2F${other}%2Fprobe`,
+      '/v1/artifacts/a%00b',
+    ]) {
       assert.equal((await upload(`${path}?offset=0`, token)).status, 400, path);
     }
     const big = await upload('/v1/artifacts/big?offset=0', token, Buffer.alloc(MAX_ARTIFACT + 1, 0x61));
@@ -121,13 +159,21 @@ describe('collector on a real node', () => {
     assert.ok(ok.status < 300, JSON.stringify(ok));
     assert.equal(readFileSync(join(dataDir, NS, uid, mine, '.probe.upload'), 'utf8'), 'mine');
     assert.deepEqual(readdirSync(join(dataDir, NS, uid)), [mine], 'nothing under another pod of the run');
-    assert.deepEqual(readdirSync(dataDir).filter((d) => !d.startsWith('.')), [NS], 'nothing outside the namespace of the run');
+    assert.deepEqual(
+      readdirSync(dataDir).filter((d) => !d.startsWith('.')),
+      [NS],
+      'nothing outside the namespace of the run',
+    );
     // A deleted pod's token: TokenReview refuses it once the pod is gone; the collector's review cache may still
     // serve it for up to MAX_CACHE_TTL_MS after the last upload, the price of not reviewing every chunk.
-    const gone = await waitFor('the deleted pod\'s token refused', async () => {
-      const r = await upload('/v1/artifacts/late?offset=0', goneToken);
-      return r.status === 401 ? r : undefined;
-    }, MAX_CACHE_TTL_MS + 15_000);
+    const gone = await waitFor(
+      "the deleted pod's token refused",
+      async () => {
+        const r = await upload('/v1/artifacts/late?offset=0', goneToken);
+        return r.status === 401 ? r : undefined;
+      },
+      MAX_CACHE_TTL_MS + 15_000,
+    );
     assert.equal(gone.body.reason, 'unauthenticated', JSON.stringify(gone.body));
     await pts.suspend('live');
   });

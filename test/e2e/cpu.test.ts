@@ -28,9 +28,12 @@ describe('cpu fault on a real node', () => {
   });
 
   // Half of one CPU on a 2-core node: room left for the kubelet and the suite, so a shortfall is the tool's.
-  it('raises the pod\'s CPU by at least 80% of 1 worker at 50% during the run, and it returns after', async (t) => {
+  it("raises the pod's CPU by at least 80% of 1 worker at 50% during the run, and it returns after", async (t) => {
     const baseline = await podCpuMillicores(uid, 2_000);
-    await pts.create('light', { targets: { selector: { matchLabels: { app: 'idle' } } }, tool: { name: 'cpu', args: ['--workers=1', '--load=50'], duration: '16s' } });
+    await pts.create('light', {
+      targets: { selector: { matchLabels: { app: 'idle' } } },
+      tool: { name: 'cpu', args: ['--workers=1', '--load=50'], duration: '16s' },
+    });
     await pts.until('light', 'running', allRunning(1), 60_000);
     // Past the tool's 1 s baseline and the start of the load.
     await sleep(3_000);

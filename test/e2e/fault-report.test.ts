@@ -27,13 +27,21 @@ const PERIOD_MS = 90_000;
 const START_WITHIN_MS = 15_000;
 const LABELS = { incident: 'checkout-slow' };
 
-const getPt = async (name: string) => (await clients.custom.getNamespacedCustomObject({ ...base, plural: 'powertools', name })) as PowerTool;
-const getPtp = async () => (await clients.custom.getNamespacedCustomObject({ ...base, plural: 'powertoolprocessings', name: 'incident' })) as PowerToolProcessing;
+const getPt = async (name: string) =>
+  (await clients.custom.getNamespacedCustomObject({ ...base, plural: 'powertools', name })) as PowerTool;
+const getPtp = async () =>
+  (await clients.custom.getNamespacedCustomObject({ ...base, plural: 'powertoolprocessings', name: 'incident' })) as PowerToolProcessing;
 
 async function createPowerTool(name: string, tool: Record<string, unknown>): Promise<void> {
   await clients.custom.createNamespacedCustomObject({
-    ...base, plural: 'powertools',
-    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name, labels: LABELS }, spec: { targets: { selector: { matchLabels: { app: 'hot' } } }, tool } },
+    ...base,
+    plural: 'powertools',
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'PowerTool',
+      metadata: { name, labels: LABELS },
+      spec: { targets: { selector: { matchLabels: { app: 'hot' } } }, tool },
+    },
   });
 }
 
@@ -66,11 +74,14 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('builds one report for the period with the perf run on the fault\'s timeline, and no second one after a restart', async (t) => {
+  it("builds one report for the period with the perf run on the fault's timeline, and no second one after a restart", async (t) => {
     await clients.custom.createNamespacedCustomObject({
-      ...base, plural: 'powertoolprocessings',
+      ...base,
+      plural: 'powertoolprocessings',
       body: {
-        apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerToolProcessing', metadata: { name: 'incident' },
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'PowerToolProcessing',
+        metadata: { name: 'incident' },
         spec: {
           source: { selector: { matchLabels: LABELS } },
           trigger: { onCompletion: false, schedule: { interval: `${PERIOD_MS / 1000}s` } },
@@ -86,21 +97,36 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
     await createPowerTool('load', { name: 'cpu', args: ['--workers=1', '--load=50'], duration: '20s' });
     await waitFor('the cpu fault running', async () => (await getPt('load')).status?.targets?.[0]?.phase === 'Running', 60_000);
     await createPowerTool('profile', { name: 'perf', duration: '8s' });
-    const [load, profile] = await Promise.all(['load', 'profile'].map((name) => waitFor(`${name} finished`, async () => {
-      const pt = await getPt(name);
-      return pt.status?.finishedAt ? pt : undefined;
-    }, 90_000)));
+    const [load, profile] = await Promise.all(
+      ['load', 'profile'].map((name) =>
+        waitFor(
+          `${name} finished`,
+          async () => {
+            const pt = await getPt(name);
+            return pt.status?.finishedAt ? pt : undefined;
+          },
+          90_000,
+        ),
+      ),
+    );
     assert.equal(load?.status?.phase, 'Succeeded', JSON.stringify(load?.status?.targets));
     assert.equal(profile?.status?.phase, 'Succeeded', JSON.stringify(profile?.status?.targets));
     for (const pt of [load, profile]) {
       const end = Date.parse(pt?.status?.finishedAt ?? '');
-      assert.ok(end < periodStart + PERIOD_MS, `${pt?.metadata?.name} ended after its period (${pt?.status?.finishedAt}): the setup was too slow to test one period`);
+      assert.ok(
+        end < periodStart + PERIOD_MS,
+        `${pt?.metadata?.name} ended after its period (${pt?.status?.finishedAt}): the setup was too slow to test one period`,
+      );
     }
 
-    const ptp = await waitFor('the period\'s report in the status', async () => {
-      const p = await getPtp();
-      return (p.status?.reports ?? []).length > 0 ? p : undefined;
-    }, PERIOD_MS + 60_000);
+    const ptp = await waitFor(
+      "the period's report in the status",
+      async () => {
+        const p = await getPtp();
+        return (p.status?.reports ?? []).length > 0 ? p : undefined;
+      },
+      PERIOD_MS + 60_000,
+    );
     const record = ptp.status?.reports?.[0];
     assert.equal(ptp.status?.reports?.length, 1, JSON.stringify(ptp.status?.reports));
     assert.deepEqual(record?.powerTools, ['load', 'profile'], 'one report covers the fault and the profiler');
@@ -113,9 +139,12 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
     const { page, problems, requests, status } = await openReport(browser, reached.url);
     assert.equal(status, 200);
     const timeline = page.locator('section#timeline');
-    assert.match(await timeline.locator('h3').first().innerText(), new RegExp(`^cpu on ${pod}`), 'the fault\'s timeline for the target pod');
+    assert.match(await timeline.locator('h3').first().innerText(), new RegExp(`^cpu on ${pod}`), "the fault's timeline for the target pod");
     // The perf run is a band on the fault's charts, and its samples per second a chart on the same axis.
-    assert.ok((await timeline.locator('rect.band.profile title', { hasText: 'perf profile' }).count()) > 0, 'the perf run on the fault timeline');
+    assert.ok(
+      (await timeline.locator('rect.band.profile title', { hasText: 'perf profile' }).count()) > 0,
+      'the perf run on the fault timeline',
+    );
     assert.ok((await timeline.locator('rect.band.fault title', { hasText: 'cpu fault' }).count()) > 0, 'the fault window');
     assert.equal(await timeline.locator('figcaption', { hasText: 'Profiler samples per second' }).count(), 1);
     // The effect table: the fault asked for +500m; what the samples measured, and how much of it was achieved.
@@ -136,11 +165,18 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
     await operator?.stop();
     operator = startOperator(kubeconfig, operatorArgs);
     const nextEnd = periodStart + 2 * PERIOD_MS;
-    const later = await waitFor('the restarted operator past the next period', async () => {
-      const p = await getPtp();
-      return Date.parse(p.status?.nextRunAt ?? '') > nextEnd ? p : undefined;
-    }, 2 * PERIOD_MS + 30_000);
-    assert.deepEqual(later.status?.reports?.map((r) => [r.id, r.generatedAt]), [[record.id, record.generatedAt]]);
+    const later = await waitFor(
+      'the restarted operator past the next period',
+      async () => {
+        const p = await getPtp();
+        return Date.parse(p.status?.nextRunAt ?? '') > nextEnd ? p : undefined;
+      },
+      2 * PERIOD_MS + 30_000,
+    );
+    assert.deepEqual(
+      later.status?.reports?.map((r) => [r.id, r.generatedAt]),
+      [[record.id, record.generatedAt]],
+    );
     const files = readdirSync(join(reportsDir, NS, 'incident')).filter((f) => f.endsWith('.html'));
     assert.deepEqual(files, [`${record.id}.html`]);
   });

@@ -22,22 +22,37 @@ let emptyDir = '';
 let hostDir = '';
 
 /** Runs fill-volume at 50% on the pods labelled `app`, checks the fill during the window, and returns what statfs showed. */
-async function fillHalf(name: string, app: string, path: string, duration: string): Promise<{ baseline: number; peak: number; total: number }> {
+async function fillHalf(
+  name: string,
+  app: string,
+  path: string,
+  duration: string,
+): Promise<{ baseline: number; peak: number; total: number }> {
   const baseline = volumeUsedBytes(path).used;
-  await pts.create(name, { targets: { selector: { matchLabels: { app } } }, volume: { name: 'data' }, tool: { name: 'fill-volume', args: ['--percent=50', '--max-bytes=64Mi'], duration } });
+  await pts.create(name, {
+    targets: { selector: { matchLabels: { app } } },
+    volume: { name: 'data' },
+    tool: { name: 'fill-volume', args: ['--percent=50', '--max-bytes=64Mi'], duration },
+  });
   await pts.until(name, 'running', allRunning(1), 60_000);
-  const { used: peak, total } = await waitFor(`${name}: volume half full`, async () => {
-    const v = volumeUsedBytes(path);
-    return v.used >= v.total * 0.5 ? v : undefined;
-  }, 10_000).catch(() => volumeUsedBytes(path));
+  const { used: peak, total } = await waitFor(
+    `${name}: volume half full`,
+    async () => {
+      const v = volumeUsedBytes(path);
+      return v.used >= v.total * 0.5 ? v : undefined;
+    },
+    10_000,
+  ).catch(() => volumeUsedBytes(path));
   assert.ok(peak >= total * 0.5, `${name}: ${peak} of ${total} B used during the run, less than 50%`);
   return { baseline, peak, total };
 }
 
 const backTo = (path: string, baseline: number, what: string) =>
-  waitFor(`${what}: volume back to its baseline`, async () => volumeUsedBytes(path).used <= baseline + MI || undefined, 15_000).catch(() => {
-    throw new Error(`${what}: ${volumeUsedBytes(path).used} B used, baseline was ${baseline} B`);
-  });
+  waitFor(`${what}: volume back to its baseline`, async () => volumeUsedBytes(path).used <= baseline + MI || undefined, 15_000).catch(
+    () => {
+      throw new Error(`${what}: ${volumeUsedBytes(path).used} B used, baseline was ${baseline} B`);
+    },
+  );
 
 describe('fill-volume fault on a real node', () => {
   before(async () => {
@@ -55,7 +70,15 @@ describe('fill-volume fault on a real node', () => {
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
     if (hostDir) {
       // The kubelet must have let go of the pod's bind mount first.
-      await waitFor('hostPath pod gone', async () => clients.core.readNamespacedPod({ name: 'holder', namespace: NS }).then(() => undefined, () => true), 60_000).catch(() => undefined);
+      await waitFor(
+        'hostPath pod gone',
+        async () =>
+          clients.core.readNamespacedPod({ name: 'holder', namespace: NS }).then(
+            () => undefined,
+            () => true,
+          ),
+        60_000,
+      ).catch(() => undefined);
       try {
         execFileSync('umount', [hostDir]);
         rmdirSync(hostDir);
@@ -70,7 +93,9 @@ describe('fill-volume fault on a real node', () => {
     const done = await pts.until('normal', 'finished', finished, 60_000);
     assert.equal(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.targets));
     await backTo(emptyDir, baseline, 'normal end');
-    t.diagnostic(`baseline ${baseline} B, peak ${peak} of ${total} B, after ${volumeUsedBytes(emptyDir).used} B; tool says ${JSON.stringify(done.status?.targets?.[0]?.result?.effect)}`);
+    t.diagnostic(
+      `baseline ${baseline} B, peak ${peak} of ${total} B, after ${volumeUsedBytes(emptyDir).used} B; tool says ${JSON.stringify(done.status?.targets?.[0]?.result?.effect)}`,
+    );
   });
 
   it('gives the space back when the run is aborted (suspend)', async (t) => {
@@ -89,7 +114,16 @@ describe('fill-volume fault on a real node', () => {
         metadata: { name: 'holder', labels: { app: 'holder' } },
         spec: {
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'app', image: 'localhost/toe-demo-hot:0.1.0', imagePullPolicy: 'IfNotPresent', args: ['5'], resources: { limits: { cpu: '200m', memory: '64Mi' } }, volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+          containers: [
+            {
+              name: 'app',
+              image: 'localhost/toe-demo-hot:0.1.0',
+              imagePullPolicy: 'IfNotPresent',
+              args: ['5'],
+              resources: { limits: { cpu: '200m', memory: '64Mi' } },
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            },
+          ],
           volumes: [{ name: 'data', hostPath: { path: hostDir, type: 'Directory' } }],
         },
       },

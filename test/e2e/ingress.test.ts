@@ -14,7 +14,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, NetworkingV1Api, type V1Container, type V1Ingress } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  DiscoveryV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+  type V1Container,
+  type V1Ingress,
+} from '@kubernetes/client-node';
 import { layout } from '../../src/cluster/layout.ts';
 import { BASE_IMAGE, INGRESS_CLASS, network, ports } from '../../src/cluster/settings.ts';
 import { deploymentOf } from './operator.ts';
@@ -39,7 +47,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
@@ -71,12 +80,19 @@ const answers = (host: string, path: string, status: number): Promise<Answer> =>
     return a.status === status ? a : undefined;
   });
 
-function ingress(name: string, rules: { host: string; path: string; service: string; port: number }[], extra: Partial<V1Ingress['spec']> = {}): V1Ingress {
+function ingress(
+  name: string,
+  rules: { host: string; path: string; service: string; port: number }[],
+  extra: Partial<V1Ingress['spec']> = {},
+): V1Ingress {
   return {
     metadata: { name },
     spec: {
       ...extra,
-      rules: rules.map((r) => ({ host: r.host, http: { paths: [{ path: r.path, pathType: 'Prefix', backend: { service: { name: r.service, port: { number: r.port } } } }] } })),
+      rules: rules.map((r) => ({
+        host: r.host,
+        http: { paths: [{ path: r.path, pathType: 'Prefix', backend: { service: { name: r.service, port: { number: r.port } } } }] },
+      })),
     },
   };
 }
@@ -92,12 +108,17 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
     await core.createNamespace({ body: { metadata: { name: ns } } });
     await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }));
     const web: V1Container = {
-      name: 'web', image: BASE_IMAGE, imagePullPolicy: 'Never',
+      name: 'web',
+      image: BASE_IMAGE,
+      imagePullPolicy: 'Never',
       command: ['sh', '-c', 'mkdir -p /www && echo "hello from $(hostname)" > /www/hello && exec httpd -f -p 8080 -h /www'],
       readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
     };
     await apps.createNamespacedDeployment({ namespace: ns, body: deploymentOf('hello', 1, [web]) });
-    await core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'hello' }, spec: { selector: { app: 'hello' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
+    await core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: 'hello' }, spec: { selector: { app: 'hello' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    });
   });
 
   after(async () => {
@@ -108,14 +129,20 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
   it('has a default IngressClass that an Ingress without a class receives', async () => {
     const cls = await net.readIngressClass({ name: INGRESS_CLASS });
     assert.equal(cls.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'], 'true');
-    const created = await net.createNamespacedIngress({ namespace: ns, body: ingress('hello', [{ host: HOST, path: '/hello', service: 'hello', port: 80 }]) });
+    const created = await net.createNamespacedIngress({
+      namespace: ns,
+      body: ingress('hello', [{ host: HOST, path: '/hello', service: 'hello', port: 80 }]),
+    });
     assert.equal(created.spec?.ingressClassName, INGRESS_CLASS);
   });
 
   it('routes host and path to the pods behind the Service, and reports its address in the Ingress status', async () => {
     const a = await answers(HOST, '/hello', 200);
     assert.match(a.body, /^hello from hello-/);
-    const ing = await waitFor('the Ingress status address', async () => (await net.readNamespacedIngress({ name: 'hello', namespace: ns })).status?.loadBalancer?.ingress?.[0]);
+    const ing = await waitFor(
+      'the Ingress status address',
+      async () => (await net.readNamespacedIngress({ name: 'hello', namespace: ns })).status?.loadBalancer?.ingress?.[0],
+    );
     assert.equal(ing.ip, network.nodeIp);
   });
 
@@ -134,17 +161,26 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
     });
     await new Promise<void>((resolve) => hostServer!.listen(0, network.nodeIp, resolve));
     const port = (hostServer.address() as AddressInfo).port;
-    await core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'on-host' }, spec: { ports: [{ name: 'http', port: 80, targetPort: port }] } } });
+    await core.createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: 'on-host' }, spec: { ports: [{ name: 'http', port: 80, targetPort: port }] } },
+    });
     await discovery.createNamespacedEndpointSlice({
       namespace: ns,
       body: {
-        metadata: { name: 'on-host', labels: { 'kubernetes.io/service-name': 'on-host', 'endpointslice.kubernetes.io/managed-by': 'e2e.toe.dev' } },
+        metadata: {
+          name: 'on-host',
+          labels: { 'kubernetes.io/service-name': 'on-host', 'endpointslice.kubernetes.io/managed-by': 'e2e.toe.dev' },
+        },
         addressType: 'IPv4',
         endpoints: [{ addresses: [network.nodeIp], conditions: { ready: true } }],
         ports: [{ name: 'http', port, protocol: 'TCP' }],
       },
     });
-    await net.createNamespacedIngress({ namespace: ns, body: ingress('on-host', [{ host: HOST, path: '/reports', service: 'on-host', port: 80 }]) });
+    await net.createNamespacedIngress({
+      namespace: ns,
+      body: ingress('on-host', [{ host: HOST, path: '/reports', service: 'on-host', port: 80 }]),
+    });
     const a = await answers(HOST, '/reports/index.html', 200);
     assert.equal(a.body, 'served by the host\n');
     assert.ok(seen.includes(`${HOST} /reports/index.html`), `the host server saw ${seen.join(', ')}`);
@@ -152,27 +188,67 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
     assert.equal((await get(HOST, '/hello')).status, 200);
   });
 
-  it('serves the certificate of an Ingress\'s TLS secret for its host on the https port', async () => {
+  it("serves the certificate of an Ingress's TLS secret for its host on the https port", async () => {
     const secureHost = 'secure.toe.local';
     const dir = await mkdtemp(join(tmpdir(), 'toe-e2e-tls-'));
     try {
-      await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', `/CN=${secureHost}`,
-        '-addext', `subjectAltName=DNS:${secureHost}`, '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')]);
+      await run('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${secureHost}`,
+        '-addext',
+        `subjectAltName=DNS:${secureHost}`,
+        '-keyout',
+        join(dir, 'tls.key'),
+        '-out',
+        join(dir, 'tls.crt'),
+      ]);
       const [cert, key] = await Promise.all([readFile(join(dir, 'tls.crt'), 'utf8'), readFile(join(dir, 'tls.key'), 'utf8')]);
-      await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'secure-tls' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': cert, 'tls.key': key } } });
-      await net.createNamespacedIngress({ namespace: ns, body: ingress('secure', [{ host: secureHost, path: '/hello', service: 'hello', port: 80 }], { tls: [{ hosts: [secureHost], secretName: 'secure-tls' }] }) });
+      await core.createNamespacedSecret({
+        namespace: ns,
+        body: { metadata: { name: 'secure-tls' }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': cert, 'tls.key': key } },
+      });
+      await net.createNamespacedIngress({
+        namespace: ns,
+        body: ingress('secure', [{ host: secureHost, path: '/hello', service: 'hello', port: 80 }], {
+          tls: [{ hosts: [secureHost], secretName: 'secure-tls' }],
+        }),
+      });
       // Verified against the secret's own certificate: only that one (not Traefik's default) passes.
-      const a = await waitFor('https with the secret\'s certificate', () => new Promise<Answer | undefined>((resolve) => {
-        const req = httpsRequest({ host: network.nodeIp, port: ports.ingressHttps, path: '/hello', servername: secureHost, headers: { host: secureHost }, ca: cert, timeout: 5000 }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => (body += d));
-          res.on('end', () => resolve(res.statusCode === 200 ? { status: 200, body } : undefined));
-        });
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', () => resolve(undefined));
-        req.end();
-      }));
+      const a = await waitFor(
+        "https with the secret's certificate",
+        () =>
+          new Promise<Answer | undefined>((resolve) => {
+            const req = httpsRequest(
+              {
+                host: network.nodeIp,
+                port: ports.ingressHttps,
+                path: '/hello',
+                servername: secureHost,
+                headers: { host: secureHost },
+                ca: cert,
+                timeout: 5000,
+              },
+              (res) => {
+                let body = '';
+                res.setEncoding('utf8');
+                res.on('data', (d: string) => (body += d));
+                res.on('end', () => resolve(res.statusCode === 200 ? { status: 200, body } : undefined));
+              },
+            );
+            req.on('timeout', () => req.destroy(new Error('timeout')));
+            req.on('error', () => resolve(undefined));
+            req.end();
+          }),
+      );
       assert.match(a.body, /^hello from hello-/);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -21,14 +21,25 @@ let kubeconfig = '';
 let operator: OperatorProcess | undefined;
 
 async function createPt(name: string, spec: Record<string, unknown>): Promise<void> {
-  await clients.custom.createNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec } });
+  await clients.custom.createNamespacedCustomObject({
+    group,
+    version,
+    namespace: NS,
+    plural: 'powertools',
+    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec },
+  });
 }
-const getPt = async (name: string): Promise<PowerTool> => (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name })) as PowerTool;
+const getPt = async (name: string): Promise<PowerTool> =>
+  (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name })) as PowerTool;
 const until = (name: string, what: string, ok: (pt: PowerTool) => boolean, timeoutMs = 90_000) =>
-  waitFor(`${name}: ${what}`, async () => {
-    const pt = await getPt(name);
-    return ok(pt) ? pt : undefined;
-  }, timeoutMs);
+  waitFor(
+    `${name}: ${what}`,
+    async () => {
+      const pt = await getPt(name);
+      return ok(pt) ? pt : undefined;
+    },
+    timeoutMs,
+  );
 
 /** When the tool's container on each target terminated, as the kubelet reports it. */
 async function finishedAt(pt: PowerTool): Promise<number[]> {
@@ -44,11 +55,23 @@ async function finishedAt(pt: PowerTool): Promise<number[]> {
 describe('PowerTool lifecycle on a real node', () => {
   before(async () => {
     kubeconfig = await prepare(clients, ['cpu']);
-    await serverSideApply(clients.kc, {
-      apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerToolConfig', metadata: { name: 'broken', namespace: OPERATOR_NS },
-      // The real cpu image given an argument its entrypoint refuses: a real tool that really fails.
-      spec: { tool: { name: 'broken', kind: 'fault' }, image: 'localhost/toe-cpu:0.1.0', imagePullPolicy: 'IfNotPresent', command: ['/toe/bin/entrypoint'], defaultArgs: ['--no-such-flag=1'] },
-    } as never, 'powertoolconfigs');
+    await serverSideApply(
+      clients.kc,
+      {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: 'PowerToolConfig',
+        metadata: { name: 'broken', namespace: OPERATOR_NS },
+        // The real cpu image given an argument its entrypoint refuses: a real tool that really fails.
+        spec: {
+          tool: { name: 'broken', kind: 'fault' },
+          image: 'localhost/toe-cpu:0.1.0',
+          imagePullPolicy: 'IfNotPresent',
+          command: ['/toe/bin/entrypoint'],
+          defaultArgs: ['--no-such-flag=1'],
+        },
+      } as never,
+      'powertoolconfigs',
+    );
     await demoDeployment(clients, NS, 'web', 3);
     operator = startOperator(kubeconfig);
   });
@@ -59,7 +82,10 @@ describe('PowerTool lifecycle on a real node', () => {
   });
 
   it('runs a tool against the 3 pods of a Deployment to Succeeded, and kubectl shows it', async () => {
-    await createPt('three', { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: 'cpu', args: ['--load=5'], duration: '6s' } });
+    await createPt('three', {
+      targets: { selector: { matchLabels: { app: 'web' } } },
+      tool: { name: 'cpu', args: ['--load=5'], duration: '6s' },
+    });
     const phases = new Set<string>();
     const done = await until('three', 'finished', (pt) => {
       if (pt.status?.phase) phases.add(pt.status.phase);
@@ -73,12 +99,18 @@ describe('PowerTool lifecycle on a real node', () => {
       assert.equal(t.result?.tool, 'cpu');
     }
     const kubectl = `${kubernetesDir(layout().cacheDir)}/bin/kubectl`;
-    const table = execFileSync(kubectl, ['get', 'pt', 'three', '-n', NS], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: process.env.KUBECONFIG } });
+    const table = execFileSync(kubectl, ['get', 'pt', 'three', '-n', NS], {
+      encoding: 'utf8',
+      env: { ...process.env, KUBECONFIG: process.env.KUBECONFIG },
+    });
     assert.match(table, /three\s+cpu\s+Succeeded\s+3\s+3\s+0/);
   });
 
   it('ends Failed with the exit code and reason when the tool fails', async () => {
-    await createPt('failing', { targets: { selector: { matchLabels: { app: 'web' } }, maxTargets: 3 }, tool: { name: 'broken', duration: '10s' } });
+    await createPt('failing', {
+      targets: { selector: { matchLabels: { app: 'web' } }, maxTargets: 3 },
+      tool: { name: 'broken', duration: '10s' },
+    });
     const done = await until('failing', 'finished', (pt) => pt.status?.finishedAt !== undefined);
     assert.equal(done.status?.phase, 'Failed');
     for (const t of done.status?.targets ?? []) {
@@ -91,35 +123,67 @@ describe('PowerTool lifecycle on a real node', () => {
   for (const how of ['suspend', 'delete'] as const) {
     it(`stops every tool within 10 s of ${how === 'suspend' ? 'suspend: true' : 'deleting the PowerTool'}`, async () => {
       const name = `abort-${how}`;
-      await createPt(name, { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: 'cpu', args: ['--load=5'], duration: '5m' } });
-      const running = await until(name, 'all running', (pt) => (pt.status?.targets ?? []).length === 3 && pt.status?.targets?.every((t) => t.phase === 'Running') === true);
+      await createPt(name, {
+        targets: { selector: { matchLabels: { app: 'web' } } },
+        tool: { name: 'cpu', args: ['--load=5'], duration: '5m' },
+      });
+      const running = await until(
+        name,
+        'all running',
+        (pt) => (pt.status?.targets ?? []).length === 3 && pt.status?.targets?.every((t) => t.phase === 'Running') === true,
+      );
       const at = Date.now();
       if (how === 'suspend') {
-        await clients.custom.patchNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name, body: [{ op: 'replace', path: '/spec/suspend', value: true }] });
+        await clients.custom.patchNamespacedCustomObject({
+          group,
+          version,
+          namespace: NS,
+          plural: 'powertools',
+          name,
+          body: [{ op: 'replace', path: '/spec/suspend', value: true }],
+        });
         const done = await until(name, 'aborted', (pt) => pt.status?.finishedAt !== undefined);
         assert.equal(done.status?.phase, 'Aborted');
         for (const t of done.status?.targets ?? []) assert.equal(t.phase, 'Stopped');
       } else {
         await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name });
-        await waitFor(`${name} gone`, async () => getPt(name).then(() => undefined, () => true), 60_000);
+        await waitFor(
+          `${name} gone`,
+          async () =>
+            getPt(name).then(
+              () => undefined,
+              () => true,
+            ),
+          60_000,
+        );
       }
-      const ends = await waitFor('every tool terminated', async () => {
-        const e = await finishedAt(running);
-        return e.length === 3 ? e : undefined;
-      }, 30_000);
+      const ends = await waitFor(
+        'every tool terminated',
+        async () => {
+          const e = await finishedAt(running);
+          return e.length === 3 ? e : undefined;
+        },
+        30_000,
+      );
       for (const end of ends) assert.ok(end - at <= 10_000, `a tool stopped ${end - at} ms after ${how}`);
     });
   }
 
   it('stops at the deadline within 10 s', async () => {
-    await createPt('deadline', { targets: { selector: { matchLabels: { app: 'web' } }, maxTargets: 3 }, tool: { name: 'cpu', args: ['--load=5'], duration: '8s' } });
+    await createPt('deadline', {
+      targets: { selector: { matchLabels: { app: 'web' } }, maxTargets: 3 },
+      tool: { name: 'cpu', args: ['--load=5'], duration: '8s' },
+    });
     const done = await until('deadline', 'finished', (pt) => pt.status?.finishedAt !== undefined);
     const deadline = Date.parse(done.status?.deadline ?? '');
     for (const end of await finishedAt(done)) assert.ok(end - deadline <= 10_000, `a tool ended ${end - deadline} ms after its deadline`);
   });
 
   it('after the operator is SIGKILLed mid-run and restarted, injects no target twice and completes', async () => {
-    await createPt('crash', { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: 'cpu', args: ['--load=5'], duration: '12s' } });
+    await createPt('crash', {
+      targets: { selector: { matchLabels: { app: 'web' } } },
+      tool: { name: 'cpu', args: ['--load=5'], duration: '12s' },
+    });
     await until('crash', 'some target injected', (pt) => (pt.status?.targets ?? []).some((t) => t.phase !== 'Pending'), 60_000);
     await operator?.stop('SIGKILL');
     operator = startOperator(kubeconfig);

@@ -31,7 +31,10 @@ describe('memory fault on a real node', () => {
   const holds = (bytes: number) => async (t: { diagnostic(m: string): void }) => {
     const name = `hold-${bytes / MI}mi`;
     const baseline = podMemoryBytes(uid);
-    await pts.create(name, { targets: { selector: { matchLabels: { app: 'idle' } } }, tool: { name: 'memory', args: [`--bytes=${bytes / MI}Mi`], duration: '15s' } });
+    await pts.create(name, {
+      targets: { selector: { matchLabels: { app: 'idle' } } },
+      tool: { name: 'memory', args: [`--bytes=${bytes / MI}Mi`], duration: '15s' },
+    });
     await pts.until(name, 'running', allRunning(1), 60_000);
     // stress-ng touches every page once and then sleeps: the peak of a few readings is the held amount.
     let during = 0;
@@ -41,12 +44,14 @@ describe('memory fault on a real node', () => {
     }
     const done = await pts.until(name, 'finished', finished, 60_000);
     const rise = during - baseline;
-    t.diagnostic(`tool says ${JSON.stringify(done.status?.targets?.[0]?.result?.effect)}; measured baseline ${baseline} B, during ${during} B, rise ${(rise / MI).toFixed(1)} Mi`);
+    t.diagnostic(
+      `tool says ${JSON.stringify(done.status?.targets?.[0]?.result?.effect)}; measured baseline ${baseline} B, during ${during} B, rise ${(rise / MI).toFixed(1)} Mi`,
+    );
     assert.equal(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.targets));
     assert.ok(Math.abs(rise - bytes) <= bytes / 10, `the pod's memory rose by ${(rise / MI).toFixed(1)} Mi, not ${bytes / MI}Mi ± 10%`);
   };
 
   // 512Mi, not less: memory.usage_in_bytes also counts the page cache of the tool's files, read cold on a first run
   // (a 128Mi hold once measured +155Mi, then +133Mi warm), which a larger hold keeps well inside the 10%.
-  it('raises the pod\'s memory by the requested 512Mi within 10% while it holds them', holds(512 * MI));
+  it("raises the pod's memory by the requested 512Mi within 10% while it holds them", holds(512 * MI));
 });

@@ -7,7 +7,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { AppsV1Api, type V1Container, type V1Deployment, type V1Pod, type V1ResourceRequirements, type V1Volume } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  type V1Container,
+  type V1Deployment,
+  type V1Pod,
+  type V1ResourceRequirements,
+  type V1Volume,
+} from '@kubernetes/client-node';
 import { BASE_IMAGE } from '../../src/cluster/settings.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import type { Clients } from '../../src/kube/client.ts';
@@ -26,7 +33,11 @@ export async function prepare(clients: Clients, tools: string[]): Promise<string
   await installCrds(clients);
   await ensureNamespace(clients, OPERATOR_NS);
   for (const tool of tools) {
-    const config = parse(readFileSync(join(root, 'powertools', tool, 'config.yaml'), 'utf8')) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string } };
+    const config = parse(readFileSync(join(root, 'powertools', tool, 'config.yaml'), 'utf8')) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace: string };
+    };
     await serverSideApply(clients.kc, config, 'powertoolconfigs');
   }
   const file = join(mkdtempSync(join(tmpdir(), 'toe-e2e-')), 'operator.kubeconfig');
@@ -36,10 +47,14 @@ export async function prepare(clients: Clients, tools: string[]): Promise<string
 
 /** `toe operator` as a child process: from the checkout (bin/toe.js, through tsx) unless `toe` names another form. */
 export function startOperator(kubeconfig: string, args: string[] = [], toe: string[] = [join(root, 'bin/toe.js')]): OperatorProcess {
-  const child = spawn(process.execPath, [...toe, 'operator', `--namespace=${OPERATOR_NS}`, '--http-bind=127.0.0.1:0', '--leader-elect=false', ...args], {
-    env: { ...process.env, KUBECONFIG: kubeconfig, TOE_LOG_LEVEL: process.env.TOE_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...toe, 'operator', `--namespace=${OPERATOR_NS}`, '--http-bind=127.0.0.1:0', '--leader-elect=false', ...args],
+    {
+      env: { ...process.env, KUBECONFIG: kubeconfig, TOE_LOG_LEVEL: process.env.TOE_LOG_LEVEL ?? 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return {
     child,
     stop: (signal = 'SIGTERM') =>
@@ -70,12 +85,25 @@ export function deploymentOf(name: string, replicas: number, containers: V1Conta
 }
 
 /** `deploymentOf` (idle pods unless given containers) in an opted-in namespace; resolves with its Running pods. */
-export async function demoDeployment(clients: Clients, namespace: string, name: string, replicas: number, containers = [idleContainer()], volumes?: V1Volume[]): Promise<V1Pod[]> {
+export async function demoDeployment(
+  clients: Clients,
+  namespace: string,
+  name: string,
+  replicas: number,
+  containers = [idleContainer()],
+  volumes?: V1Volume[],
+): Promise<V1Pod[]> {
   await ensureNamespace(clients, namespace, { 'toe.dev/allow-powertools': 'true' });
-  await clients.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace, body: deploymentOf(name, replicas, containers, volumes) });
-  return waitFor(`${replicas} running ${name} pods`, async () => {
-    const pods = (await clients.core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items;
-    const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
-    return running.length === replicas ? running : undefined;
-  }, 90_000);
+  await clients.kc
+    .makeApiClient(AppsV1Api)
+    .createNamespacedDeployment({ namespace, body: deploymentOf(name, replicas, containers, volumes) });
+  return waitFor(
+    `${replicas} running ${name} pods`,
+    async () => {
+      const pods = (await clients.core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items;
+      const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+      return running.length === replicas ? running : undefined;
+    },
+    90_000,
+  );
 }

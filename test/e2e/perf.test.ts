@@ -34,7 +34,10 @@ describe('perf profiler on a real node', () => {
   it('returns stacks that name toe_demo_hot_loop', async (t) => {
     const [pod] = await runningPods(clients, NS, 'demo-app', 3);
     const name = pod?.metadata?.name ?? '';
-    await pts.create('hot', { targets: { selector: { matchLabels: { app: 'demo-app' } }, pods: [name] }, tool: { name: 'perf', duration: '12s' } });
+    await pts.create('hot', {
+      targets: { selector: { matchLabels: { app: 'demo-app' } }, pods: [name] },
+      tool: { name: 'perf', duration: '12s' },
+    });
     const done = await pts.until('hot', 'finished', finished, 90_000);
     const target = done.status?.targets?.[0];
     assert.equal(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.targets));

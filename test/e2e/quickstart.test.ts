@@ -16,7 +16,11 @@ import { testClients } from '../integration/kube.ts';
 const root = new URL('../..', import.meta.url).pathname;
 const clients = testClients();
 
-function toe(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 15 * 60_000): Promise<{ code: number | null; out: string; err: string }> {
+function toe(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 15 * 60_000,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'bin/toe.js'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -61,7 +65,13 @@ describe('toe quickstart', () => {
       assert.ok(existsSync(report), `${report} does not exist`);
       assert.match(readFileSync(report, 'utf8'), /toe_demo_hot_loop/);
 
-      const pt = (await clients.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: 'demo', plural: 'powertools', name })) as PowerTool;
+      const pt = (await clients.custom.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: 'demo',
+        plural: 'powertools',
+        name,
+      })) as PowerTool;
       assert.equal(pt.status?.phase, 'Succeeded');
       assert.equal(pt.status?.targets?.length, 3);
       for (const t of pt.status?.targets ?? []) assert.equal(t.exitCode, 0, `${t.pod}: ${t.reason} ${t.message}`);

@@ -23,24 +23,47 @@ const repo = new URL('../..', import.meta.url).pathname;
  * builds when the node has it, else the same program built here (static, frame pointers, -O0, as its README says)
  * and mounted into the base image.
  */
-export async function hotContainer(clients: Clients, work: string, busy: number, resources: V1ResourceRequirements): Promise<{ container: V1Container; volumes: V1Volume[] }> {
+export async function hotContainer(
+  clients: Clients,
+  work: string,
+  busy: number,
+  resources: V1ResourceRequirements,
+): Promise<{ container: V1Container; volumes: V1Volume[] }> {
   const nodes = await clients.core.listNode();
   if (nodes.items.some((n) => (n.status?.images ?? []).some((i) => (i.names ?? []).includes(HOT_IMAGE)))) {
     return { container: { name: 'app', image: HOT_IMAGE, imagePullPolicy: 'Never', args: [String(busy)], resources }, volumes: [] };
   }
   const dir = join(work, 'app');
   mkdirSync(dir, { recursive: true });
-  execFileSync('gcc', ['-O0', '-g', '-fno-omit-frame-pointer', '-static', '-o', join(dir, 'toe-demo-hot'), join(repo, 'samples/apps/cpu-hot/main.c')]);
+  execFileSync('gcc', [
+    '-O0',
+    '-g',
+    '-fno-omit-frame-pointer',
+    '-static',
+    '-o',
+    join(dir, 'toe-demo-hot'),
+    join(repo, 'samples/apps/cpu-hot/main.c'),
+  ]);
   chmodSync(dir, 0o755);
   return {
-    container: { name: 'app', image: BASE_IMAGE, imagePullPolicy: 'Never', command: ['/hot/toe-demo-hot', String(busy)], resources, volumeMounts: [{ name: 'hot', mountPath: '/hot', readOnly: true }] },
+    container: {
+      name: 'app',
+      image: BASE_IMAGE,
+      imagePullPolicy: 'Never',
+      command: ['/hot/toe-demo-hot', String(busy)],
+      resources,
+      volumeMounts: [{ name: 'hot', mountPath: '/hot', readOnly: true }],
+    },
     volumes: [{ name: 'hot', hostPath: { path: dir, type: 'Directory' } }],
   };
 }
 
 /** The IngressClass to use, when the cluster runs an Ingress controller. */
 export async function ingressClass(clients: Clients): Promise<string | undefined> {
-  const list = await clients.kc.makeApiClient(NetworkingV1Api).listIngressClass().catch(() => undefined);
+  const list = await clients.kc
+    .makeApiClient(NetworkingV1Api)
+    .listIngressClass()
+    .catch(() => undefined);
   const classes = list?.items ?? [];
   const preferred = classes.find((c) => c.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true') ?? classes[0];
   return preferred?.metadata?.name;
@@ -49,10 +72,13 @@ export async function ingressClass(clients: Clients): Promise<string | undefined
 /** The HTTP status of `url` asked of `address` (the Host header stays the URL's), or undefined unless 200. */
 function statusVia(address: string, url: URL): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const req = request({ host: address, port: Number(url.port || 80), path: url.pathname, headers: { host: url.host }, timeout: 5000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200 ? 200 : undefined);
-    });
+    const req = request(
+      { host: address, port: Number(url.port || 80), path: url.pathname, headers: { host: url.host }, timeout: 5000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200 ? 200 : undefined);
+      },
+    );
     req.on('error', () => resolve(undefined));
     req.on('timeout', () => req.destroy());
     req.end();
@@ -70,16 +96,26 @@ export interface Reached {
  * `className` is set and the controller gave it one, else the Service's ClusterIP (the URL's host then becomes the
  * Service's DNS name). Waits until the report answers there: routes are programmed asynchronously.
  */
-export async function reach(clients: Clients, namespace: string, processing: string, reportUrl: string, className: string | undefined): Promise<Reached> {
+export async function reach(
+  clients: Clients,
+  namespace: string,
+  processing: string,
+  reportUrl: string,
+  className: string | undefined,
+): Promise<Reached> {
   const url = new URL(reportUrl);
   const name = `toe-reports-${processing}`;
   let address: string | undefined;
   let via = 'Service';
   if (className) {
-    address = await waitFor('the Ingress address', async () => {
-      const ing = await clients.kc.makeApiClient(NetworkingV1Api).readNamespacedIngress({ name, namespace });
-      return ing.status?.loadBalancer?.ingress?.[0]?.ip;
-    }, 60_000).catch(() => undefined);
+    address = await waitFor(
+      'the Ingress address',
+      async () => {
+        const ing = await clients.kc.makeApiClient(NetworkingV1Api).readNamespacedIngress({ name, namespace });
+        return ing.status?.loadBalancer?.ingress?.[0]?.ip;
+      },
+      60_000,
+    ).catch(() => undefined);
     via = address ? `Ingress (${className})` : via;
   }
   if (!address) {
@@ -107,7 +143,14 @@ export async function launchChromium(address: string, host: string): Promise<Bro
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--host-resolver-rules=MAP ${host} ${address}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--host-resolver-rules=MAP ${host} ${address}`,
+    ],
   });
 }
 

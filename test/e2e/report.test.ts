@@ -50,25 +50,61 @@ describe('report of a perf run on a real node', { timeout: 420_000 }, () => {
 
   it('builds the report on completion; its URL opens in Chromium with the hot function in the flame graph', async () => {
     await clients.custom.createNamespacedCustomObject({
-      group, version, namespace: NS, plural: 'powertoolprocessings',
+      group,
+      version,
+      namespace: NS,
+      plural: 'powertoolprocessings',
       body: {
-        apiVersion: `${group}/${version}`, kind: 'PowerToolProcessing', metadata: { name: 'hot-report' },
-        spec: { source: { powerTool: 'hot-perf' }, ...(className ? { report: { expose: { ingress: { host: INGRESS_HOST, path: '/', className } } } } : {}) },
+        apiVersion: `${group}/${version}`,
+        kind: 'PowerToolProcessing',
+        metadata: { name: 'hot-report' },
+        spec: {
+          source: { powerTool: 'hot-perf' },
+          ...(className ? { report: { expose: { ingress: { host: INGRESS_HOST, path: '/', className } } } } : {}),
+        },
       },
     });
     await clients.custom.createNamespacedCustomObject({
-      group, version, namespace: NS, plural: 'powertools',
-      body: { apiVersion: `${group}/${version}`, kind: 'PowerTool', metadata: { name: 'hot-perf' }, spec: { targets: { selector: { matchLabels: { app: 'hot' } } }, tool: { name: 'perf', duration: '12s' } } },
+      group,
+      version,
+      namespace: NS,
+      plural: 'powertools',
+      body: {
+        apiVersion: `${group}/${version}`,
+        kind: 'PowerTool',
+        metadata: { name: 'hot-perf' },
+        spec: { targets: { selector: { matchLabels: { app: 'hot' } } }, tool: { name: 'perf', duration: '12s' } },
+      },
     });
-    const pt = await waitFor('perf finished', async () => {
-      const p = (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name: 'hot-perf' })) as PowerTool;
-      return p.status?.finishedAt ? p : undefined;
-    }, 180_000);
+    const pt = await waitFor(
+      'perf finished',
+      async () => {
+        const p = (await clients.custom.getNamespacedCustomObject({
+          group,
+          version,
+          namespace: NS,
+          plural: 'powertools',
+          name: 'hot-perf',
+        })) as PowerTool;
+        return p.status?.finishedAt ? p : undefined;
+      },
+      180_000,
+    );
     assert.equal(pt.status?.phase, 'Succeeded', JSON.stringify(pt.status?.targets));
-    const ptp = await waitFor('a report in the status', async () => {
-      const p = (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertoolprocessings', name: 'hot-report' })) as PowerToolProcessing;
-      return (p.status?.reports ?? []).length > 0 ? p : undefined;
-    }, 120_000);
+    const ptp = await waitFor(
+      'a report in the status',
+      async () => {
+        const p = (await clients.custom.getNamespacedCustomObject({
+          group,
+          version,
+          namespace: NS,
+          plural: 'powertoolprocessings',
+          name: 'hot-report',
+        })) as PowerToolProcessing;
+        return (p.status?.reports ?? []).length > 0 ? p : undefined;
+      },
+      120_000,
+    );
     const report = ptp.status?.reports?.[0];
     assert.ok(report?.url, JSON.stringify(ptp.status));
     assert.ok((report?.findings ?? 0) >= 1, 'the hot function is a finding');

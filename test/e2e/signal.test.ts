@@ -31,7 +31,15 @@ describe('signal fault on a real node', () => {
         metadata: { name: 'worker', labels: { app: 'worker' } },
         spec: {
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'app', image: 'localhost/toe-demo-hot:0.1.0', imagePullPolicy: 'IfNotPresent', command: ['/bin/sh', '-c', '/app/toe-demo-hot 5; exit 1'], resources: { limits: { cpu: '200m', memory: '32Mi' } } }],
+          containers: [
+            {
+              name: 'app',
+              image: 'localhost/toe-demo-hot:0.1.0',
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/bin/sh', '-c', '/app/toe-demo-hot 5; exit 1'],
+              resources: { limits: { cpu: '200m', memory: '32Mi' } },
+            },
+          ],
         },
       },
     });
@@ -48,10 +56,14 @@ describe('signal fault on a real node', () => {
     const before = await restartCounts(clients, NS, 'demo-sidecar');
     const done = await run('term-sidecar', 'demo-sidecar', 'sidecar', ['--signal=SIGTERM']);
     assert.equal(done.status?.targets?.[0]?.result?.exitReason, 'Completed', JSON.stringify(done.status?.targets));
-    const afterwards = await waitFor('sidecar restarted', async () => {
-      const c = await restartCounts(clients, NS, 'demo-sidecar');
-      return c.sidecar === (before.sidecar ?? 0) + 1 ? c : undefined;
-    }, 30_000);
+    const afterwards = await waitFor(
+      'sidecar restarted',
+      async () => {
+        const c = await restartCounts(clients, NS, 'demo-sidecar');
+        return c.sidecar === (before.sidecar ?? 0) + 1 ? c : undefined;
+      },
+      30_000,
+    );
     await sleep(2_000);
     const settled = await restartCounts(clients, NS, 'demo-sidecar');
     t.diagnostic(`restartCounts before ${JSON.stringify(before)}, after ${JSON.stringify(settled)}`);
@@ -64,12 +76,18 @@ describe('signal fault on a real node', () => {
     const done = await run('kill-worker', 'worker', 'app', ['--signal=SIGKILL', '--process=toe-demo-hot']);
     assert.equal(done.status?.targets?.[0]?.result?.exitReason, 'Completed', JSON.stringify(done.status?.targets));
     // The shell exits 1 once its child is gone, so the container restarts; its last state says so.
-    const pod = await waitFor('worker restarted', async () => {
-      const p = await clients.core.readNamespacedPod({ name: 'worker', namespace: NS });
-      const c = p.status?.containerStatuses?.find((s) => s.name === 'app');
-      return c && c.restartCount === (before.app ?? 0) + 1 ? c : undefined;
-    }, 30_000);
-    t.diagnostic(`restartCount ${before.app} -> ${pod.restartCount}, last exit ${pod.lastState?.terminated?.exitCode}; tool says ${JSON.stringify(done.status?.targets?.[0]?.result?.effect)}`);
+    const pod = await waitFor(
+      'worker restarted',
+      async () => {
+        const p = await clients.core.readNamespacedPod({ name: 'worker', namespace: NS });
+        const c = p.status?.containerStatuses?.find((s) => s.name === 'app');
+        return c && c.restartCount === (before.app ?? 0) + 1 ? c : undefined;
+      },
+      30_000,
+    );
+    t.diagnostic(
+      `restartCount ${before.app} -> ${pod.restartCount}, last exit ${pod.lastState?.terminated?.exitCode}; tool says ${JSON.stringify(done.status?.targets?.[0]?.result?.effect)}`,
+    );
     assert.equal(pod.lastState?.terminated?.exitCode, 1);
   });
 
@@ -78,10 +96,16 @@ describe('signal fault on a real node', () => {
     const done = await run('term-plain', 'demo-sidecar', 'plain', ['--signal=SIGTERM']);
     const target = done.status?.targets?.[0];
     assert.equal(target?.reason, 'SignalNotDeliverable', JSON.stringify(target));
-    assert.equal(done.status?.conditions?.find((c) => c.type === 'SignalNotDeliverable')?.status, 'True', JSON.stringify(done.status?.conditions));
+    assert.equal(
+      done.status?.conditions?.find((c) => c.type === 'SignalNotDeliverable')?.status,
+      'True',
+      JSON.stringify(done.status?.conditions),
+    );
     await sleep(3_000);
     const afterwards = await restartCounts(clients, NS, 'demo-sidecar');
-    t.diagnostic(`phase ${done.status?.phase}, exit ${target?.exitCode}; restartCounts before ${JSON.stringify(before)}, after ${JSON.stringify(afterwards)}`);
+    t.diagnostic(
+      `phase ${done.status?.phase}, exit ${target?.exitCode}; restartCounts before ${JSON.stringify(before)}, after ${JSON.stringify(afterwards)}`,
+    );
     assert.deepEqual(afterwards, before);
     const pod = await clients.core.readNamespacedPod({ name: 'demo-sidecar', namespace: NS });
     assert.ok(pod.status?.containerStatuses?.find((c) => c.name === 'plain')?.state?.running, 'plain still running');

@@ -28,14 +28,21 @@ export function powerTools(clients: Clients, namespace: string): PowerTools {
   const get = async (name: string) => (await clients.custom.getNamespacedCustomObject({ ...base, name })) as PowerTool;
   return {
     create: async (name, spec) => {
-      await clients.custom.createNamespacedCustomObject({ ...base, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec } });
+      await clients.custom.createNamespacedCustomObject({
+        ...base,
+        body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec },
+      });
     },
     get,
     until: (name, what, ok, timeoutMs = 90_000) =>
-      waitFor(`${name}: ${what}`, async () => {
-        const pt = await get(name);
-        return ok(pt) ? pt : undefined;
-      }, timeoutMs),
+      waitFor(
+        `${name}: ${what}`,
+        async () => {
+          const pt = await get(name);
+          return ok(pt) ? pt : undefined;
+        },
+        timeoutMs,
+      ),
     suspend: async (name) => {
       await clients.custom.patchNamespacedCustomObject({ ...base, name, body: [{ op: 'replace', path: '/spec/suspend', value: true }] });
     },
@@ -43,7 +50,10 @@ export function powerTools(clients: Clients, namespace: string): PowerTools {
 }
 
 export const finished = (pt: PowerTool): boolean => pt.status?.finishedAt !== undefined;
-export const allRunning = (n: number) => (pt: PowerTool): boolean => (pt.status?.targets ?? []).length === n && pt.status?.targets?.every((t) => t.phase === 'Running') === true;
+export const allRunning =
+  (n: number) =>
+  (pt: PowerTool): boolean =>
+    (pt.status?.targets ?? []).length === n && pt.status?.targets?.every((t) => t.phase === 'Running') === true;
 
 /**
  * A sample app from samples/apps (a file relative to it), applied into `namespace` (opted in) instead of `demo`,
@@ -62,11 +72,17 @@ export async function sampleApp(clients: Clients, namespace: string, file: strin
 }
 
 export function runningPods(clients: Clients, namespace: string, label: string, count: number): Promise<V1Pod[]> {
-  return waitFor(`${count} running ${label} pods`, async () => {
-    const pods = (await clients.core.listNamespacedPod({ namespace, labelSelector: `app=${label}` })).items;
-    const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && p.status.containerStatuses?.every((c) => c.ready));
-    return running.length === count ? running : undefined;
-  }, 90_000);
+  return waitFor(
+    `${count} running ${label} pods`,
+    async () => {
+      const pods = (await clients.core.listNamespacedPod({ namespace, labelSelector: `app=${label}` })).items;
+      const running = pods.filter(
+        (p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && p.status.containerStatuses?.every((c) => c.ready),
+      );
+      return running.length === count ? running : undefined;
+    },
+    90_000,
+  );
 }
 
 /** The pod's cgroup directory in a v1 controller hierarchy (cgroupfs driver: kubepods[/<qos>]/pod<uid>). */
@@ -82,7 +98,8 @@ export function podCgroup(controller: 'cpuacct' | 'memory', uid: string): string
 export const podCpuNanos = (uid: string): bigint => BigInt(readFileSync(join(podCgroup('cpuacct', uid), 'cpuacct.usage'), 'utf8').trim());
 
 /** The pod's memory use as its cgroup counts it. */
-export const podMemoryBytes = (uid: string): number => Number(readFileSync(join(podCgroup('memory', uid), 'memory.usage_in_bytes'), 'utf8').trim());
+export const podMemoryBytes = (uid: string): number =>
+  Number(readFileSync(join(podCgroup('memory', uid), 'memory.usage_in_bytes'), 'utf8').trim());
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -22,21 +22,34 @@ const total = tutorial.steps.length;
 
 /** Every step's check passed, in order, and the tutorial said it completed. */
 function assertAllPassed(transcript: string): void {
-  tutorial.steps.forEach((s, i) => assert.match(transcript, new RegExp(`✓ Step ${i + 1}/${total} \\(${s.id}\\) passed: `), `step ${i + 1} (${s.id}) did not pass\n${transcript}`));
+  tutorial.steps.forEach((s, i) =>
+    assert.match(
+      transcript,
+      new RegExp(`✓ Step ${i + 1}/${total} \\(${s.id}\\) passed: `),
+      `step ${i + 1} (${s.id}) did not pass\n${transcript}`,
+    ),
+  );
   assert.doesNotMatch(transcript, /✗ Step/, transcript);
   assert.match(transcript, new RegExp(`Hello PowerTool: all ${total} steps passed\\.`));
 }
 
 async function noTutorialPowerTools(): Promise<void> {
   for (const name of TUTORIAL_POWERTOOLS) {
-    await assert.rejects(clients.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: 'demo', plural: 'powertools', name }), (err: { code?: number }) => err.code === 404, `${name} is left behind`);
+    await assert.rejects(
+      clients.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: 'demo', plural: 'powertools', name }),
+      (err: { code?: number }) => err.code === 404,
+      `${name} is left behind`,
+    );
   }
 }
 
 describe('toe tutorial', () => {
   it('goes through every step unattended (--yes), each checked against the cluster', async () => {
     const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(root, 'bin/toe.js'), 'tutorial', '--yes'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(root, 'bin/toe.js'), 'tutorial', '--yes'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -69,36 +82,54 @@ describe('toe tutorial', () => {
       if (haveTmux) tmux('kill-server');
     });
 
-    it('waits for Enter at each step and passes every check', { skip: haveTmux ? false : 'tmux is not installed (npm test installs it: test/host-packages.txt)' }, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'toe-tutorial-tty-'));
-      const conf = join(dir, 'tmux.conf');
-      const exit = join(dir, 'exit');
-      // The pane outlives the command, so its last lines can still be read once the exit code is written.
-      writeFileSync(conf, 'set -g history-limit 100000\nset -g remain-on-exit on\n');
-      const command = `cd ${root} && node bin/toe.js tutorial; echo $? > ${exit}`;
-      const started = tmux('-f', conf, 'new-session', '-d', '-s', 'tutorial', '-x', '200', '-y', '50', '-e', `KUBECONFIG=${process.env.KUBECONFIG}`, command);
-      assert.equal(started.status, 0, started.stderr);
-      const history = (): string => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'tutorial').stdout;
+    it(
+      'waits for Enter at each step and passes every check',
+      { skip: haveTmux ? false : 'tmux is not installed (npm test installs it: test/host-packages.txt)' },
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'toe-tutorial-tty-'));
+        const conf = join(dir, 'tmux.conf');
+        const exit = join(dir, 'exit');
+        // The pane outlives the command, so its last lines can still be read once the exit code is written.
+        writeFileSync(conf, 'set -g history-limit 100000\nset -g remain-on-exit on\n');
+        const command = `cd ${root} && node bin/toe.js tutorial; echo $? > ${exit}`;
+        const started = tmux(
+          '-f',
+          conf,
+          'new-session',
+          '-d',
+          '-s',
+          'tutorial',
+          '-x',
+          '200',
+          '-y',
+          '50',
+          '-e',
+          `KUBECONFIG=${process.env.KUBECONFIG}`,
+          command,
+        );
+        assert.equal(started.status, 0, started.stderr);
+        const history = (): string => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'tutorial').stdout;
 
-      let answered = 0;
-      let screen = '';
-      const until = Date.now() + 15 * 60_000;
-      while (!existsSync(exit) && Date.now() < until) {
-        screen = history() || screen;
-        const prompts = screen.match(/Press Enter to (run|retry this step) \(q to quit\)/g) ?? [];
-        if (prompts.length > answered) {
-          assert.ok(!/retry this step/.test(prompts.at(-1) ?? ''), `a step failed at the terminal:\n${screen}`);
-          tmux('send-keys', '-t', 'tutorial', 'Enter');
-          answered += 1;
+        let answered = 0;
+        let screen = '';
+        const until = Date.now() + 15 * 60_000;
+        while (!existsSync(exit) && Date.now() < until) {
+          screen = history() || screen;
+          const prompts = screen.match(/Press Enter to (run|retry this step) \(q to quit\)/g) ?? [];
+          if (prompts.length > answered) {
+            assert.ok(!/retry this step/.test(prompts.at(-1) ?? ''), `a step failed at the terminal:\n${screen}`);
+            tmux('send-keys', '-t', 'tutorial', 'Enter');
+            answered += 1;
+          }
+          await sleep(500);
         }
-        await sleep(500);
-      }
-      assert.ok(existsSync(exit), `the tutorial did not end within its budget:\n${screen}`);
-      screen = history();
-      assert.equal(readFileSync(exit, 'utf8').trim(), '0', screen);
-      assert.equal(answered, total, `answered ${answered} prompts for ${total} steps:\n${screen}`);
-      assertAllPassed(screen);
-      await noTutorialPowerTools();
-    });
+        assert.ok(existsSync(exit), `the tutorial did not end within its budget:\n${screen}`);
+        screen = history();
+        assert.equal(readFileSync(exit, 'utf8').trim(), '0', screen);
+        assert.equal(answered, total, `answered ${answered} prompts for ${total} steps:\n${screen}`);
+        assertAllPassed(screen);
+        await noTutorialPowerTools();
+      },
+    );
   });
 });

@@ -10,9 +10,22 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
-import { AdmissionregistrationV1Api, ApiException, type V1MutatingWebhookConfiguration, type V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api,
+  ApiException,
+  type V1MutatingWebhookConfiguration,
+  type V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { GROUP, REQUESTED_BY_ANNOTATION, VERSION, powerToolConfigSpec, powerToolSpec, type PowerTool, type PowerToolConfig } from '../../src/api/index.ts';
+import {
+  GROUP,
+  REQUESTED_BY_ANNOTATION,
+  VERSION,
+  powerToolConfigSpec,
+  powerToolSpec,
+  type PowerTool,
+  type PowerToolConfig,
+} from '../../src/api/index.ts';
 import { perfConfigInput } from '../../src/allowlist/testdata/perf.ts';
 import { makeClients } from '../../src/kube/client.ts';
 import { watchedCache } from '../../src/kube/informer.ts';
@@ -41,27 +54,46 @@ function perfConfigObject(): PowerToolConfig {
   const sample = new URL('../../samples/configs/perf.yaml', import.meta.url).pathname;
   const spec = existsSync(sample) ? (parse(readFileSync(sample, 'utf8')) as PowerToolConfig).spec : perfConfigInput;
   const name = 'admission-it-perf';
-  return { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerToolConfig', metadata: { name, namespace: OPERATOR_NS }, spec: { ...spec, tool: { ...spec.tool, name } } } as unknown as PowerToolConfig;
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'PowerToolConfig',
+    metadata: { name, namespace: OPERATOR_NS },
+    spec: { ...spec, tool: { ...spec.tool, name } },
+  } as unknown as PowerToolConfig;
 }
 const config = perfConfigObject();
 const configSpec = powerToolConfigSpec.parse(config.spec);
 const TOOL = configSpec.tool.name;
 
-const specWith = (args: string[], tool = TOOL) => ({ targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: tool, args, duration: '30s' }, dryRun: true });
+const specWith = (args: string[], tool = TOOL) => ({
+  targets: { selector: { matchLabels: { app: 'web' } } },
+  tool: { name: tool, args, duration: '30s' },
+  dryRun: true,
+});
 const HOSTILE = ['-o/etc/shadow', '--freq=$(id)'];
 const VALID = admitPowerTool(powerToolSpec.parse(specWith(['--freq=49'])), configSpec).ok ? ['--freq=49'] : [];
 
 function createPt(name: string, spec: unknown, annotations?: Record<string, string>, dryRun?: 'All'): Promise<PowerTool> {
   return clients.custom.createNamespacedCustomObject({
-    group, version, namespace: NS, plural: 'powertools', dryRun,
+    group,
+    version,
+    namespace: NS,
+    plural: 'powertools',
+    dryRun,
     body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name, ...(annotations ? { annotations } : {}) }, spec },
   }) as Promise<PowerTool>;
 }
 
-const getPt = (name: string) => clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name }) as Promise<PowerTool>;
+const getPt = (name: string) =>
+  clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name }) as Promise<PowerTool>;
 
 /** The API server's refusal: its Status body, or a failed assertion when the call succeeded. */
-async function refusal(call: Promise<unknown>): Promise<{ code: number; message: string; reason?: string; details?: { kind?: string; name?: string; causes?: { field: string; message: string }[] } }> {
+async function refusal(call: Promise<unknown>): Promise<{
+  code: number;
+  message: string;
+  reason?: string;
+  details?: { kind?: string; name?: string; causes?: { field: string; message: string }[] };
+}> {
   try {
     await call;
   } catch (err) {
@@ -98,7 +130,10 @@ async function savedWebhooks(): Promise<Registered> {
 
 async function restoreWebhooks(saved: Registered): Promise<void> {
   await removeWebhooks();
-  const fresh = <T extends { metadata?: object }>(o: T): T => ({ ...o, metadata: { name: WEBHOOK_CONFIGURATION_NAME, labels: (o.metadata as { labels?: object }).labels } });
+  const fresh = <T extends { metadata?: object }>(o: T): T => ({
+    ...o,
+    metadata: { name: WEBHOOK_CONFIGURATION_NAME, labels: (o.metadata as { labels?: object }).labels },
+  });
   if (saved.validating) await webhooks.createValidatingWebhookConfiguration({ body: fresh(saved.validating) });
   if (saved.mutating) await webhooks.createMutatingWebhookConfiguration({ body: fresh(saved.mutating) });
 }
@@ -120,19 +155,36 @@ describe('PowerTool admission against a real API server', () => {
     await installCrds(clients);
     await ensureNamespace(clients, OPERATOR_NS);
     await ensureNamespace(clients, NS);
-    await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: config.metadata.name }).catch(() => undefined);
+    await clients.custom
+      .deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: config.metadata.name })
+      .catch(() => undefined);
     await clients.custom.createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: config });
-    const self = await clients.authn.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    const self = await clients.authn.createSelfSubjectReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
     username = self.status?.userInfo?.username ?? assert.fail('SelfSubjectReview returned no user');
 
     operator = makeClients(await operatorKubeConfig(clients, OPERATOR_NS));
     const path = `/apis/${group}/${version}/namespaces/${OPERATOR_NS}/powertoolconfigs`;
-    configs = watchedCache(operator.kc, path, () => operator.custom.listNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs' }) as never, log);
+    configs = watchedCache(
+      operator.kc,
+      path,
+      () => operator.custom.listNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs' }) as never,
+      log,
+    );
     await configs.start();
     await waitFor('the config in the cache', async () => configs?.list(OPERATOR_NS).some((c) => c.spec.tool.name === TOOL));
 
     port = await freePort();
-    admission = await startAdmission({ clients: operator, configs, metrics, log, operatorNamespace: OPERATOR_NS, listen: { host: '127.0.0.1', port }, clientConfig: { url: `https://127.0.0.1:${port}` } });
+    admission = await startAdmission({
+      clients: operator,
+      configs,
+      metrics,
+      log,
+      operatorNamespace: OPERATOR_NS,
+      listen: { host: '127.0.0.1', port },
+      clientConfig: { url: `https://127.0.0.1:${port}` },
+    });
     // The API server picks up new webhook configurations through an informer: wait until a server-side dry run
     // of a hostile PowerTool is refused by this webhook (counted in its metrics; an operator of the shared
     // cluster may have served the same webhook name until now).
@@ -149,28 +201,39 @@ describe('PowerTool admission against a real API server', () => {
     await configs?.stop();
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
     // The Secret toe-webhook-tls stays: an operator of the shared cluster may be serving it.
-    await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: config.metadata.name }).catch(() => undefined);
+    await clients.custom
+      .deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: config.metadata.name })
+      .catch(() => undefined);
   });
 
-  it('refuses hostile args at create with the allowlist\'s message in the API error', async () => {
+  it("refuses hostile args at create with the allowlist's message in the API error", async () => {
     const refused = await refusal(createPt('hostile', specWith(HOSTILE)));
     const expected = admitPowerTool(powerToolSpec.parse(specWith(HOSTILE)), configSpec);
     assert.equal(expected.ok, false);
     const errors = expected.ok ? [] : expected.errors;
     assert.equal(refused.code, 422);
     assert.equal(refused.reason, 'Invalid');
-    assert.equal(refused.message, `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "hostile" is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assert.equal(
+      refused.message,
+      `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "hostile" is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
     assert.match(refused.message, /spec\.tool\.args\[0\]: "-o\/etc\/shadow"/);
     assert.match(refused.message, /spec\.tool\.args\[1\]: "--freq=\$\(id\)"/);
     // kubectl prints `The PowerTool "hostile" is invalid:` and one `* field: message` line per cause from these.
     assert.deepEqual({ kind: refused.details?.kind, name: refused.details?.name }, { kind: 'PowerTool', name: 'hostile' });
-    assert.deepEqual(refused.details?.causes?.map((c) => c.field), errors.map((e) => e.path));
+    assert.deepEqual(
+      refused.details?.causes?.map((c) => c.field),
+      errors.map((e) => e.path),
+    );
     await assert.rejects(getPt('hostile'), (err: ApiException<unknown>) => err.code === 404);
   });
 
   it('refuses an unknown tool, naming the tools it knows', async () => {
     const refused = await refusal(createPt('unknown', specWith([], 'no-such-tool')));
-    assert.match(refused.message, /spec\.tool\.name: Not found: "no-such-tool": no PowerToolConfig in namespace toe-system defines this tool; known tools: .*/);
+    assert.match(
+      refused.message,
+      /spec\.tool\.name: Not found: "no-such-tool": no PowerToolConfig in namespace toe-system defines this tool; known tools: .*/,
+    );
     assert.ok(refused.message.includes(TOOL), refused.message);
   });
 
@@ -191,19 +254,48 @@ describe('PowerTool admission against a real API server', () => {
     assert.equal((JSON.parse(recorded) as { username: string }).username, username);
     assert.equal(pt.metadata.annotations?.team, 'shop');
 
-    await clients.custom.patchNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name: 'forged', body: { metadata: { annotations: { [REQUESTED_BY_ANNOTATION]: forged } } } }, mergePatch());
+    await clients.custom.patchNamespacedCustomObject(
+      {
+        group,
+        version,
+        namespace: NS,
+        plural: 'powertools',
+        name: 'forged',
+        body: { metadata: { annotations: { [REQUESTED_BY_ANNOTATION]: forged } } },
+      },
+      mergePatch(),
+    );
     assert.equal((await getPt('forged')).metadata.annotations?.[REQUESTED_BY_ANNOTATION], recorded);
   });
 
   it('refuses spec changes once the run has started, but lets suspend through', async () => {
     await createPt('started', specWith(VALID));
     await clients.custom.patchNamespacedCustomObjectStatus(
-      { group, version, namespace: NS, plural: 'powertools', name: 'started', body: { status: { phase: 'Running', targets: [{ pod: 'web-1', container: 'app', ephemeralContainer: `toe-${TOOL}-0a1b2c3d`, phase: 'Running' }] } } },
+      {
+        group,
+        version,
+        namespace: NS,
+        plural: 'powertools',
+        name: 'started',
+        body: {
+          status: {
+            phase: 'Running',
+            targets: [{ pod: 'web-1', container: 'app', ephemeralContainer: `toe-${TOOL}-0a1b2c3d`, phase: 'Running' }],
+          },
+        },
+      },
       mergePatch(),
     );
-    const patch = (spec: Record<string, unknown>) => clients.custom.patchNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name: 'started', body: { spec } }, mergePatch());
+    const patch = (spec: Record<string, unknown>) =>
+      clients.custom.patchNamespacedCustomObject(
+        { group, version, namespace: NS, plural: 'powertools', name: 'started', body: { spec } },
+        mergePatch(),
+      );
     const refused = await refusal(patch({ tool: { name: TOOL, args: [], duration: '45s' } }));
-    assert.match(refused.message, /PowerTool "started" is invalid: spec: Forbidden: the run has started on 1 target; only spec\.suspend and spec\.ttlSecondsAfterFinished may change \(changed: spec\.tool\./);
+    assert.match(
+      refused.message,
+      /PowerTool "started" is invalid: spec: Forbidden: the run has started on 1 target; only spec\.suspend and spec\.ttlSecondsAfterFinished may change \(changed: spec\.tool\./,
+    );
     await patch({ suspend: true });
     assert.equal((await getPt('started')).spec.suspend, true);
   });
@@ -212,9 +304,21 @@ describe('PowerTool admission against a real API server', () => {
     const before = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: OPERATOR_NS });
     const port2 = await freePort();
     // Registers the first replica's URL again, so the API server's traffic is unchanged.
-    replica = await startAdmission({ clients: operator, configs: configs as never, metrics, log, operatorNamespace: OPERATOR_NS, listen: { host: '127.0.0.1', port: port2 }, clientConfig: { url: `https://127.0.0.1:${port}` } });
+    replica = await startAdmission({
+      clients: operator,
+      configs: configs as never,
+      metrics,
+      log,
+      operatorNamespace: OPERATOR_NS,
+      listen: { host: '127.0.0.1', port: port2 },
+      clientConfig: { url: `https://127.0.0.1:${port}` },
+    });
     const after = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: OPERATOR_NS });
-    assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion, 'the second replica reads the Secret, it does not rewrite it');
+    assert.equal(
+      after.metadata?.resourceVersion,
+      before.metadata?.resourceVersion,
+      'the second replica reads the Secret, it does not rewrite it',
+    );
 
     const registered = await webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
     const caBundle = Buffer.from(registered.webhooks?.[0]?.clientConfig.caBundle ?? '', 'base64').toString();
@@ -241,7 +345,6 @@ describe('PowerTool admission against a real API server', () => {
   });
 });
 
-
 /**
  * The shared Secret's life cycle, in a namespace of its own. Run with the test's admin client: renewing needs
  * `update` on the Secret, which the operator's Role does not grant yet (reported to the RBAC owner).
@@ -255,10 +358,19 @@ describe('the shared webhook TLS Secret', () => {
   const pem = (data: Record<string, string>, key: string) => Buffer.from(data[key] ?? '', 'base64').toString();
   const store = async (tls: Awaited<ReturnType<typeof generateWebhookTls>>) => {
     const b64 = (t: string) => Buffer.from(t).toString('base64');
-    const data = { 'tls.crt': b64(tls.serving.cert), 'tls.key': b64(tls.serving.key), 'ca.crt': b64(tls.ca.cert), 'ca.key': b64(tls.ca.key) };
+    const data = {
+      'tls.crt': b64(tls.serving.cert),
+      'tls.key': b64(tls.serving.key),
+      'ca.crt': b64(tls.ca.cert),
+      'ca.key': b64(tls.ca.key),
+    };
     // Replaced in place, never deleted first: a running admission must not see the Secret missing and make its own.
     const current = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS }).catch(() => undefined);
-    const body = { metadata: { name: TLS_SECRET_NAME, resourceVersion: current?.metadata?.resourceVersion }, type: 'kubernetes.io/tls', data };
+    const body = {
+      metadata: { name: TLS_SECRET_NAME, resourceVersion: current?.metadata?.resourceVersion },
+      type: 'kubernetes.io/tls',
+      data,
+    };
     if (current) await clients.core.replaceNamespacedSecret({ name: TLS_SECRET_NAME, namespace: SECRET_NS, body });
     else await clients.core.createNamespacedSecret({ namespace: SECRET_NS, body });
   };
@@ -267,7 +379,10 @@ describe('the shared webhook TLS Secret', () => {
   after(async () => void (await clients.core.deleteNamespace({ name: SECRET_NS }).catch(() => undefined)));
 
   it('is created once when two replicas start together; both serve what it holds', async () => {
-    const [a, b] = await Promise.all([loadOrCreateTls(clients.core, SECRET_NS, svc, log), loadOrCreateTls(clients.core, SECRET_NS, svc, log)]);
+    const [a, b] = await Promise.all([
+      loadOrCreateTls(clients.core, SECRET_NS, svc, log),
+      loadOrCreateTls(clients.core, SECRET_NS, svc, log),
+    ]);
     assert.equal(a.tls.ca.cert, b.tls.ca.cert);
     assert.equal(a.tls.serving.cert, b.tls.serving.cert);
     assert.equal(a.caBundle, b.caBundle);
@@ -302,7 +417,16 @@ describe('the shared webhook TLS Secret', () => {
     const port = await freePort();
     const saved = await savedWebhooks();
     const noConfigs = { get: () => undefined, list: () => [] };
-    const running = await startAdmission({ clients, configs: noConfigs, metrics: createMetrics(), log, operatorNamespace: SECRET_NS, listen: { host: '127.0.0.1', port }, clientConfig: { url: `https://127.0.0.1:${port}` }, refreshMs: 500 });
+    const running = await startAdmission({
+      clients,
+      configs: noConfigs,
+      metrics: createMetrics(),
+      log,
+      operatorNamespace: SECRET_NS,
+      listen: { host: '127.0.0.1', port },
+      clientConfig: { url: `https://127.0.0.1:${port}` },
+      refreshMs: 500,
+    });
     try {
       const nearExpiry = await generateWebhookTls(hostsOf(['127.0.0.1']), new Date(Date.now() - 340 * DAY));
       await store(nearExpiry);
@@ -316,19 +440,33 @@ describe('the shared webhook TLS Secret', () => {
         return bundle.includes(renewed.trim()) ? bundle : undefined;
       });
       assert.ok(registered.includes(nearExpiry.ca.cert.trim()), 'the previous CA stays trusted');
-      await waitFor('the new certificate served', async () => {
-        const socket = connect({ host: '127.0.0.1', port, ca: renewed });
-        const ok = await new Promise<boolean>((resolve) => socket.once('secureConnect', () => resolve(socket.authorized)).once('error', () => resolve(false)));
-        socket.destroy();
-        return ok;
-      }, 15_000);
+      await waitFor(
+        'the new certificate served',
+        async () => {
+          const socket = connect({ host: '127.0.0.1', port, ca: renewed });
+          const ok = await new Promise<boolean>((resolve) =>
+            socket.once('secureConnect', () => resolve(socket.authorized)).once('error', () => resolve(false)),
+          );
+          socket.destroy();
+          return ok;
+        },
+        15_000,
+      );
       // The API server still reaches the webhook over TLS: the refusal comes from it, not from a TLS failure.
       await waitFor('the API server reaching the renewed webhook', async () => {
-        const refused = await refusal(clients.custom.createNamespacedCustomObject({
-          group, version, namespace: SECRET_NS, plural: 'powertools', dryRun: 'All',
-          body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name: 'probe' }, spec: specWith([]) },
-        }));
-        return refused.message.startsWith(`admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "probe" is invalid: spec.tool.name: Not found`);
+        const refused = await refusal(
+          clients.custom.createNamespacedCustomObject({
+            group,
+            version,
+            namespace: SECRET_NS,
+            plural: 'powertools',
+            dryRun: 'All',
+            body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name: 'probe' }, spec: specWith([]) },
+          }),
+        );
+        return refused.message.startsWith(
+          `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: PowerTool "probe" is invalid: spec.tool.name: Not found`,
+        );
       });
     } finally {
       await running.stop();

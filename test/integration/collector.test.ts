@@ -36,7 +36,13 @@ async function serviceAccount(namespace: string, name: string): Promise<void> {
 async function pod(namespace: string, name: string): Promise<V1Pod> {
   return clients.core.createNamespacedPod({
     namespace,
-    body: { metadata: { name }, spec: { serviceAccountName: 'tool', containers: [{ name: 'app', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }] } },
+    body: {
+      metadata: { name },
+      spec: {
+        serviceAccountName: 'tool',
+        containers: [{ name: 'app', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }],
+      },
+    },
   });
 }
 
@@ -106,9 +112,15 @@ describe('collector against a real API server', () => {
   const servers: Serving[] = [];
   const pods: Record<string, V1Pod> = {};
 
-  async function collector(options: { cacheTtlMs?: number; maxArtifactBytes?: number } = {}): Promise<{ server: Serving; dataDir: string }> {
+  async function collector(
+    options: { cacheTtlMs?: number; maxArtifactBytes?: number } = {},
+  ): Promise<{ server: Serving; dataDir: string }> {
     const dataDir = await mkdtemp(join(root, 'data-'));
-    const store = await Store.open(dataDir, { maxArtifactBytes: options.maxArtifactBytes ?? 1 << 20, maxRunBytes: 8 << 20, idleTimeoutMs: 60_000 });
+    const store = await Store.open(dataDir, {
+      maxArtifactBytes: options.maxArtifactBytes ?? 1 << 20,
+      maxRunBytes: 8 << 20,
+      idleTimeoutMs: 60_000,
+    });
     const authenticate = reviewingAuthenticator(tokenReview(kc), { cacheTtlMs: options.cacheTtlMs });
     const app = createCollectorApp({ store, authenticate, readers: [readerUser], log: pino({ level: 'silent' }) });
     const server = await serve(app, { host: '127.0.0.1', port: 0, idleTimeoutMs: 60_000 });
@@ -120,7 +132,14 @@ describe('collector against a real API server', () => {
     root = await mkdtemp(join(tmpdir(), 'toe-collector-it-'));
     await ensureNamespace(clients, NS);
     await ensureNamespace(clients, NS_B);
-    for (const [ns, sa] of [[NS, 'tool'], [NS_B, 'tool'], [NS, 'collector'], [NS, 'reader'], [NS, 'stranger']] as const) await serviceAccount(ns, sa);
+    for (const [ns, sa] of [
+      [NS, 'tool'],
+      [NS_B, 'tool'],
+      [NS, 'collector'],
+      [NS, 'reader'],
+      [NS, 'stranger'],
+    ] as const)
+      await serviceAccount(ns, sa);
     await rbac.createClusterRoleBinding({
       body: {
         metadata: { name: BINDING },
@@ -156,7 +175,10 @@ describe('collector against a real API server', () => {
     const reader = await token(NS, 'reader', [READER_AUDIENCE]);
     r = await call(server, 'GET', `/v1/runs/${NS}/${RUN}`, reader);
     assert.equal(r.status, 200);
-    assert.deepEqual((r.body.artifacts as { pod: string; name: string; bytes: number }[]).map((a) => [a.pod, a.name, a.bytes]), [['web-a', 'perf.script', 23]]);
+    assert.deepEqual(
+      (r.body.artifacts as { pod: string; name: string; bytes: number }[]).map((a) => [a.pod, a.name, a.bytes]),
+      [['web-a', 'perf.script', 23]],
+    );
     r = await call(server, 'GET', `/v1/runs/${NS}/${RUN}/web-a/perf.script`, reader);
     assert.equal(r.body.text, 'main;hot 9\nmain;cold 1\n');
   });
@@ -177,7 +199,11 @@ describe('collector against a real API server', () => {
     const [h, p, s] = genuine.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
     const edited = [h, Buffer.from(JSON.stringify({ ...claims, aud: [audience(randomUUID())] })).toString('base64url'), s].join('.');
-    for (const [label, t, reason] of [['foreign', foreign, 'audience'], ['extra', extra, 'audience'], ['edited', edited, 'unauthenticated']] as const) {
+    for (const [label, t, reason] of [
+      ['foreign', foreign, 'audience'],
+      ['extra', extra, 'audience'],
+      ['edited', edited, 'unauthenticated'],
+    ] as const) {
       const r = await call(server, 'PUT', '/v1/artifacts/a?offset=0', t, 'x');
       assert.equal(r.status, 401, label);
       assert.equal(r.body.reason, reason, label);
@@ -221,7 +247,12 @@ describe('collector against a real API server', () => {
     const t = await token(NS, 'tool', [audience()], doomed);
     assert.equal((await call(server, 'PUT', '/v1/artifacts/a?offset=0', t, 'x')).status, 200);
     await clients.core.deleteNamespacedPod({ name: 'web-doomed', namespace: NS, gracePeriodSeconds: 0 });
-    await waitFor('pod web-doomed gone', async () => clients.core.readNamespacedPod({ name: 'web-doomed', namespace: NS }).then(() => false, () => true));
+    await waitFor('pod web-doomed gone', async () =>
+      clients.core.readNamespacedPod({ name: 'web-doomed', namespace: NS }).then(
+        () => false,
+        () => true,
+      ),
+    );
     const r = await waitFor('the token refused', async () => {
       const reply = await call(server, 'PUT', '/v1/artifacts/a?offset=1', t, 'y');
       return reply.status === 401 ? reply : undefined;
@@ -232,7 +263,14 @@ describe('collector against a real API server', () => {
   it('refuses path tricks with a valid token', async () => {
     const { server, dataDir } = await collector();
     const t = await token(NS, 'tool', [audience()], pods.a);
-    for (const path of ['/v1/artifacts/%2e%2e', '/v1/artifacts/..%2f..%2fescape', '/v1/artifacts/%2Fetc%2Fpasswd', '/v1/artifacts/a%00b', '/v1/artifacts/%C3%A9', `/v1/artifacts/${'a'.repeat(129)}`]) {
+    for (const path of [
+      '/v1/artifacts/%2e%2e',
+      '/v1/artifacts/..%2f..%2fescape',
+      '/v1/artifacts/%2Fetc%2Fpasswd',
+      '/v1/artifacts/a%00b',
+      '/v1/artifacts/%C3%A9',
+      `/v1/artifacts/${'a'.repeat(129)}`,
+    ]) {
       const r = await call(server, 'PUT', `${path}?offset=0`, t, 'x');
       assert.equal(r.status, 400, path);
     }

@@ -66,7 +66,13 @@ export async function runningPod(clients: Clients, namespace: string, name: stri
     namespace,
     body: {
       metadata: { name, labels },
-      spec: { nodeSelector: { 'toe.dev/integration': 'no-such-node' }, containers: [{ name: 'app', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }, { name: 'sidecar', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' }] },
+      spec: {
+        nodeSelector: { 'toe.dev/integration': 'no-such-node' },
+        containers: [
+          { name: 'app', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' },
+          { name: 'sidecar', image: 'localhost/toe-base:never-pulled', imagePullPolicy: 'Never' },
+        ],
+      },
     },
   });
   const started = new Date();
@@ -77,7 +83,14 @@ export async function runningPod(clients: Clients, namespace: string, name: stri
       body: {
         status: {
           phase: 'Running',
-          containerStatuses: ['app', 'sidecar'].map((c) => ({ name: c, ready: true, restartCount: 0, image: 'localhost/toe-base:never-pulled', imageID: '', state: { running: { startedAt: started } } })),
+          containerStatuses: ['app', 'sidecar'].map((c) => ({
+            name: c,
+            ready: true,
+            restartCount: 0,
+            image: 'localhost/toe-base:never-pulled',
+            imageID: '',
+            state: { running: { startedAt: started } },
+          })),
         },
       },
     },
@@ -86,11 +99,31 @@ export async function runningPod(clients: Clients, namespace: string, name: stri
 }
 
 /** Reports an ephemeral container as terminated, as the kubelet would once the tool exits. */
-export async function terminateEphemeral(clients: Clients, pod: V1Pod, container: string, exitCode: number, message: string): Promise<void> {
+export async function terminateEphemeral(
+  clients: Clients,
+  pod: V1Pod,
+  container: string,
+  exitCode: number,
+  message: string,
+): Promise<void> {
   const now = new Date();
   const statuses = (pod.status?.ephemeralContainerStatuses ?? []).filter((s) => s.name !== container);
-  statuses.push({ name: container, ready: false, restartCount: 0, image: 'x', imageID: '', state: { terminated: { exitCode, message, startedAt: now, finishedAt: now, reason: exitCode === 0 ? 'Completed' : 'Error' } } });
-  await clients.core.patchNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status: { ephemeralContainerStatuses: statuses } } }, strategicMerge());
+  statuses.push({
+    name: container,
+    ready: false,
+    restartCount: 0,
+    image: 'x',
+    imageID: '',
+    state: { terminated: { exitCode, message, startedAt: now, finishedAt: now, reason: exitCode === 0 ? 'Completed' : 'Error' } },
+  });
+  await clients.core.patchNamespacedPodStatus(
+    {
+      name: pod.metadata?.name ?? '',
+      namespace: pod.metadata?.namespace ?? '',
+      body: { status: { ephemeralContainerStatuses: statuses } },
+    },
+    strategicMerge(),
+  );
 }
 
 /**
@@ -104,15 +137,32 @@ export async function operatorKubeConfig(clients: Clients, namespace: string): P
   await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }).catch(ignoreExists);
   const subject = [{ kind: 'ServiceAccount', name, namespace }];
   // Replaced in place, never deleted and re-created: suites running side by side share these objects.
-  const upsert = async (read: () => Promise<{ metadata?: { resourceVersion?: string } }>, create: () => Promise<unknown>, replace: (rv?: string) => Promise<unknown>) => {
+  const upsert = async (
+    read: () => Promise<{ metadata?: { resourceVersion?: string } }>,
+    create: () => Promise<unknown>,
+    replace: (rv?: string) => Promise<unknown>,
+  ) => {
     const current = await read().catch(() => undefined);
     await (current ? replace(current.metadata?.resourceVersion) : create()).catch(ignoreExists);
   };
   const roleRef = (kind: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
-  await upsert(() => rbac.readClusterRole({ name }), () => rbac.createClusterRole({ body: { metadata: { name }, rules: clusterRules } }), (resourceVersion) => rbac.replaceClusterRole({ name, body: { metadata: { name, resourceVersion }, rules: clusterRules } }));
-  await rbac.createClusterRoleBinding({ body: { metadata: { name }, roleRef: roleRef('ClusterRole'), subjects: subject } }).catch(ignoreExists);
-  await upsert(() => rbac.readNamespacedRole({ name, namespace }), () => rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules: operatorNamespaceRules } }), (resourceVersion) => rbac.replaceNamespacedRole({ name, namespace, body: { metadata: { name, resourceVersion }, rules: operatorNamespaceRules } }));
-  await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name }, roleRef: roleRef('Role'), subjects: subject } }).catch(ignoreExists);
+  await upsert(
+    () => rbac.readClusterRole({ name }),
+    () => rbac.createClusterRole({ body: { metadata: { name }, rules: clusterRules } }),
+    (resourceVersion) => rbac.replaceClusterRole({ name, body: { metadata: { name, resourceVersion }, rules: clusterRules } }),
+  );
+  await rbac
+    .createClusterRoleBinding({ body: { metadata: { name }, roleRef: roleRef('ClusterRole'), subjects: subject } })
+    .catch(ignoreExists);
+  await upsert(
+    () => rbac.readNamespacedRole({ name, namespace }),
+    () => rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules: operatorNamespaceRules } }),
+    (resourceVersion) =>
+      rbac.replaceNamespacedRole({ name, namespace, body: { metadata: { name, resourceVersion }, rules: operatorNamespaceRules } }),
+  );
+  await rbac
+    .createNamespacedRoleBinding({ namespace, body: { metadata: { name }, roleRef: roleRef('Role'), subjects: subject } })
+    .catch(ignoreExists);
   const token = await clients.core.createNamespacedServiceAccountToken({ name, namespace, body: { spec: { expirationSeconds: 3600 } } });
   const cluster = clients.kc.getCurrentCluster();
   if (!cluster || !token.status?.token) throw new Error('no cluster in KUBECONFIG or no token for the operator');

@@ -19,10 +19,21 @@ const children = new Map<string, ChildProcess>();
 
 /** A real `toe operator` process, as its own ServiceAccount, so SIGKILL means what it means in production. */
 function startOperator(identity: string, kubeconfig: string): void {
-  const child = spawn(process.execPath, [join(root, 'bin/toe.js'), 'operator', `--namespace=${OPERATOR_NS}`, `--lease-name=${LEASE}`, `--identity=${identity}`, '--http-bind=127.0.0.1:0'], {
-    env: { ...process.env, KUBECONFIG: kubeconfig, TOE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'bin/toe.js'),
+      'operator',
+      `--namespace=${OPERATOR_NS}`,
+      `--lease-name=${LEASE}`,
+      `--identity=${identity}`,
+      '--http-bind=127.0.0.1:0',
+    ],
+    {
+      env: { ...process.env, KUBECONFIG: kubeconfig, TOE_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   children.set(identity, child);
 }
 
@@ -33,13 +44,31 @@ async function holder(): Promise<string | undefined> {
 
 async function handled(name: string): Promise<PowerTool> {
   await clients.custom.createNamespacedCustomObject({
-    group, version, namespace: NS, plural: 'powertools',
-    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec: { targets: { selector: { matchLabels: { app: 'x' } } }, tool: { name: 'no-such-tool' } } },
+    group,
+    version,
+    namespace: NS,
+    plural: 'powertools',
+    body: {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: 'PowerTool',
+      metadata: { name },
+      spec: { targets: { selector: { matchLabels: { app: 'x' } } }, tool: { name: 'no-such-tool' } },
+    },
   });
-  return waitFor(`${name} reconciled`, async () => {
-    const pt = (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name })) as PowerTool;
-    return pt.status?.conditions?.some((c) => c.type === 'Admitted' && c.reason === 'ToolNotFound') ? pt : undefined;
-  }, 30_000);
+  return waitFor(
+    `${name} reconciled`,
+    async () => {
+      const pt = (await clients.custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace: NS,
+        plural: 'powertools',
+        name,
+      })) as PowerTool;
+      return pt.status?.conditions?.some((c) => c.type === 'Admitted' && c.reason === 'ToolNotFound') ? pt : undefined;
+    },
+    30_000,
+  );
 }
 
 describe('leader election with two operator replicas', () => {
@@ -75,7 +104,7 @@ describe('leader election with two operator replicas', () => {
     await waitFor('the standby to take the Lease', async () => ((await holder()) === standby ? true : undefined), 60_000);
     const tookMs = Date.now() - killedAt;
     // The standby may only take an unexpired Lease after leaseDuration; one retry period of slack on top.
-    const budgetMs = (DEFAULT_LEADER_OPTIONS.leaseDurationSeconds * 1000) + DEFAULT_LEADER_OPTIONS.retryPeriodMs * 2;
+    const budgetMs = DEFAULT_LEADER_OPTIONS.leaseDurationSeconds * 1000 + DEFAULT_LEADER_OPTIONS.retryPeriodMs * 2;
     assert.ok(tookMs <= budgetMs, `hand-over took ${tookMs} ms, more than ${budgetMs} ms`);
     await handled('after-failover');
   });

@@ -30,7 +30,13 @@ const perfConfig = {
 };
 
 async function createPt(name: string, spec: Record<string, unknown>, namespace = NS): Promise<void> {
-  await clients.custom.createNamespacedCustomObject({ group, version, namespace, plural: 'powertools', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec } });
+  await clients.custom.createNamespacedCustomObject({
+    group,
+    version,
+    namespace,
+    plural: 'powertools',
+    body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec },
+  });
 }
 
 async function getPt(name: string, namespace = NS): Promise<PowerTool> {
@@ -64,7 +70,9 @@ describe('PowerTool controller against a real API server', () => {
     await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
     await ensureNamespace(clients, CLOSED_NS);
     operatorKc = await operatorKubeConfig(clients, OPERATOR_NS);
-    await clients.custom.createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: perfConfig }).catch(() => undefined);
+    await clients.custom
+      .createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: perfConfig })
+      .catch(() => undefined);
     for (const name of ['web-1', 'web-2', 'web-3']) await runningPod(clients, NS, name, { app: 'web' });
     await runningPod(clients, CLOSED_NS, 'closed-1', { app: 'web' });
     manager = await start();
@@ -74,19 +82,30 @@ describe('PowerTool controller against a real API server', () => {
     await manager?.stop();
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
     await clients.core.deleteNamespace({ name: CLOSED_NS }).catch(() => undefined);
-    await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: 'it-perf' }).catch(() => undefined);
+    await clients.custom
+      .deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: 'it-perf' })
+      .catch(() => undefined);
   });
 
   it('marks a valid PowerToolConfig Ready', async () => {
     const ptc = await waitFor('config Ready', async () => {
-      const c = (await clients.custom.getNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: 'it-perf' })) as { status?: { conditions?: { type: string; status: string }[] } };
+      const c = (await clients.custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace: OPERATOR_NS,
+        plural: 'powertoolconfigs',
+        name: 'it-perf',
+      })) as { status?: { conditions?: { type: string; status: string }[] } };
       return c.status?.conditions?.find((x) => x.type === 'Ready');
     });
     assert.equal(ptc.status, 'True');
   });
 
   it('injects one ephemeral container per target with the allowlisted argv, and completes from their exit codes', async () => {
-    await createPt('run', { targets: { selector: { matchLabels: { app: 'web' } }, container: 'app' }, tool: { name: 'it-perf', args: ['--freq', '49'], duration: '5m' } });
+    await createPt('run', {
+      targets: { selector: { matchLabels: { app: 'web' } }, container: 'app' },
+      tool: { name: 'it-perf', args: ['--freq', '49'], duration: '5m' },
+    });
     const pods = await waitFor('three injected pods', async () => {
       const all = await Promise.all(['web-1', 'web-2', 'web-3'].map(readPod));
       return all.every((p) => (p.spec?.ephemeralContainers ?? []).length === 1) ? all : undefined;
@@ -113,7 +132,12 @@ describe('PowerTool controller against a real API server', () => {
     });
     assert.equal(injected.status?.selected, 3);
 
-    const result = JSON.stringify({ tool: 'it-perf', partial: false, exitReason: 'Completed', artifacts: [{ name: 'perf.script', bytes: 10, partial: false }] });
+    const result = JSON.stringify({
+      tool: 'it-perf',
+      partial: false,
+      exitReason: 'Completed',
+      artifacts: [{ name: 'perf.script', bytes: 10, partial: false }],
+    });
     await terminateEphemeral(clients, pods[0] as V1Pod, pods[0]?.spec?.ephemeralContainers?.[0]?.name ?? '', 0, result);
     await terminateEphemeral(clients, pods[1] as V1Pod, pods[1]?.spec?.ephemeralContainers?.[0]?.name ?? '', 0, result);
     await terminateEphemeral(clients, pods[2] as V1Pod, pods[2]?.spec?.ephemeralContainers?.[0]?.name ?? '', 3, 'boom');
@@ -149,7 +173,11 @@ describe('PowerTool controller against a real API server', () => {
   });
 
   it('dry-run renders the containers into status and injects nothing', async () => {
-    await createPt('dry', { targets: { selector: { matchLabels: { app: 'web' } }, pods: ['web-1'] }, tool: { name: 'it-perf' }, dryRun: true });
+    await createPt('dry', {
+      targets: { selector: { matchLabels: { app: 'web' } }, pods: ['web-1'] },
+      tool: { name: 'it-perf' },
+      dryRun: true,
+    });
     const pt = await waitFor('dry run rendered', async () => {
       const p = await getPt('dry');
       return p.status?.phase === 'DryRun' ? p : undefined;
@@ -180,7 +208,10 @@ describe('PowerTool controller against a real API server', () => {
   });
 
   it('refuses arguments the allowlist does not admit, with its message', async () => {
-    await createPt('hostile', { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: 'it-perf', args: ['-o/etc/shadow'] } });
+    await createPt('hostile', {
+      targets: { selector: { matchLabels: { app: 'web' } } },
+      tool: { name: 'it-perf', args: ['-o/etc/shadow'] },
+    });
     const pt = await waitFor('hostile refused', async () => {
       const p = await getPt('hostile');
       return p.status?.conditions?.find((c) => c.type === 'Admitted' && c.status === 'False') ? p : undefined;

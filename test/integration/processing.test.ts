@@ -35,49 +35,118 @@ const NODE_IP = '10.244.0.1';
 const perfScript = readFileSync(new URL('../../processing/fixtures/perf.script', import.meta.url));
 
 type Ptp = PowerToolProcessing & { metadata: { uid: string; generation: number } };
-const getPtp = async (name: string): Promise<Ptp> => (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertoolprocessings', name })) as Ptp;
+const getPtp = async (name: string): Promise<Ptp> =>
+  (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertoolprocessings', name })) as Ptp;
 const untilPtp = (name: string, what: string, ok: (p: Ptp) => boolean, timeoutMs = 30_000) =>
-  waitFor(`${name}: ${what}`, async () => {
-    const p = await getPtp(name);
-    return ok(p) ? p : undefined;
-  }, timeoutMs);
+  waitFor(
+    `${name}: ${what}`,
+    async () => {
+      const p = await getPtp(name);
+      return ok(p) ? p : undefined;
+    },
+    timeoutMs,
+  );
 
 async function createPtp(name: string, spec: Record<string, unknown>): Promise<void> {
-  await clients.custom.createNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertoolprocessings', body: { apiVersion: `${group}/${version}`, kind: 'PowerToolProcessing', metadata: { name }, spec } });
+  await clients.custom.createNamespacedCustomObject({
+    group,
+    version,
+    namespace: NS,
+    plural: 'powertoolprocessings',
+    body: { apiVersion: `${group}/${version}`, kind: 'PowerToolProcessing', metadata: { name }, spec },
+  });
 }
 
 /**
  * A PowerTool whose run "happened": created (its selector matches no pod, so the PowerTool controller's first pass
  * refuses it and writes a status), then given the finished status its controller writes after a real run.
  */
-async function finishedPowerTool(name: string, opts: { tool: string; mode?: 'logs' | 'collector'; labels?: Record<string, string>; pod: V1Pod; finishedAt?: Date; beforeFinish?: (uid: string) => Promise<void> }): Promise<string> {
+async function finishedPowerTool(
+  name: string,
+  opts: {
+    tool: string;
+    mode?: 'logs' | 'collector';
+    labels?: Record<string, string>;
+    pod: V1Pod;
+    finishedAt?: Date;
+    beforeFinish?: (uid: string) => Promise<void>;
+  },
+): Promise<string> {
   const created = (await clients.custom.createNamespacedCustomObject({
-    group, version, namespace: NS, plural: 'powertools',
-    body: { apiVersion: `${group}/${version}`, kind: 'PowerTool', metadata: { name, labels: opts.labels ?? {} }, spec: { targets: { selector: { matchLabels: { app: 'no-such-pod' } } }, tool: { name: opts.tool, duration: '10s' }, output: { mode: opts.mode ?? 'collector' } } },
+    group,
+    version,
+    namespace: NS,
+    plural: 'powertools',
+    body: {
+      apiVersion: `${group}/${version}`,
+      kind: 'PowerTool',
+      metadata: { name, labels: opts.labels ?? {} },
+      spec: {
+        targets: { selector: { matchLabels: { app: 'no-such-pod' } } },
+        tool: { name: opts.tool, duration: '10s' },
+        output: { mode: opts.mode ?? 'collector' },
+      },
+    },
   })) as { metadata: { uid: string } };
-  await waitFor(`${name}: first status`, async () => ((await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name })) as { status?: unknown }).status);
+  await waitFor(
+    `${name}: first status`,
+    async () =>
+      (
+        (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name })) as {
+          status?: unknown;
+        }
+      ).status,
+  );
   await opts.beforeFinish?.(created.metadata.uid);
   const end = opts.finishedAt ?? new Date();
   const start = new Date(end.getTime() - 10_000);
   const status: PowerToolStatus = {
-    phase: 'Succeeded', selected: 1, injected: 1, succeeded: 1, failed: 0,
-    startedAt: start.toISOString(), finishedAt: end.toISOString(), deadline: end.toISOString(),
-    conditions: [{ type: 'Completed', status: 'True', reason: 'AllTargetsEnded', message: '1 succeeded', lastTransitionTime: end.toISOString() }],
-    targets: [{
-      pod: opts.pod.metadata?.name ?? '', podUID: opts.pod.metadata?.uid, container: 'app', ephemeralContainer: `toe-${opts.tool}-0123abcd`, phase: 'Succeeded',
-      startedAt: start.toISOString(), finishedAt: end.toISOString(), exitCode: 0, reason: 'Completed', message: 'completed',
-      artifacts: [{ name: 'perf.script', bytes: perfScript.length, partial: false }],
-    }],
+    phase: 'Succeeded',
+    selected: 1,
+    injected: 1,
+    succeeded: 1,
+    failed: 0,
+    startedAt: start.toISOString(),
+    finishedAt: end.toISOString(),
+    deadline: end.toISOString(),
+    conditions: [
+      { type: 'Completed', status: 'True', reason: 'AllTargetsEnded', message: '1 succeeded', lastTransitionTime: end.toISOString() },
+    ],
+    targets: [
+      {
+        pod: opts.pod.metadata?.name ?? '',
+        podUID: opts.pod.metadata?.uid,
+        container: 'app',
+        ephemeralContainer: `toe-${opts.tool}-0123abcd`,
+        phase: 'Succeeded',
+        startedAt: start.toISOString(),
+        finishedAt: end.toISOString(),
+        exitCode: 0,
+        reason: 'Completed',
+        message: 'completed',
+        artifacts: [{ name: 'perf.script', bytes: perfScript.length, partial: false }],
+      },
+    ],
   };
-  await clients.custom.patchNamespacedCustomObjectStatus({ group, version, namespace: NS, plural: 'powertools', name, body: { status } }, mergePatch());
+  await clients.custom.patchNamespacedCustomObjectStatus(
+    { group, version, namespace: NS, plural: 'powertools', name, body: { status } },
+    mergePatch(),
+  );
   return created.metadata.uid;
 }
 
 /** Uploads perf.script as the tool on `pod` would: a TokenRequest bound to the pod, audience of the run. */
 async function upload(collector: Serving, pod: V1Pod, powerToolUid: string): Promise<void> {
   const res = await clients.core.createNamespacedServiceAccountToken({
-    name: 'default', namespace: NS,
-    body: { spec: { audiences: [`toe.dev/collector/${powerToolUid}`], expirationSeconds: 600, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name, uid: pod.metadata?.uid } } },
+    name: 'default',
+    namespace: NS,
+    body: {
+      spec: {
+        audiences: [`toe.dev/collector/${powerToolUid}`],
+        expirationSeconds: 600,
+        boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name, uid: pod.metadata?.uid },
+      },
+    },
   });
   const base = `http://127.0.0.1:${collector.address.port}/v1/artifacts/perf.script`;
   const headers = { authorization: `Bearer ${res.status?.token}` };
@@ -90,10 +159,21 @@ const toolConfig = (name: string) => ({
   apiVersion: `${group}/${version}`,
   kind: 'PowerToolConfig',
   metadata: { name, namespace: OPERATOR_NS },
-  spec: { tool: { name, kind: 'profiler', description: 'processing integration test' }, image: 'localhost/toe-perf:test', imagePullPolicy: 'Never', command: ['/toe/bin/entrypoint'], outputModes: ['logs', 'collector'] },
+  spec: {
+    tool: { name, kind: 'profiler', description: 'processing integration test' },
+    image: 'localhost/toe-perf:test',
+    imagePullPolicy: 'Never',
+    command: ['/toe/bin/entrypoint'],
+    outputModes: ['logs', 'collector'],
+  },
 });
 
-const reportFiles = (dir: string, ptp: string): string[] => (existsSync(join(dir, NS, ptp)) ? readdirSync(join(dir, NS, ptp)).filter((f) => f.endsWith('.html')).sort() : []);
+const reportFiles = (dir: string, ptp: string): string[] =>
+  existsSync(join(dir, NS, ptp))
+    ? readdirSync(join(dir, NS, ptp))
+        .filter((f) => f.endsWith('.html'))
+        .sort()
+    : [];
 
 describe('PowerToolProcessing controller against a real API server', { timeout: 240_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), 'toe-ptp-it-'));
@@ -126,7 +206,12 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     for (const tool of TOOLS) await serverSideApply(clients.kc, toolConfig(tool), 'powertoolconfigs');
     operatorKc = await operatorKubeConfig(clients, OPERATOR_NS);
     const store = await Store.open(join(root, 'collector'), { maxArtifactBytes: 64 << 20, maxRunBytes: 256 << 20, idleTimeoutMs: 60_000 });
-    const app = createCollectorApp({ store, authenticate: reviewingAuthenticator(tokenReview(clients.kc)), readers: [`system:serviceaccount:${OPERATOR_NS}:toe-operator`], log: pino({ level: 'silent' }) });
+    const app = createCollectorApp({
+      store,
+      authenticate: reviewingAuthenticator(tokenReview(clients.kc)),
+      readers: [`system:serviceaccount:${OPERATOR_NS}:toe-operator`],
+      log: pino({ level: 'silent' }),
+    });
     collector = await serve(app, { host: '127.0.0.1', port: 0, idleTimeoutMs: 60_000 });
     web = await runningPod(clients, NS, 'web-1', { app: 'web' });
     manager = await start();
@@ -134,22 +219,39 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
 
   after(async () => {
     // Deleted while the operator runs, so the PowerTool controller releases its finalizers.
-    await clients.custom.deleteCollectionNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools' }).catch(() => undefined);
-    await waitFor('PowerTools gone', async () => ((await clients.custom.listNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools' })) as { items: unknown[] }).items.length === 0).catch(() => undefined);
+    await clients.custom
+      .deleteCollectionNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools' })
+      .catch(() => undefined);
+    await waitFor(
+      'PowerTools gone',
+      async () =>
+        ((await clients.custom.listNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools' })) as { items: unknown[] })
+          .items.length === 0,
+    ).catch(() => undefined);
     await manager?.stop();
     await collector?.close(100);
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
-    for (const tool of TOOLS) await clients.custom.deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: tool }).catch(() => undefined);
+    for (const tool of TOOLS)
+      await clients.custom
+        .deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: tool })
+        .catch(() => undefined);
     rmSync(root, { recursive: true, force: true });
   });
 
   let firstReport: { id: string; generatedAt: string; mtimeMs: number } | undefined;
 
   it('builds exactly one report when a covered PowerTool finishes, from the collector, served under the Ingress prefix', async () => {
-    await createPtp('on-done', { source: { tool: 'it-ptp-perf' }, report: { expose: { ingress: { host: 'reports.toe.test', path: '/toe/', className: 'toe' } } } });
+    await createPtp('on-done', {
+      source: { tool: 'it-ptp-perf' },
+      report: { expose: { ingress: { host: 'reports.toe.test', path: '/toe/', className: 'toe' } } },
+    });
     const uid = await finishedPowerTool('web-perf', { tool: 'it-ptp-perf', pod: web, beforeFinish: (u) => upload(collector, web, u) });
     const id = runReportId('web-perf', uid);
-    const p = await untilPtp('on-done', 'one report', (x) => (x.status?.reports ?? []).length === 1 && x.status?.conditions?.some((c) => c.type === 'Ready') === true);
+    const p = await untilPtp(
+      'on-done',
+      'one report',
+      (x) => (x.status?.reports ?? []).length === 1 && x.status?.conditions?.some((c) => c.type === 'Ready') === true,
+    );
     const rec = p.status?.reports?.[0];
     assert.equal(rec?.id, id);
     assert.deepEqual(rec?.powerTools, ['web-perf']);
@@ -176,25 +278,46 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     const metrics = (await manager?.metrics.registry.getSingleMetricAsString('toe_reports_total')) ?? '';
     assert.match(metrics, /toe_reports_total\{result="built"\} [1-9]/);
 
-    const events = await waitFor('ReportBuilt Event', async () => (await clients.events.listNamespacedEvent({ namespace: NS })).items.find((e) => e.reason === 'ReportBuilt' && e.regarding?.name === 'on-done'));
+    const events = await waitFor('ReportBuilt Event', async () =>
+      (await clients.events.listNamespacedEvent({ namespace: NS })).items.find(
+        (e) => e.reason === 'ReportBuilt' && e.regarding?.name === 'on-done',
+      ),
+    );
     assert.equal(events.related?.name, 'web-perf');
   });
 
   it('owns the Service, its EndpointSlice and the Ingress', async () => {
     const p = await getPtp('on-done');
-    const owner = [{ apiVersion: `${group}/${version}`, kind: 'PowerToolProcessing', name: 'on-done', uid: p.metadata.uid, controller: true }];
+    const owner = [
+      { apiVersion: `${group}/${version}`, kind: 'PowerToolProcessing', name: 'on-done', uid: p.metadata.uid, controller: true },
+    ];
     const svc = await clients.core.readNamespacedService({ name: 'toe-reports-on-done', namespace: NS });
-    assert.deepEqual(svc.metadata?.ownerReferences?.map((o) => ({ ...o })), owner);
+    assert.deepEqual(
+      svc.metadata?.ownerReferences?.map((o) => ({ ...o })),
+      owner,
+    );
     assert.equal(svc.spec?.selector, undefined);
-    const slice = await clients.kc.makeApiClient(DiscoveryV1Api).readNamespacedEndpointSlice({ name: 'toe-reports-on-done', namespace: NS });
-    assert.deepEqual((slice.endpoints ?? []).map((e) => e.addresses), [[NODE_IP]]);
+    const slice = await clients.kc
+      .makeApiClient(DiscoveryV1Api)
+      .readNamespacedEndpointSlice({ name: 'toe-reports-on-done', namespace: NS });
+    assert.deepEqual(
+      (slice.endpoints ?? []).map((e) => e.addresses),
+      [[NODE_IP]],
+    );
     assert.equal(slice.ports?.[0]?.port, manager?.reportsPort);
     assert.equal(slice.metadata?.labels?.['kubernetes.io/service-name'], 'toe-reports-on-done');
     const ingress = await clients.kc.makeApiClient(NetworkingV1Api).readNamespacedIngress({ name: 'toe-reports-on-done', namespace: NS });
-    assert.deepEqual(ingress.metadata?.ownerReferences?.map((o) => ({ ...o })), owner);
+    assert.deepEqual(
+      ingress.metadata?.ownerReferences?.map((o) => ({ ...o })),
+      owner,
+    );
     assert.equal(ingress.spec?.ingressClassName, 'toe');
     assert.equal(ingress.spec?.rules?.[0]?.host, 'reports.toe.test');
-    assert.deepEqual(JSON.parse(JSON.stringify(ingress.spec?.rules?.[0]?.http?.paths[0])), { path: '/toe', pathType: 'Prefix', backend: { service: { name: 'toe-reports-on-done', port: { name: 'http' } } } });
+    assert.deepEqual(JSON.parse(JSON.stringify(ingress.spec?.rules?.[0]?.http?.paths[0])), {
+      path: '/toe',
+      pathType: 'Prefix',
+      backend: { service: { name: 'toe-reports-on-done', port: { name: 'http' } } },
+    });
   });
 
   it('makes no second report after an operator restart', async () => {
@@ -206,22 +329,46 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     assert.equal(p.status?.reports?.length, 1);
     assert.equal(p.status?.reports?.[0]?.generatedAt, firstReport?.generatedAt);
     assert.deepEqual(reportFiles(reportsDir, 'on-done'), [`${firstReport?.id}.html`]);
-    assert.equal(statSync(join(reportsDir, NS, 'on-done', `${firstReport?.id}.html`)).mtimeMs, firstReport?.mtimeMs, 'the file was not rewritten');
+    assert.equal(
+      statSync(join(reportsDir, NS, 'on-done', `${firstReport?.id}.html`)).mtimeMs,
+      firstReport?.mtimeMs,
+      'the file was not rewritten',
+    );
   });
 
   it('removes the Ingress when the spec stops asking for it', async () => {
-    await clients.custom.patchNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertoolprocessings', name: 'on-done', body: [{ op: 'remove', path: '/spec/report/expose' }] });
+    await clients.custom.patchNamespacedCustomObject({
+      group,
+      version,
+      namespace: NS,
+      plural: 'powertoolprocessings',
+      name: 'on-done',
+      body: [{ op: 'remove', path: '/spec/report/expose' }],
+    });
     const networking = clients.kc.makeApiClient(NetworkingV1Api);
-    await waitFor('Ingress deleted', async () => networking.readNamespacedIngress({ name: 'toe-reports-on-done', namespace: NS }).then(() => false, () => true));
+    await waitFor('Ingress deleted', async () =>
+      networking.readNamespacedIngress({ name: 'toe-reports-on-done', namespace: NS }).then(
+        () => false,
+        () => true,
+      ),
+    );
     const p = await untilPtp('on-done', 'status for the new generation', (x) => x.status?.observedGeneration === x.metadata.generation);
     assert.equal(p.status?.reports?.length, 1, 'the report stays');
   });
 
   it('re-runs a schedule once per period with runs in it, never twice for a period', async () => {
-    await createPtp('sched', { source: { selector: { matchLabels: { batch: 'b' } } }, trigger: { onCompletion: false, schedule: { interval: '10s' } } });
+    await createPtp('sched', {
+      source: { selector: { matchLabels: { batch: 'b' } } },
+      trigger: { onCompletion: false, schedule: { interval: '10s' } },
+    });
     // A pod of its own: with a controller-manager running, pod GC removes pods bound to a node that does not exist.
     const pod1 = await runningPod(clients, NS, 'batch-pod-1', { app: 'batch' });
-    await finishedPowerTool('batch-1', { tool: 'it-ptp-perf', labels: { batch: 'b' }, pod: pod1, beforeFinish: (u) => upload(collector, pod1, u) });
+    await finishedPowerTool('batch-1', {
+      tool: 'it-ptp-perf',
+      labels: { batch: 'b' },
+      pod: pod1,
+      beforeFinish: (u) => upload(collector, pod1, u),
+    });
     const one = await untilPtp('sched', 'the first period report', (x) => (x.status?.reports ?? []).length === 1, 40_000);
     assert.match(one.status?.reports?.[0]?.id ?? '', /^period-\d{8}T\d{6}Z$/);
     assert.deepEqual(one.status?.reports?.[0]?.powerTools, ['batch-1']);
@@ -230,17 +377,28 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     const firstEnd = Date.parse(one.status?.reports?.[0]?.finishedAt ?? '');
     while (Date.now() < firstEnd + 500) await new Promise((r) => setTimeout(r, 200));
     const pod2 = await runningPod(clients, NS, 'batch-pod-2', { app: 'batch' });
-    await finishedPowerTool('batch-2', { tool: 'it-ptp-perf', labels: { batch: 'b' }, pod: pod2, beforeFinish: (u) => upload(collector, pod2, u) });
+    await finishedPowerTool('batch-2', {
+      tool: 'it-ptp-perf',
+      labels: { batch: 'b' },
+      pod: pod2,
+      beforeFinish: (u) => upload(collector, pod2, u),
+    });
     const two = await untilPtp('sched', 'the second period report', (x) => (x.status?.reports ?? []).length === 2, 40_000);
     const ids = two.status?.reports?.map((r) => r.id) ?? [];
     assert.equal(new Set(ids).size, 2);
-    assert.deepEqual(two.status?.reports?.map((r) => r.powerTools), [['batch-1'], ['batch-2']]);
+    assert.deepEqual(
+      two.status?.reports?.map((r) => r.powerTools),
+      [['batch-1'], ['batch-2']],
+    );
     assert.equal(ids[0], periodReportId(Math.floor(Date.parse(two.status?.reports?.[0]?.finishedAt ?? '') / 10_000) * 10_000 - 10_000));
     // Two more periods pass with no new run: nothing is added or rebuilt.
     const generated = two.status?.reports?.map((r) => r.generatedAt);
     await new Promise((r) => setTimeout(r, 21_000));
     const later = await getPtp('sched');
-    assert.deepEqual(later.status?.reports?.map((r) => r.generatedAt), generated);
+    assert.deepEqual(
+      later.status?.reports?.map((r) => r.generatedAt),
+      generated,
+    );
     assert.deepEqual(reportFiles(reportsDir, 'sched'), ids.map((id) => `${id}.html`).sort());
   });
 
@@ -248,18 +406,33 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     await createPtp('keep2', { source: { tool: 'it-ptp-ret' }, report: { retention: { maxReports: 2 } } });
     const now = Date.now();
     const uids: string[] = [];
-    for (const [i, ago] of [180_000, 120_000, 60_000].entries()) uids.push(await finishedPowerTool(`ret-${i}`, { tool: 'it-ptp-ret', pod: web, finishedAt: new Date(now - ago) }));
+    for (const [i, ago] of [180_000, 120_000, 60_000].entries())
+      uids.push(await finishedPowerTool(`ret-${i}`, { tool: 'it-ptp-ret', pod: web, finishedAt: new Date(now - ago) }));
     const p = await untilPtp('keep2', 'two reports', (x) => (x.status?.reports ?? []).length === 2);
     await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual((await getPtp('keep2')).status?.reports?.map((r) => r.powerTools[0]), ['ret-1', 'ret-2'], 'the oldest run is never built');
-    assert.deepEqual(reportFiles(reportsDir, 'keep2'), [runReportId('ret-1', uids[1] ?? ''), runReportId('ret-2', uids[2] ?? '')].map((id) => `${id}.html`).sort());
+    assert.deepEqual(
+      (await getPtp('keep2')).status?.reports?.map((r) => r.powerTools[0]),
+      ['ret-1', 'ret-2'],
+      'the oldest run is never built',
+    );
+    assert.deepEqual(
+      reportFiles(reportsDir, 'keep2'),
+      [runReportId('ret-1', uids[1] ?? ''), runReportId('ret-2', uids[2] ?? '')].map((id) => `${id}.html`).sort(),
+    );
     assert.ok(p);
 
     uids.push(await finishedPowerTool('ret-3', { tool: 'it-ptp-ret', pod: web }));
     const after3 = await untilPtp('keep2', 'ret-1 pruned', (x) => x.status?.reports?.map((r) => r.powerTools[0]).join() === 'ret-2,ret-3');
     assert.equal(after3.status?.reports?.length, 2);
-    assert.deepEqual(reportFiles(reportsDir, 'keep2'), [runReportId('ret-2', uids[2] ?? ''), runReportId('ret-3', uids[3] ?? '')].map((id) => `${id}.html`).sort());
-    await waitFor('ReportsPruned Event', async () => (await clients.events.listNamespacedEvent({ namespace: NS })).items.find((e) => e.reason === 'ReportsPruned' && e.regarding?.name === 'keep2'));
+    assert.deepEqual(
+      reportFiles(reportsDir, 'keep2'),
+      [runReportId('ret-2', uids[2] ?? ''), runReportId('ret-3', uids[3] ?? '')].map((id) => `${id}.html`).sort(),
+    );
+    await waitFor('ReportsPruned Event', async () =>
+      (await clients.events.listNamespacedEvent({ namespace: NS })).items.find(
+        (e) => e.reason === 'ReportsPruned' && e.regarding?.name === 'keep2',
+      ),
+    );
   });
 
   it('removes the reports of a deleted processing', async () => {
@@ -278,7 +451,10 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
         s.close(() => resolve(port));
       });
     });
-    await createPtp('rca', { source: { tool: 'it-ptp-rca' }, analysis: { endpoint: `http://127.0.0.1:${closed}`, model: 'llama3.1:8b', timeout: '5s', retries: 1 } });
+    await createPtp('rca', {
+      source: { tool: 'it-ptp-rca' },
+      analysis: { endpoint: `http://127.0.0.1:${closed}`, model: 'llama3.1:8b', timeout: '5s', retries: 1 },
+    });
     const started = Date.now();
     const pod = await runningPod(clients, NS, 'web-rca', { app: 'rca' });
     const uid = await finishedPowerTool('rca-run', { tool: 'it-ptp-rca', mode: 'logs', pod });
@@ -291,6 +467,10 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
     assert.match(html, new RegExp(`cannot reach Ollama at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)`));
     // Logs mode with no kubelet: the log cannot be read, and the report says so instead of failing.
     assert.match(html, /could not be read/);
-    await waitFor('AnalysisFailed Event', async () => (await clients.events.listNamespacedEvent({ namespace: NS })).items.find((e) => e.reason === 'AnalysisFailed' && e.regarding?.name === 'rca'));
+    await waitFor('AnalysisFailed Event', async () =>
+      (await clients.events.listNamespacedEvent({ namespace: NS })).items.find(
+        (e) => e.reason === 'AnalysisFailed' && e.regarding?.name === 'rca',
+      ),
+    );
   });
 });

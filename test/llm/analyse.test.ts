@@ -35,7 +35,13 @@ async function closedPort(): Promise<string> {
 }
 
 function chatReply(content: string): string {
-  return JSON.stringify({ model: 'm', created_at: new Date().toISOString(), message: { role: 'assistant', content }, done: true, done_reason: 'stop' });
+  return JSON.stringify({
+    model: 'm',
+    created_at: new Date().toISOString(),
+    message: { role: 'assistant', content },
+    done: true,
+    done_reason: 'stop',
+  });
 }
 
 describe('analyse with a real inference engine (llama.cpp, tiny generated model)', () => {
@@ -57,7 +63,11 @@ describe('analyse with a real inference engine (llama.cpp, tiny generated model)
     for (const c of result.answer.likelyCauses) for (const id of c.evidence) assert.ok(ids.has(id), `cites ${id}`);
     assert.ok(result.prompt.estimatedTokens <= 1024);
 
-    const request = llm.requests.at(-1)?.body as { stream: boolean; format: { properties: Record<string, unknown> }; options: Record<string, unknown> };
+    const request = llm.requests.at(-1)?.body as {
+      stream: boolean;
+      format: { properties: Record<string, unknown> };
+      options: Record<string, unknown>;
+    };
     assert.equal(request.stream, false);
     const enumIds = (request.format.properties.likelyCauses as { items: { properties: { evidence: { items: { enum: string[] } } } } }).items
       .properties.evidence.items.enum;
@@ -65,7 +75,14 @@ describe('analyse with a real inference engine (llama.cpp, tiny generated model)
   });
 
   it('sends no names when anonymising and maps the answer back to real ids', async () => {
-    const result = await analyse(oom, { endpoint: llm.url, model: llm.model, timeout: '60s', retries: 1, maxInputTokens: 1024, anonymize: true });
+    const result = await analyse(oom, {
+      endpoint: llm.url,
+      model: llm.model,
+      timeout: '60s',
+      retries: 1,
+      maxInputTokens: 1024,
+      anonymize: true,
+    });
     assert.equal(result.status, 'Succeeded', JSON.stringify(result));
     const sent = JSON.stringify(llm.requests.at(-1)?.body);
     for (const name of ['api-6c8f7d9b5-x2x8q', 'toe-node-1', 'registry.example.com/shop/api:4.2.0', '"shop"', '_shop(']) {
@@ -133,7 +150,11 @@ describe('analyse against endpoints that fail', () => {
   });
 
   it('rejects an answer citing evidence that was not sent, retries, then fails', async () => {
-    const answer = { summary: 'The pod ran out of memory.', likelyCauses: [{ cause: 'memory leak', confidence: 0.8, evidence: ['ev-made-up'] }], nextSteps: ['raise the limit'] };
+    const answer = {
+      summary: 'The pod ran out of memory.',
+      likelyCauses: [{ cause: 'memory leak', confidence: 0.8, evidence: ['ev-made-up'] }],
+      nextSteps: ['raise the limit'],
+    };
     const liar = await listen((_req, res) => res.end(chatReply(JSON.stringify(answer))));
     try {
       const result = await analyse(oom, { endpoint: liar.url, model: 'm', timeout: '5s', retries: 2 });
@@ -149,8 +170,18 @@ describe('analyse against endpoints that fail', () => {
   });
 
   it('rejects answers that are not JSON or miss the schema, and takes a good one on retry', async () => {
-    const good = { summary: 'OOM.', likelyCauses: [{ cause: 'memory limit too low', confidence: 0.9, evidence: [oom.evidence.find((e) => e.kind === 'container-oom-killed')?.id] }], nextSteps: [] };
-    const replies = ['I think it is memory.', JSON.stringify({ summary: 'x', likelyCauses: [{ cause: 'y', confidence: 7, evidence: ['ev-run'] }], nextSteps: [] }), JSON.stringify(good)];
+    const good = {
+      summary: 'OOM.',
+      likelyCauses: [
+        { cause: 'memory limit too low', confidence: 0.9, evidence: [oom.evidence.find((e) => e.kind === 'container-oom-killed')?.id] },
+      ],
+      nextSteps: [],
+    };
+    const replies = [
+      'I think it is memory.',
+      JSON.stringify({ summary: 'x', likelyCauses: [{ cause: 'y', confidence: 7, evidence: ['ev-run'] }], nextSteps: [] }),
+      JSON.stringify(good),
+    ];
     const flaky = await listen((_req, res) => res.end(chatReply(replies.shift() ?? '')));
     try {
       const result = await analyse(oom, { endpoint: flaky.url, model: 'm', timeout: '5s', retries: 2 });

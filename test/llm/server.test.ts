@@ -10,7 +10,7 @@ import { tinyLlamaGguf, tinyVocabulary, writeTinyLlamaGguf } from './gguf.ts';
 import { startLlmServer, type LlmServer } from './server.ts';
 
 describe('tiny GGUF', () => {
-  it('is a GGUF v3 llama model that node-llama-cpp\'s own reader accepts', async () => {
+  it("is a GGUF v3 llama model that node-llama-cpp's own reader accepts", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'toe-gguf-'));
     try {
       const info = await readGgufFileInfo(writeTinyLlamaGguf(join(dir, 'm.gguf')));
@@ -42,13 +42,22 @@ describe('Ollama-compatible test endpoint', () => {
 
   it('lists its model and describes it', async () => {
     const tags = await client.list();
-    assert.deepEqual(tags.models.map((m) => m.name), ['toe-tiny:latest']);
+    assert.deepEqual(
+      tags.models.map((m) => m.name),
+      ['toe-tiny:latest'],
+    );
     const show = await client.show({ model: 'toe-tiny' });
     assert.equal(show.details.family, 'llama');
   });
 
   it('generates JSON under format "json"', async () => {
-    const reply = await client.generate({ model: 'toe-tiny', prompt: 'Say something as JSON.', format: 'json', stream: false, options: { seed: 1, num_predict: 400 } });
+    const reply = await client.generate({
+      model: 'toe-tiny',
+      prompt: 'Say something as JSON.',
+      format: 'json',
+      stream: false,
+      options: { seed: 1, num_predict: 400 },
+    });
     assert.equal(reply.done, true);
     const text = reply.response ?? '';
     assert.match(text, /^\s*\{/);
@@ -58,8 +67,18 @@ describe('Ollama-compatible test endpoint', () => {
   });
 
   it('streams a chat answer whose chunks add up to schema-shaped JSON', async () => {
-    const format = { type: 'object', properties: { word: { type: 'string', maxLength: 8 }, n: { type: 'integer', minimum: 1, maximum: 3 } }, required: ['word', 'n'] };
-    const stream = await client.chat({ model: 'toe-tiny', messages: [{ role: 'user', content: 'hi' }], format, stream: true, options: { seed: 2 } });
+    const format = {
+      type: 'object',
+      properties: { word: { type: 'string', maxLength: 8 }, n: { type: 'integer', minimum: 1, maximum: 3 } },
+      required: ['word', 'n'],
+    };
+    const stream = await client.chat({
+      model: 'toe-tiny',
+      messages: [{ role: 'user', content: 'hi' }],
+      format,
+      stream: true,
+      options: { seed: 2 },
+    });
     let text = '';
     let chunks = 0;
     for await (const part of stream) {
@@ -73,6 +92,9 @@ describe('Ollama-compatible test endpoint', () => {
   });
 
   it('answers 400 to a schema it cannot turn into a grammar', async () => {
-    await assert.rejects(client.chat({ model: 'toe-tiny', messages: [{ role: 'user', content: 'hi' }], format: { type: 'tuple' }, stream: false }), /400|not supported/);
+    await assert.rejects(
+      client.chat({ model: 'toe-tiny', messages: [{ role: 'user', content: 'hi' }], format: { type: 'tuple' }, stream: false }),
+      /400|not supported/,
+    );
   });
 });

@@ -15,7 +15,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getLlama, LlamaCompletion, LlamaLogLevel, TokenBias, type Llama, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaCompletion,
+  LlamaLogLevel,
+  TokenBias,
+  type Llama,
+  type LlamaGrammar,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
 import { tinyVocabulary, writeTinyLlamaGguf } from './gguf.ts';
 import { toGbnfSchema, UnsupportedSchema } from './json-schema.ts';
 
@@ -82,7 +91,13 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
   const modelName = options.modelName ?? TINY_MODEL;
   const tempDir = options.modelPath ? undefined : mkdtempSync(join(tmpdir(), 'toe-llm-'));
   const modelPath = options.modelPath ?? writeTinyLlamaGguf(join(tempDir as string, 'tiny.gguf'));
-  const llama: Llama = await getLlama({ gpu: false, build: 'never', skipDownload: true, progressLogs: false, logLevel: LlamaLogLevel.error });
+  const llama: Llama = await getLlama({
+    gpu: false,
+    build: 'never',
+    skipDownload: true,
+    progressLogs: false,
+    logLevel: LlamaLogLevel.error,
+  });
   const model: LlamaModel = await llama.loadModel({ modelPath });
   const threads = options.threads ?? 1;
   const maxAnswer = options.maxAnswerTokens ?? 8192;
@@ -115,7 +130,8 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
     const promptTokens = model.tokenize(prompt).length;
     const numPredict = typeof opts.num_predict === 'number' && opts.num_predict > 0 ? opts.num_predict : maxAnswer;
     const contextSize = Math.min(model.trainContextSize, promptTokens + numPredict + 16);
-    if (promptTokens + 16 >= model.trainContextSize) throw new HttpError(400, `the prompt has ${promptTokens} tokens; the model holds ${model.trainContextSize}`);
+    if (promptTokens + 16 >= model.trainContextSize)
+      throw new HttpError(400, `the prompt has ${promptTokens} tokens; the model holds ${model.trainContextSize}`);
     const context = await model.createContext({ contextSize, threads });
     try {
       const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
@@ -189,13 +205,29 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
         if (req.method === 'GET' && path === '/api/version') return send(res, 200, { version: '0.0.0-toe-test' });
         if (req.method === 'GET' && path === '/api/tags') {
           return send(res, 200, {
-            models: [{ name: `${modelName}:latest`, model: `${modelName}:latest`, modified_at: new Date(0).toISOString(), size: 0, digest: '', details: { format: 'gguf', family: 'llama' } }],
+            models: [
+              {
+                name: `${modelName}:latest`,
+                model: `${modelName}:latest`,
+                modified_at: new Date(0).toISOString(),
+                size: 0,
+                digest: '',
+                details: { format: 'gguf', family: 'llama' },
+              },
+            ],
           });
         }
         if (req.method !== 'POST') throw new HttpError(404, 'not found');
         const body = await readJson(req);
         requests.push({ path, body });
-        if (path === '/api/show') return send(res, 200, { modelfile: '', parameters: '', template: '{{ .Prompt }}', details: { format: 'gguf', family: 'llama' }, model_info: { 'general.architecture': 'llama' } });
+        if (path === '/api/show')
+          return send(res, 200, {
+            modelfile: '',
+            parameters: '',
+            template: '{{ .Prompt }}',
+            details: { format: 'gguf', family: 'llama' },
+            model_info: { 'general.architecture': 'llama' },
+          });
         if (path === '/api/chat') return await generateRoute('chat', body, req, res);
         if (path === '/api/generate') return await generateRoute('generate', body, req, res);
         throw new HttpError(404, 'not found');

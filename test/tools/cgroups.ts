@@ -8,7 +8,9 @@ export class PodCgroups {
   readonly dirs: string[] = [];
   constructor(memoryLimitBytes?: number) {
     const id = `toe-test-${process.pid}-${Date.now().toString(36)}`;
-    const own = readFileSync('/proc/self/cgroup', 'utf8').split('\n').map((l) => l.split(':'));
+    const own = readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'));
     for (const ctrl of ['cpuacct', 'memory']) {
       const path = own.find((f) => f[1]?.split(',').includes(ctrl))?.[2] ?? '/';
       const pod = join('/sys/fs/cgroup', ctrl, path, id);
@@ -43,4 +45,3 @@ function rmdirQuiet(dir: string): void {
     }
   }
 }
-

@@ -85,7 +85,10 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 5000): Pr
 
 /** A process that is PID 1 of its own PID namespace, like a container's main process. */
 export class Target {
-  private constructor(private readonly child: ChildProcess, readonly hostPid: number) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly hostPid: number,
+  ) {}
 
   /** Started once the namespace's init has exec'd CMD, and its comm is `readyComm` when given. */
   static async start(cmd: string[], cgroupProcs: string[] = [], readyComm?: string, network: 'own' | 'host' = 'own'): Promise<Target> {
@@ -155,14 +158,34 @@ export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
   const work = mkdtempSync(join(tmpdir(), `toe-run-${tool}-`));
   const termlog = join(work, 'termination-log');
   writeFileSync(termlog, '');
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', TOE_TOOL: tool, TOE_RUN_ID: 'run-1', TOE_POD: 'pod-1', ...opts.env };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TOE_TOOL: tool,
+    TOE_RUN_ID: 'run-1',
+    TOE_POD: 'pod-1',
+    ...opts.env,
+  };
   if (opts.rootfs) env.SANDBOX_ROOTFS = opts.rootfs;
   const entry = opts.entrypoint ?? join(repo, 'powertools', tool, 'entrypoint.sh');
   const caps = opts.capabilities ?? configCapabilities(tool);
-  const child = spawn(sandboxScript, ['tool', String(opts.target.hostPid), bin, termlog, caps.join(',') || '-', ...(opts.cgroupProcs ?? []), '--', entry, ...(opts.args ?? [])], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    sandboxScript,
+    [
+      'tool',
+      String(opts.target.hostPid),
+      bin,
+      termlog,
+      caps.join(',') || '-',
+      ...(opts.cgroupProcs ?? []),
+      '--',
+      entry,
+      ...(opts.args ?? []),
+    ],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -177,24 +200,30 @@ export async function runTool(tool: string, opts: RunOptions): Promise<Run> {
   let toeStopDone: Promise<void> = Promise.resolve();
   if (opts.signal) {
     const { name, afterMs } = opts.signal;
-    timers.push(setTimeout(() => {
-      const pid = entrypointPid();
-      if (pid) process.kill(pid, name);
-    }, afterMs));
+    timers.push(
+      setTimeout(() => {
+        const pid = entrypointPid();
+        if (pid) process.kill(pid, name);
+      }, afterMs),
+    );
   }
   if (opts.toeStopAfterMs !== undefined) {
     toeStopDone = new Promise((resolve) => {
-      timers.push(setTimeout(() => {
-        const pid = entrypointPid();
-        if (!pid) return resolve();
-        const stop = spawn(sandboxScript, ['exec', String(pid), bin, '--', join(repo, 'powertools/lib/toe-stop')], { stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        stop.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        stop.on('close', (code) => {
-          toeStop = { code, stdout: out };
-          resolve();
-        });
-      }, opts.toeStopAfterMs));
+      timers.push(
+        setTimeout(() => {
+          const pid = entrypointPid();
+          if (!pid) return resolve();
+          const stop = spawn(sandboxScript, ['exec', String(pid), bin, '--', join(repo, 'powertools/lib/toe-stop')], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          stop.stdout.on('data', (c: Buffer) => (out += c.toString()));
+          stop.on('close', (code) => {
+            toeStop = { code, stdout: out };
+            resolve();
+          });
+        }, opts.toeStopAfterMs),
+      );
     });
   }
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);

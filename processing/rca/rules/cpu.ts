@@ -32,7 +32,14 @@ export const cpuThrottling: Rule = (evidence) => {
   }
   if (out.length === 0 && cpu && cpuAtLimit.length > 0) {
     out.push(
-      finding('CpuThrottling', 'warning', 'series', `CPU use reached ${num(cpu, 'maxPctOfLimit')}% of the limit`, 'The target ran at its CPU limit; the CFS quota throttles it there.', [cpu]),
+      finding(
+        'CpuThrottling',
+        'warning',
+        'series',
+        `CPU use reached ${num(cpu, 'maxPctOfLimit')}% of the limit`,
+        'The target ran at its CPU limit; the CFS quota throttles it there.',
+        [cpu],
+      ),
     );
   }
   return out;

@@ -72,7 +72,12 @@ export const evicted: Rule = (evidence) => {
   }
   const unmatched = evictedEvents.filter((e) => !pods.some((p) => p.subject.pod === e.subject.pod));
   if (unmatched.length > 0) {
-    out.push(finding('Evicted', 'critical', 'events', 'Pods were evicted', 'Events report evictions; see their messages for the resource.', [...unmatched, ...pressure]));
+    out.push(
+      finding('Evicted', 'critical', 'events', 'Pods were evicted', 'Events report evictions; see their messages for the resource.', [
+        ...unmatched,
+        ...pressure,
+      ]),
+    );
   }
   return out;
 };

@@ -22,7 +22,10 @@ export const probeFailures: Rule = (evidence) => {
       finding(
         'ProbeFailures',
         liveness ? 'critical' : 'warning',
-        key.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase(),
+        key
+          .replace(/[^a-z0-9]+/gi, '-')
+          .replace(/-+$/, '')
+          .toLowerCase(),
         `${liveness ? 'Liveness' : 'Readiness'} probe of ${first.subject.container ?? 'a container'} in ${first.subject.pod ?? first.subject.object ?? 'a pod'} is failing`,
         `${count} probe failure(s); the latest: ${String(first.data.message ?? 'no message')}. ${liveness ? 'The kubelet restarts the container each time the liveness probe gives up.' : 'The pod is taken out of its Services while it fails.'} Check the probe's timeout against the app's response time under load.`,
         [...group, ...related],

@@ -19,10 +19,14 @@ export const crashLoop: Rule = (evidence) => {
     if (role === 'tool') continue;
     const sidecar = role === 'sidecar';
     const related = evidence.filter(
-      (e) => sameTarget(e, anchor) && (e.kind.startsWith('container-') || (e.kind === 'event' && ['BackOff', 'Killing'].includes(String(e.data.reason)))),
+      (e) =>
+        sameTarget(e, anchor) &&
+        (e.kind.startsWith('container-') || (e.kind === 'event' && ['BackOff', 'Killing'].includes(String(e.data.reason)))),
     );
     const terminated = related.find((e) => e.kind === 'container-terminated');
-    const why = terminated ? `It last exited with ${String(terminated.data.reason ?? 'an error')} (code ${String(terminated.data.exitCode ?? '?')}).` : '';
+    const why = terminated
+      ? `It last exited with ${String(terminated.data.reason ?? 'an error')} (code ${String(terminated.data.exitCode ?? '?')}).`
+      : '';
     out.push(
       finding(
         sidecar ? 'CrashLoopingSidecar' : 'CrashLoop',
@@ -65,4 +69,3 @@ export const imagePullFailure: Rule = (evidence) => {
   }
   return out;
 };
-

@@ -33,16 +33,12 @@ export function sameTarget(a: Evidence, b: Evidence): boolean {
   return !a.subject.container || !b.subject.container || a.subject.container === b.subject.container;
 }
 
-export function finding(
-  cause: Cause,
-  severity: Severity,
-  key: string,
-  title: string,
-  detail: string,
-  cited: readonly Evidence[],
-): Finding {
+export function finding(cause: Cause, severity: Severity, key: string, title: string, detail: string, cited: readonly Evidence[]): Finding {
   const ids = [...new Set(cited.map((e) => e.id))];
-  const kebab = cause.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase();
+  const kebab = cause
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
   return { id: `f-${kebab}-${key}`, severity, cause, title, detail, evidence: ids };
 }
 

@@ -8,7 +8,18 @@ const CRITICAL_PCT = 50;
 /** EAGAIN on a non-blocking socket, ETIMEDOUT on a futex wait, EINTR after a signal: routine, not a fault. */
 const routine = new Set(['EAGAIN', 'EWOULDBLOCK', 'ETIMEDOUT', 'EINTR', 'EINPROGRESS']);
 /** Waits and polls fail by design when nothing is ready. */
-const routineCalls = new Set(['futex', 'epoll_wait', 'poll', 'select', 'pselect6', 'ppoll', 'nanosleep', 'clock_nanosleep', 'wait4', 'restart_syscall']);
+const routineCalls = new Set([
+  'futex',
+  'epoll_wait',
+  'poll',
+  'select',
+  'pselect6',
+  'ppoll',
+  'nanosleep',
+  'clock_nanosleep',
+  'wait4',
+  'restart_syscall',
+]);
 
 export const syscallErrors: Rule = (evidence) => {
   const out: Finding[] = [];

@@ -4,7 +4,9 @@ import { finding, num, ofKind, str, subjectKey, type Rule } from './rule.ts';
 const signalReasons = ['SignalNotDeliverable'];
 
 export const signalNotDeliverable: Rule = (evidence) => {
-  const results = ofKind(evidence, 'tool-result').filter((e) => signalReasons.includes(str(e, 'exitReason') ?? '') || signalReasons.includes(str(e, 'reason') ?? ''));
+  const results = ofKind(evidence, 'tool-result').filter(
+    (e) => signalReasons.includes(str(e, 'exitReason') ?? '') || signalReasons.includes(str(e, 'reason') ?? ''),
+  );
   const conditions = ofKind(evidence, 'powertool-condition').filter((e) => e.data.type === 'SignalNotDeliverable');
   if (results.length === 0 && conditions.length === 0) return [];
   const pods = results.map((e) => e.subject.pod).join(', ');

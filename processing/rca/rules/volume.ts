@@ -9,7 +9,9 @@ export const volumeFull: Rule = (evidence) => {
   const volume = evidence.find((e) => e.id === 'ev-series-volume');
   const pct = volume ? num(volume, 'maxPctOfLimit') : undefined;
   const enospc = ofKind(evidence, 'syscall-errors').filter((e) => e.data.topErrno === 'ENOSPC');
-  const noSpace = evidence.filter((e) => e.kind === 'event' && /no space left on device|disk ?pressure|ephemeral.storage/i.test(String(e.data.message ?? '')));
+  const noSpace = evidence.filter(
+    (e) => e.kind === 'event' && /no space left on device|disk ?pressure|ephemeral.storage/i.test(String(e.data.message ?? '')),
+  );
   const diskEvents = events(evidence, ['FreeDiskSpaceFailed', 'NodeHasDiskPressure']);
   const cited = [...(volume && pct !== undefined && pct >= FULL_WARNING_PCT ? [volume] : []), ...enospc, ...noSpace, ...diskEvents];
   if (cited.length === 0) return [];

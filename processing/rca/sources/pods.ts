@@ -86,7 +86,13 @@ function containerEvidence(c: ContainerView, subject: Subject, key: string): Evi
       source: 'pod',
       summary: `${where} terminated: ${reason ?? 'unknown reason'}, exit code ${exitCode ?? 'unknown'}`,
       subject: s,
-      data: { role: c.role, reason: reason ?? null, exitCode: exitCode ?? null, signal: asNumber(term.signal) ?? null, message: asString(term.message, 512) ?? null },
+      data: {
+        role: c.role,
+        reason: reason ?? null,
+        exitCode: exitCode ?? null,
+        signal: asNumber(term.signal) ?? null,
+        message: asString(term.message, 512) ?? null,
+      },
       at: asTime(term.finishedAt),
     });
   }

@@ -55,7 +55,14 @@ export function straceEvidence(rows: unknown): Evidence[] {
       source: 'strace',
       summary: `strace: ${r.syscall} failed ${r.errors} of ${r.calls} calls (${percent(r.errors, r.calls)}%)${r.errno ? `, mostly ${r.errno}` : ''}`,
       subject: {},
-      data: { syscall: r.syscall, calls: r.calls, errors: r.errors, errorPct: percent(r.errors, r.calls), seconds: r.seconds ?? null, topErrno: r.errno ?? null },
+      data: {
+        syscall: r.syscall,
+        calls: r.calls,
+        errors: r.errors,
+        errorPct: percent(r.errors, r.calls),
+        seconds: r.seconds ?? null,
+        topErrno: r.errno ?? null,
+      },
     }));
 }
 

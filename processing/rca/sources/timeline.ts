@@ -53,7 +53,13 @@ export function timelineEvidence(timeline: TimelineSummary | undefined): Evidenc
       source: 'timeline',
       summary: `fault effect on ${metric}: requested ${requested ?? '?'}, measured ${measured ?? '?'}${asString(effect.unit, 16) ?? ''}${achieved !== undefined ? ` (${Math.round(achieved * 100)}% achieved)` : ''}`,
       subject: {},
-      data: { metric, requested: requested ?? null, measured: measured ?? null, achieved: round(achieved), unit: asString(effect.unit, 16) ?? null },
+      data: {
+        metric,
+        requested: requested ?? null,
+        measured: measured ?? null,
+        achieved: round(achieved),
+        unit: asString(effect.unit, 16) ?? null,
+      },
       at: asString(at(timeline, 'fault', 'start'), 64),
     });
   }
@@ -63,7 +69,10 @@ export function timelineEvidence(timeline: TimelineSummary | undefined): Evidenc
       id: 'ev-recovery',
       kind: 'recovery',
       source: 'timeline',
-      summary: seconds === undefined ? 'the target did not return to its baseline after the fault' : `the target returned to its baseline ${seconds}s after the fault`,
+      summary:
+        seconds === undefined
+          ? 'the target did not return to its baseline after the fault'
+          : `the target returned to its baseline ${seconds}s after the fault`,
       subject: {},
       data: { seconds: seconds ?? null, recovered: seconds !== undefined },
       at: asString(at(timeline, 'fault', 'end'), 64),

@@ -12,18 +12,27 @@ export function apiserverCommand(ctx: Context): string[] {
     `--etcd-servers=${etcdUrl}`,
     // Bound to the node's bridge address only: reachable from the machine and from pods (via the kubernetes
     // Service), not from the machine's other interfaces.
-    `--bind-address=${network.nodeIp}`, `--advertise-address=${network.nodeIp}`, `--secure-port=${ports.apiserver}`,
+    `--bind-address=${network.nodeIp}`,
+    `--advertise-address=${network.nodeIp}`,
+    `--secure-port=${ports.apiserver}`,
     `--service-cluster-ip-range=${network.serviceCidr}`,
-    `--client-ca-file=${pki('ca.crt')}`, `--tls-cert-file=${pki('apiserver.crt')}`, `--tls-private-key-file=${pki('apiserver.key')}`,
-    `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`, `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
-    `--kubelet-certificate-authority=${pki('ca.crt')}`, '--kubelet-preferred-address-types=InternalIP',
+    `--client-ca-file=${pki('ca.crt')}`,
+    `--tls-cert-file=${pki('apiserver.crt')}`,
+    `--tls-private-key-file=${pki('apiserver.key')}`,
+    `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`,
+    `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
+    `--kubelet-certificate-authority=${pki('ca.crt')}`,
+    '--kubelet-preferred-address-types=InternalIP',
     `--service-account-issuer=https://kubernetes.default.svc.${network.clusterDomain}`,
-    `--service-account-key-file=${pki('sa.pub')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
+    `--service-account-key-file=${pki('sa.pub')}`,
+    `--service-account-signing-key-file=${pki('sa.key')}`,
     '--authorization-mode=Node,RBAC',
     // The defaults (NamespaceLifecycle, ServiceAccount, PodSecurity, ResourceQuota, webhooks, …) plus the one
     // kubeadm adds: the kubelet may only change its own Node and the pods bound to it.
     '--enable-admission-plugins=NodeRestriction',
-    '--allow-privileged=true', '--profiling=false', '--v=1',
+    '--allow-privileged=true',
+    '--profiling=false',
+    '--v=1',
   ];
 }
 

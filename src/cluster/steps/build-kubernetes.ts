@@ -6,7 +6,14 @@ import { allExist, goEnv, moduleGoModPath } from '../go-build.ts';
 import { buildGoMod, toolsGo, versionLdflags } from '../gomod.ts';
 import { KUBERNETES_VERSION } from '../settings.ts';
 
-export const KUBERNETES_COMMANDS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'] as const;
+export const KUBERNETES_COMMANDS = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kubelet',
+  'kube-proxy',
+  'kubectl',
+] as const;
 export type KubernetesCommand = (typeof KUBERNETES_COMMANDS)[number];
 
 export function kubernetesDir(cacheDir: string, version = KUBERNETES_VERSION): string {
@@ -38,7 +45,10 @@ export async function buildKubernetes(cacheDir: string, version = KUBERNETES_VER
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp);
   const ldflags = ['-s', '-w', ...versionLdflags(version, new Date().toISOString().replace(/\.\d+Z$/, 'Z'))].join(' ');
-  await exec('go', ['build', '-trimpath', '-tags=selinux,notest,grpcnotrace', `-ldflags=${ldflags}`, '-o', `${tmp}/`, ...packages], { cwd: src, env: goEnv() });
+  await exec('go', ['build', '-trimpath', '-tags=selinux,notest,grpcnotrace', `-ldflags=${ldflags}`, '-o', `${tmp}/`, ...packages], {
+    cwd: src,
+    env: goEnv(),
+  });
   await rm(bin, { recursive: true, force: true });
   await rename(tmp, bin);
   return bin;

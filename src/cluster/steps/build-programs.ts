@@ -23,9 +23,15 @@ export const CLUSTER_PROGRAMS = ['pause', 'coredns', 'traefik'] as const satisfi
 const targets: Record<GoProgram, { pkg: string; ldflags?: string[] }> = {
   pause: { pkg: '.' },
   coredns: { pkg: '.' },
-  traefik: { pkg: 'github.com/traefik/traefik/v3/cmd/traefik', ldflags: [`-X github.com/traefik/traefik/v3/pkg/version.Version=${TRAEFIK_VERSION}`] },
+  traefik: {
+    pkg: 'github.com/traefik/traefik/v3/cmd/traefik',
+    ldflags: [`-X github.com/traefik/traefik/v3/pkg/version.Version=${TRAEFIK_VERSION}`],
+  },
   // As helm's Makefile stamps a release; without it `helm version` says "v4.3".
-  helm: { pkg: 'helm.sh/helm/v4/cmd/helm', ldflags: [`-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`, '-X helm.sh/helm/v4/internal/version.gitTreeState=clean'] },
+  helm: {
+    pkg: 'helm.sh/helm/v4/cmd/helm',
+    ldflags: [`-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`, '-X helm.sh/helm/v4/internal/version.gitTreeState=clean'],
+  },
 };
 
 const sourceRoot = new URL('../go/', import.meta.url).pathname;
@@ -50,7 +56,10 @@ export async function buildGoProgram(cacheDir: string, name: GoProgram): Promise
   await mkdir(src, { recursive: true });
   for (const f of await sourceFiles(name)) await copyFile(join(sourceRoot, name, f), join(src, f));
   const { pkg, ldflags = [] } = targets[name];
-  await exec('go', ['build', '-trimpath', `-ldflags=${['-s', '-w', ...ldflags].join(' ')}`, '-o', `${out}.partial`, pkg], { cwd: src, env: goEnv() });
+  await exec('go', ['build', '-trimpath', `-ldflags=${['-s', '-w', ...ldflags].join(' ')}`, '-o', `${out}.partial`, pkg], {
+    cwd: src,
+    env: goEnv(),
+  });
   await rename(`${out}.partial`, out);
   return out;
 }

@@ -12,7 +12,11 @@ export const INGRESS_IDENTITY = 'toe:ingress-controller';
 
 /** Every certificate of the cluster. Admin-level clients are in system:masters, components use their RBAC names. */
 export const certs: CertSpec[] = [
-  { name: 'apiserver', cn: 'kube-apiserver', sans: [...svc, 'localhost'].map((d) => `DNS:${d}`).concat(['127.0.0.1', network.nodeIp, network.apiServiceIp].map((i) => `IP:${i}`)) },
+  {
+    name: 'apiserver',
+    cn: 'kube-apiserver',
+    sans: [...svc, 'localhost'].map((d) => `DNS:${d}`).concat(['127.0.0.1', network.nodeIp, network.apiServiceIp].map((i) => `IP:${i}`)),
+  },
   { name: 'apiserver-kubelet-client', cn: 'kube-apiserver-kubelet-client', org: 'system:masters' },
   { name: 'admin', cn: 'toe-admin', org: 'system:masters' },
   { name: 'controller-manager', cn: 'system:kube-controller-manager' },

@@ -48,11 +48,21 @@ export async function runContainerd(ctx: Context): Promise<void> {
   const config = join(l.stateDir, 'containerd.toml');
   await mkdir(l.containerdState, { recursive: true });
   await writeFile(config, containerdConfig(l));
-  await ensureDaemon(ctx, 'containerd', ['containerd', '--config', config], () => succeeds('ctr', ['-a', l.containerdSocket, 'version']), 20_000);
+  await ensureDaemon(
+    ctx,
+    'containerd',
+    ['containerd', '--config', config],
+    () => succeeds('ctr', ['-a', l.containerdSocket, 'version']),
+    20_000,
+  );
 }
 
 function importOptions(ctx: Context) {
-  return { socket: ctx.layout.containerdSocket, importedFile: join(ctx.layout.stateDir, 'images.json'), onImage: (ref: string, action: string) => ctx.steps.info(`${ref}: ${action}`) };
+  return {
+    socket: ctx.layout.containerdSocket,
+    importedFile: join(ctx.layout.stateDir, 'images.json'),
+    onImage: (ref: string, action: string) => ctx.steps.info(`${ref}: ${action}`),
+  };
 }
 
 /**
@@ -61,8 +71,15 @@ function importOptions(ctx: Context) {
  */
 export async function runImages(ctx: Context): Promise<void> {
   await ensureImages(await clusterImages(ctx.layout.cacheDir), importOptions(ctx));
-  const tools = (async () => ensureImages([await toeImage(ctx.layout.cacheDir), ...(await toolImages(ctx.layout.cacheDir))], importOptions(ctx)))();
-  ctx.background.set('tool-images', tools.then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err))));
+  const tools = (async () =>
+    ensureImages([await toeImage(ctx.layout.cacheDir), ...(await toolImages(ctx.layout.cacheDir))], importOptions(ctx)))();
+  ctx.background.set(
+    'tool-images',
+    tools.then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    ),
+  );
 }
 
 /** A tool image that fails is a warning: one broken powertools/ folder must not keep the cluster from coming up. */

@@ -7,10 +7,27 @@ import { etcdUrl, ports } from '../settings.ts';
 export function etcdCommand(ctx: Context): string[] {
   const peer = `http://127.0.0.1:${ports.etcdPeer}`;
   return [
-    'etcd', '--name', 'toe', '--data-dir', ctx.layout.etcdDir,
-    '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
-    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `toe=${peer}`,
-    '--quota-backend-bytes', String(2 * 1024 ** 3), '--snapshot-count', '10000', '--log-level', 'warn',
+    'etcd',
+    '--name',
+    'toe',
+    '--data-dir',
+    ctx.layout.etcdDir,
+    '--listen-client-urls',
+    etcdUrl,
+    '--advertise-client-urls',
+    etcdUrl,
+    '--listen-peer-urls',
+    peer,
+    '--initial-advertise-peer-urls',
+    peer,
+    '--initial-cluster',
+    `toe=${peer}`,
+    '--quota-backend-bytes',
+    String(2 * 1024 ** 3),
+    '--snapshot-count',
+    '10000',
+    '--log-level',
+    'warn',
   ];
 }
 

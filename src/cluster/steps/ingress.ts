@@ -56,7 +56,9 @@ export function ingressObjects(): Manifest[] {
   const read = ['get', 'list', 'watch'];
   return [
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: INGRESS_IDENTITY },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: INGRESS_IDENTITY },
       rules: [
         { apiGroups: [''], resources: ['services', 'secrets', 'nodes'], verbs: read },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: read },
@@ -65,12 +67,15 @@ export function ingressObjects(): Manifest[] {
       ],
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: INGRESS_IDENTITY },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: INGRESS_IDENTITY },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: INGRESS_IDENTITY },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: INGRESS_IDENTITY }],
     },
     {
-      apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass',
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
       // Default: the API server's DefaultIngressClass admission gives it to every new Ingress that names no class.
       metadata: { name: INGRESS_CLASS, annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
       spec: { controller: TRAEFIK_CONTROLLER },
@@ -88,5 +93,12 @@ export async function runIngress(ctx: Context): Promise<void> {
   const bin = await buildGoProgram(l.cacheDir, 'traefik');
   // Traefik's Kubernetes providers read a kubeconfig from $KUBECONFIG (client certificates included).
   const env = { ...process.env, KUBECONFIG: kubeconfigPath(ctx, 'ingress-controller') };
-  await ensureDaemon(ctx, INGRESS_CONTROLLER, [bin, `--configFile=${config}`], async () => (await probe(`http://127.0.0.1:${ports.ingressPing}/ping`)) === 200, 30_000, env);
+  await ensureDaemon(
+    ctx,
+    INGRESS_CONTROLLER,
+    [bin, `--configFile=${config}`],
+    async () => (await probe(`http://127.0.0.1:${ports.ingressPing}/ping`)) === 200,
+    30_000,
+    env,
+  );
 }

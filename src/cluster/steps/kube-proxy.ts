@@ -30,5 +30,11 @@ export function kubeProxyConfig(kubeconfig: string): object {
 export async function runKubeProxy(ctx: Context): Promise<void> {
   const config = join(ctx.layout.stateDir, 'kube-proxy.yaml');
   await writeFile(config, stringify(kubeProxyConfig(kubeconfigPath(ctx, 'kube-proxy'))));
-  await ensureDaemon(ctx, 'kube-proxy', [binary(ctx, 'kube-proxy'), `--config=${config}`], async () => (await probe('http://127.0.0.1:10256/healthz')) === 200, 30_000);
+  await ensureDaemon(
+    ctx,
+    'kube-proxy',
+    [binary(ctx, 'kube-proxy'), `--config=${config}`],
+    async () => (await probe('http://127.0.0.1:10256/healthz')) === 200,
+    30_000,
+  );
 }

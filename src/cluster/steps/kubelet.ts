@@ -63,8 +63,13 @@ export async function runKubelet(ctx: Context): Promise<void> {
   await writeFile(config, stringify(kubeletConfig(l)));
   await mkdir(l.kubeletDir, { recursive: true });
   const command = [
-    binary(ctx, 'kubelet'), `--config=${config}`, `--kubeconfig=${kubeconfigPath(ctx, 'kubelet')}`, `--root-dir=${l.kubeletDir}`,
-    `--hostname-override=${NODE_NAME}`, `--node-ip=${network.nodeIp}`, '--v=1',
+    binary(ctx, 'kubelet'),
+    `--config=${config}`,
+    `--kubeconfig=${kubeconfigPath(ctx, 'kubelet')}`,
+    `--root-dir=${l.kubeletDir}`,
+    `--hostname-override=${NODE_NAME}`,
+    `--node-ip=${network.nodeIp}`,
+    '--v=1',
   ];
   await ensureDaemon(ctx, 'kubelet', command, async () => (await probe('http://127.0.0.1:10248/healthz')) === 200, 30_000);
 }

@@ -20,11 +20,18 @@ export async function runWaitReady(ctx: Context): Promise<void> {
     return ready?.status === 'True' && new Date(ready.lastHeartbeatTime ?? 0).getTime() >= since ? true : undefined;
   });
   // The ServiceAccount admission plugin refuses pods until the controller-manager has made the namespace's SA.
-  await waitFor('the default ServiceAccount', 30_000, async () => ((await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined));
+  await waitFor('the default ServiceAccount', 30_000, async () =>
+    (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined,
+  );
   const resolver = new Resolver({ timeout: 500, tries: 1 });
   resolver.setServers([network.dnsServiceIp]);
-  await waitFor('Service names to resolve through CoreDNS', 90_000, async () => {
-    const addrs = await resolver.resolve4(`kubernetes.default.svc.${network.clusterDomain}`);
-    return addrs.includes(network.apiServiceIp) ? true : undefined;
-  }, 500);
+  await waitFor(
+    'Service names to resolve through CoreDNS',
+    90_000,
+    async () => {
+      const addrs = await resolver.resolve4(`kubernetes.default.svc.${network.clusterDomain}`);
+      return addrs.includes(network.apiServiceIp) ? true : undefined;
+    },
+    500,
+  );
 }

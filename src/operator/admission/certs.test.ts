@@ -39,7 +39,10 @@ describe('webhook certificates', () => {
 
   it('names every DNS name and IP address in the SANs, and nothing else', () => {
     const serving = new X509Certificate(tls.serving.cert);
-    assert.equal(serving.subjectAltName, 'DNS:toe-operator.toe-system.svc, DNS:toe-operator.toe-system.svc.cluster.local, IP Address:127.0.0.1');
+    assert.equal(
+      serving.subjectAltName,
+      'DNS:toe-operator.toe-system.svc, DNS:toe-operator.toe-system.svc.cluster.local, IP Address:127.0.0.1',
+    );
     assert.equal(serving.checkHost('toe-operator.toe-system.svc'), 'toe-operator.toe-system.svc');
     assert.equal(serving.checkIP('127.0.0.1'), '127.0.0.1');
     assert.equal(serving.checkHost('evil.example.com'), undefined);
@@ -94,7 +97,7 @@ describe('webhook certificates', () => {
       assert.equal(renewalNeeded({ ca: tls.ca, serving: { cert: 'garbage', key: 'garbage' } }, hosts, now), 'serving');
     });
 
-    it('renews everything within 30 days of the CA\'s expiry, or when the CA is unusable', () => {
+    it("renews everything within 30 days of the CA's expiry, or when the CA is unusable", () => {
       assert.equal(renewalNeeded(tls, hosts, new Date(now.getTime() + 334 * DAY)), 'none');
       assert.equal(renewalNeeded(tls, hosts, new Date(now.getTime() + 336 * DAY)), 'all');
       assert.equal(renewalNeeded({ ca: { cert: tls.ca.cert, key: tls.serving.key }, serving: tls.serving }, hosts, now), 'all');
@@ -117,7 +120,10 @@ describe('webhook certificates', () => {
 
   it('reads the names back from a certificate, and merges name sets without duplicates', () => {
     assert.deepEqual(hostsOfCert(tls.serving.cert), hosts);
-    assert.deepEqual(mergeHosts(hostsOf(['a.svc', '127.0.0.1']), hostsOf(['[::1]', 'a.svc'])), { dnsNames: ['a.svc'], ips: ['127.0.0.1', '::1'] });
+    assert.deepEqual(mergeHosts(hostsOf(['a.svc', '127.0.0.1']), hostsOf(['[::1]', 'a.svc'])), {
+      dnsNames: ['a.svc'],
+      ips: ['127.0.0.1', '::1'],
+    });
     assert.deepEqual(hostsOfCert('not a certificate'), { dnsNames: [], ips: [] });
   });
 });

@@ -63,9 +63,14 @@ export async function generateCa(now = new Date()): Promise<KeyPairPem> {
 export async function issueServing(ca: KeyPairPem, hosts: Hosts, now = new Date()): Promise<KeyPairPem> {
   if (hosts.dnsNames.length + hosts.ips.length === 0) throw new Error('a serving certificate needs at least one DNS name or IP address');
   const caCert = new x509.X509Certificate(ca.cert);
-  const caKey = await subtle.importKey('pkcs8', createPrivateKey(ca.key).export({ type: 'pkcs8', format: 'der' }), ALGORITHM, false, ['sign']);
+  const caKey = await subtle.importKey('pkcs8', createPrivateKey(ca.key).export({ type: 'pkcs8', format: 'der' }), ALGORITHM, false, [
+    'sign',
+  ]);
   const keys = (await subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const names: x509.JsonGeneralName[] = [...hosts.dnsNames.map((value) => ({ type: 'dns' as const, value })), ...hosts.ips.map((value) => ({ type: 'ip' as const, value }))];
+  const names: x509.JsonGeneralName[] = [
+    ...hosts.dnsNames.map((value) => ({ type: 'dns' as const, value })),
+    ...hosts.ips.map((value) => ({ type: 'ip' as const, value })),
+  ];
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     // Clients match the SANs; the CN only helps a human reading the certificate.
@@ -109,7 +114,8 @@ export function renewalNeeded(tls: WebhookTls, hosts: Hosts, now = new Date()): 
     const serving = new X509Certificate(tls.serving.cert);
     if (!serving.verify(ca.publicKey) || !serving.checkPrivateKey(createPrivateKey(tls.serving.key))) return 'serving';
     if (Date.parse(serving.validTo) < horizon || Date.parse(serving.validFrom) > now.getTime()) return 'serving';
-    const covered = hosts.dnsNames.every((h) => serving.checkHost(h, { wildcards: false }) === h) && hosts.ips.every((ip) => serving.checkIP(ip) === ip);
+    const covered =
+      hosts.dnsNames.every((h) => serving.checkHost(h, { wildcards: false }) === h) && hosts.ips.every((ip) => serving.checkIP(ip) === ip);
     return covered ? 'none' : 'serving';
   } catch {
     return 'serving';

@@ -54,10 +54,18 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
   };
 
   const secret = `${operatorNamespace}/${TLS_SECRET_NAME}`;
-  let shared = await withContext(`load or create the webhook certificates in secret ${secret}`, () => loadOrCreateTls(clients.core, operatorNamespace, hosts, log));
-  const server = await listenAdmission(createAdmissionApp({ configs: lookup, metrics: opts.metrics, log }), shared.tls.serving, opts.listen);
+  let shared = await withContext(`load or create the webhook certificates in secret ${secret}`, () =>
+    loadOrCreateTls(clients.core, operatorNamespace, hosts, log),
+  );
+  const server = await listenAdmission(
+    createAdmissionApp({ configs: lookup, metrics: opts.metrics, log }),
+    shared.tls.serving,
+    opts.listen,
+  );
   try {
-    await withContext(`register the webhook configurations ${WEBHOOK_CONFIGURATION_NAME}`, () => registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle));
+    await withContext(`register the webhook configurations ${WEBHOOK_CONFIGURATION_NAME}`, () =>
+      registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle),
+    );
   } catch (err) {
     await server.close();
     throw err;

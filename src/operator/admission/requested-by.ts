@@ -31,12 +31,18 @@ export function requestedByPatch(request: AdmissionRequest): { patch: JsonPatchO
   else return undefined;
   if (sent === wanted) return undefined;
 
-  const what = sent === undefined ? 'it cannot be removed and was restored' : `the value sent was ${wanted === undefined ? 'removed' : 'replaced'}`;
+  const what =
+    sent === undefined ? 'it cannot be removed and was restored' : `the value sent was ${wanted === undefined ? 'removed' : 'replaced'}`;
   // A first CREATE without the annotation is the normal case, not something to warn about.
-  const warning = request.operation === 'CREATE' && sent === undefined ? undefined : `metadata.annotations[${REQUESTED_BY_ANNOTATION}] is recorded by admission; ${what}`;
+  const warning =
+    request.operation === 'CREATE' && sent === undefined
+      ? undefined
+      : `metadata.annotations[${REQUESTED_BY_ANNOTATION}] is recorded by admission; ${what}`;
   if (wanted === undefined) return { patch: [{ op: 'remove', path: KEY_PATH }], warning };
   // "add" on an existing member replaces it (RFC 6902 4.1); without an annotations map, the map itself is added.
-  const patch: JsonPatchOp[] = annotations ? [{ op: 'add', path: KEY_PATH, value: wanted }] : [{ op: 'add', path: ANNOTATIONS, value: { [REQUESTED_BY_ANNOTATION]: wanted } }];
+  const patch: JsonPatchOp[] = annotations
+    ? [{ op: 'add', path: KEY_PATH, value: wanted }]
+    : [{ op: 'add', path: ANNOTATIONS, value: { [REQUESTED_BY_ANNOTATION]: wanted } }];
   return { patch, warning };
 }
 

@@ -10,7 +10,11 @@ import { mutatePowerTool, validatePowerTool, type ConfigLookup } from './review.
 const USER = { username: 'alice@example.com', uid: '5f1c1d2e-7b7a-4d8c-9a43-0c8d8b0f1a11', groups: ['devs', 'system:authenticated'] };
 
 /** A PowerTool as the API server hands it to admission: defaults applied, server-set metadata present. */
-function powerToolObject(name: string, spec: Record<string, unknown>, extra: { annotations?: Record<string, string> | null; status?: unknown } = {}): Record<string, unknown> {
+function powerToolObject(
+  name: string,
+  spec: Record<string, unknown>,
+  extra: { annotations?: Record<string, string> | null; status?: unknown } = {},
+): Record<string, unknown> {
   return {
     apiVersion: 'toe.dev/v1alpha1',
     kind: 'PowerTool',
@@ -20,7 +24,9 @@ function powerToolObject(name: string, spec: Record<string, unknown>, extra: { a
       uid: '0b6e0f7c-9a55-4a3e-8f58-2b0c7f1e9d01',
       generation: 1,
       creationTimestamp: '2026-11-02T10:00:00Z',
-      managedFields: [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'toe.dev/v1alpha1', fieldsType: 'FieldsV1', fieldsV1: {} }],
+      managedFields: [
+        { manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'toe.dev/v1alpha1', fieldsType: 'FieldsV1', fieldsV1: {} },
+      ],
       ...(extra.annotations !== undefined ? { annotations: extra.annotations } : {}),
     },
     spec: {
@@ -54,14 +60,24 @@ function review(operation: 'CREATE' | 'UPDATE' | 'DELETE', object: unknown, oldO
       object: operation === 'DELETE' ? null : object,
       oldObject,
       dryRun: false,
-      options: { apiVersion: 'meta.k8s.io/v1', kind: operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions', fieldManager: 'kubectl-client-side-apply' },
+      options: {
+        apiVersion: 'meta.k8s.io/v1',
+        kind: operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions',
+        fieldManager: 'kubectl-client-side-apply',
+      },
     },
   };
   return admissionReviewRequest.parse(JSON.parse(JSON.stringify(body))).request;
 }
 
 function configObject(status?: PowerToolConfig['status'], generation = 1): PowerToolConfig {
-  return { apiVersion: 'toe.dev/v1alpha1', kind: 'PowerToolConfig', metadata: { name: 'perf-config', namespace: 'toe-system', generation } as PowerToolConfig['metadata'], spec: perfConfig, status };
+  return {
+    apiVersion: 'toe.dev/v1alpha1',
+    kind: 'PowerToolConfig',
+    metadata: { name: 'perf-config', namespace: 'toe-system', generation } as PowerToolConfig['metadata'],
+    spec: perfConfig,
+    status,
+  };
 }
 
 function lookup(...configs: PowerToolConfig[]): ConfigLookup {
@@ -89,7 +105,7 @@ describe('validatePowerTool', () => {
     assert.deepEqual(response, { uid: '705ab4f5-6393-11e8-b7cc-42010a800002', allowed: true });
   });
 
-  it('refuses hostile args with the allowlist\'s own messages, one cause per argument', () => {
+  it("refuses hostile args with the allowlist's own messages, one cause per argument", () => {
     const args = ['-o/etc/shadow', '--freq=$(id)'];
     const response = validatePowerTool(review('CREATE', powerToolObject('hostile', perfSpec(args))), configs);
     assert.equal(response.allowed, false);
@@ -97,24 +113,42 @@ describe('validatePowerTool', () => {
     assert.equal(expected.ok, false);
     const errors = expected.ok ? [] : expected.errors;
     assert.equal(response.status?.message, `PowerTool "hostile" is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-    assert.match(response.status?.message ?? '', /spec\.tool\.args\[0\]: "-o\/etc\/shadow": "\/etc\/shadow" is not under an allowed directory for --output/);
+    assert.match(
+      response.status?.message ?? '',
+      /spec\.tool\.args\[0\]: "-o\/etc\/shadow": "\/etc\/shadow" is not under an allowed directory for --output/,
+    );
     assert.match(response.status?.message ?? '', /spec\.tool\.args\[1\]: "--freq=\$\(id\)": "\$\(id\)" is not an integer for --freq/);
     assert.equal(response.status?.code, 422);
     assert.equal(response.status?.reason, 'Invalid');
-    assert.deepEqual(response.status?.details?.causes.map((c) => c.field), ['spec.tool.args[0]', 'spec.tool.args[1]']);
-    assert.deepEqual({ kind: response.status?.details?.kind, name: response.status?.details?.name }, { kind: 'PowerTool', name: 'hostile' });
+    assert.deepEqual(
+      response.status?.details?.causes.map((c) => c.field),
+      ['spec.tool.args[0]', 'spec.tool.args[1]'],
+    );
+    assert.deepEqual(
+      { kind: response.status?.details?.kind, name: response.status?.details?.name },
+      { kind: 'PowerTool', name: 'hostile' },
+    );
   });
 
-  it('refuses a duration beyond the tool\'s limit and an output mode it does not support', () => {
-    const response = validatePowerTool(review('CREATE', powerToolObject('long', { tool: { name: 'perf', args: [], duration: '3h' }, output: { mode: 'collector' } })), configs);
+  it("refuses a duration beyond the tool's limit and an output mode it does not support", () => {
+    const response = validatePowerTool(
+      review('CREATE', powerToolObject('long', { tool: { name: 'perf', args: [], duration: '3h' }, output: { mode: 'collector' } })),
+      configs,
+    );
     assert.equal(response.allowed, false);
-    assert.deepEqual(response.status?.details?.causes.map((c) => c.field), ['spec.tool.duration', 'spec.output.mode']);
+    assert.deepEqual(
+      response.status?.details?.causes.map((c) => c.field),
+      ['spec.tool.duration', 'spec.output.mode'],
+    );
   });
 
   it('refuses an unknown tool, naming it and the known tools', () => {
     const response = validatePowerTool(review('CREATE', powerToolObject('nope', { tool: { name: 'gdb', args: [] } })), configs);
     assert.equal(response.allowed, false);
-    assert.equal(response.status?.message, 'PowerTool "nope" is invalid: spec.tool.name: Not found: "gdb": no PowerToolConfig in namespace toe-system defines this tool; known tools: perf');
+    assert.equal(
+      response.status?.message,
+      'PowerTool "nope" is invalid: spec.tool.name: Not found: "gdb": no PowerToolConfig in namespace toe-system defines this tool; known tools: perf',
+    );
     assert.equal(response.status?.details?.causes[0]?.type, 'FieldValueNotFound');
   });
 
@@ -124,10 +158,15 @@ describe('validatePowerTool', () => {
   });
 
   it('refuses a tool whose config is not Ready, naming the reason', () => {
-    const broken = lookup(configObject(ready('False', 'Invalid', 'spec.securityContext.privileged: privileged tools are not allowed by this operator')));
+    const broken = lookup(
+      configObject(ready('False', 'Invalid', 'spec.securityContext.privileged: privileged tools are not allowed by this operator')),
+    );
     const response = validatePowerTool(review('CREATE', powerToolObject('x', perfSpec([]))), broken);
     assert.equal(response.allowed, false);
-    assert.equal(response.status?.message, 'PowerTool "x" is invalid: spec.tool.name: Invalid value: "perf": the PowerToolConfig perf-config is not Ready (Invalid): spec.securityContext.privileged: privileged tools are not allowed by this operator');
+    assert.equal(
+      response.status?.message,
+      'PowerTool "x" is invalid: spec.tool.name: Invalid value: "perf": the PowerToolConfig perf-config is not Ready (Invalid): spec.securityContext.privileged: privileged tools are not allowed by this operator',
+    );
   });
 
   it('ignores a Ready=False written for an older generation of the config (the controller has not caught up)', () => {
@@ -144,24 +183,43 @@ describe('validatePowerTool', () => {
   });
 
   it('refuses what the schema refuses, with kubectl-style field paths', () => {
-    const response = validatePowerTool(review('CREATE', powerToolObject('bad', { tool: { name: 'perf', args: [], duration: 'forever' }, targets: { selector: {}, maxTargets: 0 } })), configs);
+    const response = validatePowerTool(
+      review(
+        'CREATE',
+        powerToolObject('bad', { tool: { name: 'perf', args: [], duration: 'forever' }, targets: { selector: {}, maxTargets: 0 } }),
+      ),
+      configs,
+    );
     assert.equal(response.allowed, false);
     const fields = response.status?.details?.causes.map((c) => c.field).sort();
     assert.deepEqual(fields, ['spec.targets.maxTargets', 'spec.tool.duration']);
   });
 
   it('lets through what it does not review: other kinds and DELETE', () => {
-    const other = { ...review('CREATE', powerToolObject('x', { tool: { name: 'gdb' } })), kind: { group: 'toe.dev', version: 'v1alpha1', kind: 'PowerToolProcessing' } };
+    const other = {
+      ...review('CREATE', powerToolObject('x', { tool: { name: 'gdb' } })),
+      kind: { group: 'toe.dev', version: 'v1alpha1', kind: 'PowerToolProcessing' },
+    };
     assert.equal(validatePowerTool(other, configs).allowed, true);
     assert.equal(validatePowerTool(review('DELETE', null, powerToolObject('x', { tool: { name: 'gdb' } })), configs).allowed, true);
   });
 
   describe('on UPDATE', () => {
-    const running = { phase: 'Running', targets: [{ pod: 'web-1', container: 'app', ephemeralContainer: 'toe-perf-0a1b2c3d', phase: 'Running' }, { pod: 'web-2', container: 'app', ephemeralContainer: 'toe-perf-4e5f6a7b', phase: 'Running' }] };
+    const running = {
+      phase: 'Running',
+      targets: [
+        { pod: 'web-1', container: 'app', ephemeralContainer: 'toe-perf-0a1b2c3d', phase: 'Running' },
+        { pod: 'web-2', container: 'app', ephemeralContainer: 'toe-perf-4e5f6a7b', phase: 'Running' },
+      ],
+    };
     const old = powerToolObject('run', perfSpec(['--freq', '49']), { status: running });
 
     it('refuses spec changes once the run has started, saying which fields may change', () => {
-      const next = powerToolObject('run', perfSpec(['--freq', '99'], { targets: { selector: { matchLabels: { app: 'api' } }, maxTargets: 10 } }), { status: running });
+      const next = powerToolObject(
+        'run',
+        perfSpec(['--freq', '99'], { targets: { selector: { matchLabels: { app: 'api' } }, maxTargets: 10 } }),
+        { status: running },
+      );
       const response = validatePowerTool(review('UPDATE', next, old), configs);
       assert.equal(response.allowed, false);
       assert.equal(
@@ -197,7 +255,9 @@ describe('mutatePowerTool', () => {
   it('adds the annotations map with the requester when the object has none', () => {
     const response = mutatePowerTool(review('CREATE', powerToolObject('x', perfSpec([]))));
     assert.equal(response.allowed, true);
-    assert.deepEqual(decodePatch(response), [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: requester } }]);
+    assert.deepEqual(decodePatch(response), [
+      { op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: requester } },
+    ]);
     assert.deepEqual(JSON.parse(requester), { username: 'alice@example.com', uid: USER.uid, groups: ['devs', 'system:authenticated'] });
     assert.equal(response.warnings, undefined);
   });
@@ -205,21 +265,27 @@ describe('mutatePowerTool', () => {
   it('adds the key with "/" escaped as ~1 when other annotations exist, or when annotations is null', () => {
     for (const annotations of [{ team: 'shop' }, null]) {
       const response = mutatePowerTool(review('CREATE', powerToolObject('x', perfSpec([]), { annotations })));
-      const expected = annotations ? [{ op: 'add', path: '/metadata/annotations/toe.dev~1requested-by', value: requester }] : [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: requester } }];
+      const expected = annotations
+        ? [{ op: 'add', path: '/metadata/annotations/toe.dev~1requested-by', value: requester }]
+        : [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: requester } }];
       assert.deepEqual(decodePatch(response), expected);
     }
   });
 
   it('overwrites a requester the user sent at create, and warns', () => {
     const forged = JSON.stringify({ username: 'system:admin' });
-    const response = mutatePowerTool(review('CREATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: forged } })));
+    const response = mutatePowerTool(
+      review('CREATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: forged } })),
+    );
     assert.deepEqual(decodePatch(response), [{ op: 'add', path: '/metadata/annotations/toe.dev~1requested-by', value: requester }]);
     assert.match(response.warnings?.[0] ?? '', /recorded by admission; the value sent was replaced/);
   });
 
   it('overwrites even a value identical in meaning but sent by the user under another spelling', () => {
     const spaced = JSON.stringify(USER, null, 1);
-    const response = mutatePowerTool(review('CREATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: spaced } })));
+    const response = mutatePowerTool(
+      review('CREATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: spaced } })),
+    );
     assert.deepEqual(decodePatch(response), [{ op: 'add', path: '/metadata/annotations/toe.dev~1requested-by', value: requester }]);
   });
 
@@ -233,7 +299,9 @@ describe('mutatePowerTool', () => {
     });
 
     it('restores a changed record', () => {
-      const response = mutatePowerTool(review('UPDATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: requester } }), old));
+      const response = mutatePowerTool(
+        review('UPDATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: requester } }), old),
+      );
       assert.deepEqual(decodePatch(response), [{ op: 'add', path: '/metadata/annotations/toe.dev~1requested-by', value: recorded }]);
     });
 
@@ -241,13 +309,17 @@ describe('mutatePowerTool', () => {
       const withOther = mutatePowerTool(review('UPDATE', powerToolObject('x', perfSpec([]), { annotations: { team: 'shop' } }), old));
       assert.deepEqual(decodePatch(withOther), [{ op: 'add', path: '/metadata/annotations/toe.dev~1requested-by', value: recorded }]);
       const withNone = mutatePowerTool(review('UPDATE', powerToolObject('x', perfSpec([])), old));
-      assert.deepEqual(decodePatch(withNone), [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: recorded } }]);
+      assert.deepEqual(decodePatch(withNone), [
+        { op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: recorded } },
+      ]);
       assert.match(withNone.warnings?.[0] ?? '', /cannot be removed and was restored/);
     });
 
     it('removes a record a user adds to an object created without one', () => {
       const unrecorded = powerToolObject('x', perfSpec([]));
-      const response = mutatePowerTool(review('UPDATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: requester } }), unrecorded));
+      const response = mutatePowerTool(
+        review('UPDATE', powerToolObject('x', perfSpec([]), { annotations: { [REQUESTED_BY_ANNOTATION]: requester } }), unrecorded),
+      );
       assert.deepEqual(decodePatch(response), [{ op: 'remove', path: '/metadata/annotations/toe.dev~1requested-by' }]);
       assert.match(response.warnings?.[0] ?? '', /removed/);
     });
@@ -256,6 +328,12 @@ describe('mutatePowerTool', () => {
   it('records only what the authenticator gave: no uid or groups when absent', () => {
     const request = review('CREATE', powerToolObject('x', perfSpec([])));
     request.userInfo = { username: 'system:serviceaccount:shop:deployer' };
-    assert.deepEqual(decodePatch(mutatePowerTool(request)), [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: '{"username":"system:serviceaccount:shop:deployer"}' } }]);
+    assert.deepEqual(decodePatch(mutatePowerTool(request)), [
+      {
+        op: 'add',
+        path: '/metadata/annotations',
+        value: { [REQUESTED_BY_ANNOTATION]: '{"username":"system:serviceaccount:shop:deployer"}' },
+      },
+    ]);
   });
 });

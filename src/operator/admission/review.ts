@@ -46,7 +46,13 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
     const targets = startedTargets(request.oldObject);
     if (targets > 0) {
       const allowed = MUTABLE_WHILE_RUNNING.join(' and ');
-      return deny([{ type: 'FieldValueForbidden', field: 'spec', message: `Forbidden: the run has started on ${targets} target${targets === 1 ? '' : 's'}; only ${allowed} may change (changed: ${forbidden.join(', ')})` }]);
+      return deny([
+        {
+          type: 'FieldValueForbidden',
+          field: 'spec',
+          message: `Forbidden: the run has started on ${targets} target${targets === 1 ? '' : 's'}; only ${allowed} may change (changed: ${forbidden.join(', ')})`,
+        },
+      ]);
     }
   }
 
@@ -60,17 +66,35 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
   const config = configs.findConfig(tool);
   if (!config) {
     const known = configs.knownTools().sort().join(', ') || 'none';
-    return deny([{ type: 'FieldValueNotFound', field: 'spec.tool.name', message: `Not found: "${tool}": no PowerToolConfig in namespace ${configs.operatorNamespace} defines this tool; known tools: ${known}` }]);
+    return deny([
+      {
+        type: 'FieldValueNotFound',
+        field: 'spec.tool.name',
+        message: `Not found: "${tool}": no PowerToolConfig in namespace ${configs.operatorNamespace} defines this tool; known tools: ${known}`,
+      },
+    ]);
   }
   const configName = config.metadata?.name ?? tool;
   const notReady = failedReady(config);
   if (notReady) {
-    return deny([{ type: 'FieldValueInvalid', field: 'spec.tool.name', message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is not Ready (${notReady.reason}): ${notReady.message}` }]);
+    return deny([
+      {
+        type: 'FieldValueInvalid',
+        field: 'spec.tool.name',
+        message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is not Ready (${notReady.reason}): ${notReady.message}`,
+      },
+    ]);
   }
   const configSpec = powerToolConfigSpec.safeParse(config.spec, { reportInput: true });
   if (!configSpec.success) {
     const problems = configSpec.error.issues.map((i) => issueToError(i)).map((e) => `spec.${e.path}: ${e.message}`);
-    return deny([{ type: 'FieldValueInvalid', field: 'spec.tool.name', message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is invalid: ${problems.join(', ')}` }]);
+    return deny([
+      {
+        type: 'FieldValueInvalid',
+        field: 'spec.tool.name',
+        message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is invalid: ${problems.join(', ')}`,
+      },
+    ]);
   }
   const admission = admitPowerTool(spec, configSpec.data);
   if (!admission.ok) return deny(admission.errors.map((e) => ({ type: 'FieldValueInvalid', field: e.path, message: e.message })));

@@ -13,7 +13,11 @@ import { createAdmissionApp, listenAdmission } from './server.ts';
 
 const silent = pino({ level: 'silent' });
 const config = { apiVersion: 'toe.dev/v1alpha1', kind: 'PowerToolConfig', metadata: { name: 'perf' }, spec: perfConfig } as PowerToolConfig;
-const configs = { findConfig: (tool: string) => (tool === 'perf' ? config : undefined), knownTools: () => ['perf'], operatorNamespace: 'toe-system' };
+const configs = {
+  findConfig: (tool: string) => (tool === 'perf' ? config : undefined),
+  knownTools: () => ['perf'],
+  operatorNamespace: 'toe-system',
+};
 
 function reviewBody(args: string[], operation = 'CREATE'): unknown {
   return {
@@ -27,7 +31,12 @@ function reviewBody(args: string[], operation = 'CREATE'): unknown {
       namespace: 'shop',
       operation,
       userInfo: { username: 'alice', groups: ['devs'] },
-      object: { apiVersion: 'toe.dev/v1alpha1', kind: 'PowerTool', metadata: { name: 'pt', namespace: 'shop' }, spec: { targets: { selector: {} }, tool: { name: 'perf', args } } },
+      object: {
+        apiVersion: 'toe.dev/v1alpha1',
+        kind: 'PowerTool',
+        metadata: { name: 'pt', namespace: 'shop' },
+        spec: { targets: { selector: {} }, tool: { name: 'perf', args } },
+      },
       oldObject: null,
       dryRun: false,
     },
@@ -46,13 +55,23 @@ describe('admission app', () => {
   });
   after(() => void server.close());
 
-  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const count = async (kind: string, verdict: string) => (await metrics.admissionTotal.get()).values.find((v) => v.labels.kind === kind && v.labels.verdict === verdict)?.value ?? 0;
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const count = async (kind: string, verdict: string) =>
+    (await metrics.admissionTotal.get()).values.find((v) => v.labels.kind === kind && v.labels.verdict === verdict)?.value ?? 0;
 
   it('answers /validate with an AdmissionReview carrying the request uid', async () => {
     const res = await post('/validate', reviewBody(['--freq=49']));
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'c0ffee00-0000-4000-8000-000000000001', allowed: true } });
+    assert.deepEqual(await res.json(), {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: 'c0ffee00-0000-4000-8000-000000000001', allowed: true },
+    });
     assert.equal(await count('validating', 'allowed'), 1);
   });
 
@@ -68,7 +87,9 @@ describe('admission app', () => {
     const res = await post('/mutate', reviewBody([]));
     const body = (await res.json()) as { response: { allowed: boolean; patchType: string; patch: string } };
     assert.equal(body.response.patchType, 'JSONPatch');
-    assert.deepEqual(JSON.parse(Buffer.from(body.response.patch, 'base64').toString()), [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: '{"username":"alice","groups":["devs"]}' } }]);
+    assert.deepEqual(JSON.parse(Buffer.from(body.response.patch, 'base64').toString()), [
+      { op: 'add', path: '/metadata/annotations', value: { [REQUESTED_BY_ANNOTATION]: '{"username":"alice","groups":["devs"]}' } },
+    ]);
     assert.equal(await count('mutating', 'patched'), 1);
   });
 
@@ -96,7 +117,10 @@ describe('listenAdmission', () => {
     const peer = (ca: string) =>
       new Promise<string>((resolve, reject) => {
         const req = request({ host: '127.0.0.1', port: served.port, path: '/healthz', ca, agent: false }, (res) => {
-          resolve(new X509Certificate((res.socket as unknown as { getPeerX509Certificate(): X509Certificate }).getPeerX509Certificate().raw).fingerprint256);
+          resolve(
+            new X509Certificate((res.socket as unknown as { getPeerX509Certificate(): X509Certificate }).getPeerX509Certificate().raw)
+              .fingerprint256,
+          );
           res.resume();
         });
         req.on('error', reject);
@@ -115,7 +139,12 @@ describe('listenAdmission', () => {
 
   it('closes even when a client holds a connection that never finishes its TLS handshake', { timeout: 10_000 }, async () => {
     const tls = await generateWebhookTls(hostsOf(['127.0.0.1']));
-    const served = await listenAdmission(createAdmissionApp({ configs, metrics: createMetrics(), log: silent }), tls.serving, { host: '127.0.0.1', port: 0 }, 200);
+    const served = await listenAdmission(
+      createAdmissionApp({ configs, metrics: createMetrics(), log: silent }),
+      tls.serving,
+      { host: '127.0.0.1', port: 0 },
+      200,
+    );
     const stuck = connectTcp(served.port, '127.0.0.1');
     await new Promise((resolve) => stuck.once('connect', resolve));
     const closedByServer = new Promise((resolve) => stuck.once('close', resolve));

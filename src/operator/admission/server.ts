@@ -39,20 +39,33 @@ export function createAdmissionApp(deps: AdmissionAppDeps): Express {
     if (!parsed.success) {
       deps.metrics.admissionTotal.inc({ kind, verdict: 'error' });
       const issue = parsed.error.issues[0];
-      res.status(400).json({ error: `not an admission.k8s.io/v1 AdmissionReview request: ${issue ? `${issue.path.join('.') || '<body>'}: ${issue.message}` : 'invalid'}` });
+      res.status(400).json({
+        error: `not an admission.k8s.io/v1 AdmissionReview request: ${issue ? `${issue.path.join('.') || '<body>'}: ${issue.message}` : 'invalid'}`,
+      });
       return;
     }
     const { request } = parsed.data;
     const response = review(request);
     const verdict = verdictOf(response);
     deps.metrics.admissionTotal.inc({ kind, verdict });
-    const fields = { kind, verdict, operation: request.operation, namespace: request.namespace, name: request.name, user: request.userInfo.username, uid: request.uid };
+    const fields = {
+      kind,
+      verdict,
+      operation: request.operation,
+      namespace: request.namespace,
+      name: request.name,
+      user: request.userInfo.username,
+      uid: request.uid,
+    };
     if (verdict === 'denied') deps.log.info({ ...fields, message: response.status?.message }, 'powertool denied');
     else deps.log.debug(fields, 'powertool reviewed');
     res.json(reviewResponse(response));
   };
 
-  app.post('/validate', route('validating', (request) => validatePowerTool(request, deps.configs)));
+  app.post(
+    '/validate',
+    route('validating', (request) => validatePowerTool(request, deps.configs)),
+  );
   app.post('/mutate', route('mutating', mutatePowerTool));
   app.get('/healthz', (_req, res) => void res.send('ok'));
 
@@ -74,7 +87,12 @@ export interface AdmissionServer {
   close(): Promise<void>;
 }
 
-export async function listenAdmission(app: Express, serving: KeyPairPem, listen: { host: string; port: number }, closeGraceMs = CLOSE_GRACE_MS): Promise<AdmissionServer> {
+export async function listenAdmission(
+  app: Express,
+  serving: KeyPairPem,
+  listen: { host: string; port: number },
+  closeGraceMs = CLOSE_GRACE_MS,
+): Promise<AdmissionServer> {
   const server = createServer({ key: serving.key, cert: serving.cert, minVersion: 'TLSv1.2' }, app);
   server.requestTimeout = TIMEOUT_MS;
   server.headersTimeout = TIMEOUT_MS;

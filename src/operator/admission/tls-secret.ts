@@ -49,7 +49,10 @@ export async function loadOrCreateTls(core: CoreV1Api, namespace: string, hosts:
 
     // Keep every name the stored certificate served, so replicas with different needs do not take turns dropping them.
     const wanted = stored ? mergeHosts(hosts, hostsOfCert(stored.tls.serving.cert)) : hosts;
-    const tls = stored && needed === 'serving' ? { ca: stored.tls.ca, serving: await issueServing(stored.tls.ca, wanted, now) } : await generateWebhookTls(wanted, now);
+    const tls =
+      stored && needed === 'serving'
+        ? { ca: stored.tls.ca, serving: await issueServing(stored.tls.ca, wanted, now) }
+        : await generateWebhookTls(wanted, now);
     const previousCa = needed === 'all' ? stillValid(stored?.tls.ca.cert, now) : stored?.previousCa;
     try {
       const body = toSecret(tls, previousCa);
@@ -62,7 +65,9 @@ export async function loadOrCreateTls(core: CoreV1Api, namespace: string, hosts:
       throw err;
     }
   }
-  throw new Error(`secret ${namespace}/${TLS_SECRET_NAME} kept changing while admission tried to store its certificates (${ATTEMPTS} attempts)`);
+  throw new Error(
+    `secret ${namespace}/${TLS_SECRET_NAME} kept changing while admission tried to store its certificates (${ATTEMPTS} attempts)`,
+  );
 }
 
 async function readSecret(core: CoreV1Api, namespace: string): Promise<V1Secret | undefined> {
@@ -75,11 +80,19 @@ async function readSecret(core: CoreV1Api, namespace: string): Promise<V1Secret 
 }
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
-const text = (data: Record<string, string> | undefined, key: string): string | undefined => (data?.[key] ? Buffer.from(data[key], 'base64').toString('utf8') : undefined);
+const text = (data: Record<string, string> | undefined, key: string): string | undefined =>
+  data?.[key] ? Buffer.from(data[key], 'base64').toString('utf8') : undefined;
 
 function toSecret(tls: WebhookTls, previousCa: string | undefined): V1Secret {
   return {
-    metadata: { name: TLS_SECRET_NAME, labels: { 'app.kubernetes.io/name': 'toe', 'app.kubernetes.io/component': 'admission', 'app.kubernetes.io/managed-by': 'toe-operator' } },
+    metadata: {
+      name: TLS_SECRET_NAME,
+      labels: {
+        'app.kubernetes.io/name': 'toe',
+        'app.kubernetes.io/component': 'admission',
+        'app.kubernetes.io/managed-by': 'toe-operator',
+      },
+    },
     type: 'kubernetes.io/tls',
     data: {
       'tls.crt': b64(tls.serving.cert),

@@ -31,7 +31,14 @@ export function ptRef(pt: Pt): V1ObjectReference {
 }
 
 function podRef(pt: Pt, t: TargetStatus): V1ObjectReference {
-  return { apiVersion: 'v1', kind: 'Pod', name: t.pod, namespace: pt.metadata.namespace, uid: t.podUID, fieldPath: `spec.ephemeralContainers{${t.ephemeralContainer}}` };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    name: t.pod,
+    namespace: pt.metadata.namespace,
+    uid: t.podUID,
+    fieldPath: `spec.ephemeralContainers{${t.ephemeralContainer}}`,
+  };
 }
 
 export class PowerToolEvents {
@@ -43,7 +50,14 @@ export class PowerToolEvents {
 
   private onTarget(pt: Pt, t: TargetStatus, type: EventSpec['type'], reason: string, action: string, note: string): void {
     this.recorder.emit({ regarding: ptRef(pt), related: podRef(pt, t), type, reason, action, note: `${t.pod}: ${note}` });
-    this.recorder.emit({ regarding: podRef(pt, t), related: ptRef(pt), type, reason, action, note: `PowerTool ${pt.metadata.name}: ${note}` });
+    this.recorder.emit({
+      regarding: podRef(pt, t),
+      related: ptRef(pt),
+      type,
+      reason,
+      action,
+      note: `PowerTool ${pt.metadata.name}: ${note}`,
+    });
   }
 
   selected(pt: Pt, count: number): void {
@@ -69,9 +83,12 @@ export class PowerToolEvents {
   }
   ended(pt: Pt, t: TargetStatus): void {
     if (t.phase === 'Gone') return this.onRun(pt, 'Warning', reasons.TargetGone, 'Run', t.message ?? `pod ${t.pod} is gone`);
-    if (t.reason === 'SignalNotDeliverable') return this.onTarget(pt, t, 'Warning', reasons.SignalNotDeliverable, 'Run', t.message ?? 'the signal cannot be delivered');
+    if (t.reason === 'SignalNotDeliverable')
+      return this.onTarget(pt, t, 'Warning', reasons.SignalNotDeliverable, 'Run', t.message ?? 'the signal cannot be delivered');
     const ok = t.phase === 'Succeeded' || t.phase === 'Stopped';
-    const note = ok ? `${t.ephemeralContainer} finished (${t.reason ?? 'Completed'})` : `${t.ephemeralContainer} failed with exit code ${t.exitCode ?? '?'}: ${t.message ?? t.reason ?? ''}`;
+    const note = ok
+      ? `${t.ephemeralContainer} finished (${t.reason ?? 'Completed'})`
+      : `${t.ephemeralContainer} failed with exit code ${t.exitCode ?? '?'}: ${t.message ?? t.reason ?? ''}`;
     this.onTarget(pt, t, ok ? 'Normal' : 'Warning', ok ? reasons.ToolSucceeded : reasons.ToolFailed, 'Run', note);
   }
   stopping(pt: Pt, t: TargetStatus, why: string): void {

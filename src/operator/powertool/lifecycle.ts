@@ -19,7 +19,13 @@ export const FINALIZER = 'toe.dev/stop-tools';
  */
 const DELETE_WAIT_MS = 60_000;
 
-const ref = (pt: LivePowerTool) => ({ group: GROUP, version: VERSION, namespace: pt.metadata.namespace ?? '', plural: 'powertools', name: pt.metadata.name });
+const ref = (pt: LivePowerTool) => ({
+  group: GROUP,
+  version: VERSION,
+  namespace: pt.metadata.namespace ?? '',
+  plural: 'powertools',
+  name: pt.metadata.name,
+});
 
 async function setFinalizers(ctx: PowerToolContext, pt: LivePowerTool, finalizers: string[]): Promise<void> {
   try {
@@ -51,19 +57,45 @@ export async function releaseFinalizer(ctx: PowerToolContext, pt: LivePowerTool,
   const waitedMs = now.getTime() - Date.parse(pt.metadata.deletionTimestamp ?? now.toISOString());
   const running = targets.filter((t) => !targetEnded(t) && t.phase !== 'Pending');
   if (targets.length > 0) {
-    await writeStatus(ctx, pt, computeStatus({ prev: pt.status, generation: pt.metadata.generation, now, dryRun: pt.spec.dryRun, suspended: pt.spec.suspend, targets, startedAt: pt.status?.startedAt, deadline: pt.status?.deadline }), log);
+    await writeStatus(
+      ctx,
+      pt,
+      computeStatus({
+        prev: pt.status,
+        generation: pt.metadata.generation,
+        now,
+        dryRun: pt.spec.dryRun,
+        suspended: pt.spec.suspend,
+        targets,
+        startedAt: pt.status?.startedAt,
+        deadline: pt.status?.deadline,
+      }),
+      log,
+    );
   }
   if (running.length > 0 && waitedMs < DELETE_WAIT_MS) return { requeueAfterMs: 1_000 };
   if (running.length > 0) {
-    ctx.events.finished(pt, 'Deleted', `tools may still run in pods ${running.map((t) => t.pod).join(', ')}: they stop at their deadline (${pt.status?.deadline}); check them with kubectl describe pod`);
+    ctx.events.finished(
+      pt,
+      'Deleted',
+      `tools may still run in pods ${running.map((t) => t.pod).join(', ')}: they stop at their deadline (${pt.status?.deadline}); check them with kubectl describe pod`,
+    );
   }
-  await setFinalizers(ctx, { ...pt, metadata: { ...pt.metadata, resourceVersion: undefined } }, current.filter((f) => f !== FINALIZER));
+  await setFinalizers(
+    ctx,
+    { ...pt, metadata: { ...pt.metadata, resourceVersion: undefined } },
+    current.filter((f) => f !== FINALIZER),
+  );
 }
 
 /** A finished run: drop the finalizer (nothing runs any more) and delete the object once its TTL has passed. */
 export async function deleteIfExpired(ctx: PowerToolContext, pt: LivePowerTool, now: Date): Promise<ReconcileResult | void> {
   if ((pt.metadata.finalizers ?? []).includes(FINALIZER)) {
-    await setFinalizers(ctx, pt, (pt.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
+    await setFinalizers(
+      ctx,
+      pt,
+      (pt.metadata.finalizers ?? []).filter((f) => f !== FINALIZER),
+    );
     return;
   }
   const ttl = pt.spec.ttlSecondsAfterFinished;

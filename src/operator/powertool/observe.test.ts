@@ -10,13 +10,24 @@ function podWith(terminated: { exitCode: number; message?: string } | undefined,
   return {
     metadata: { name: 'web-1', uid: 'u1' },
     spec: { containers: [{ name: 'app' }], ephemeralContainers: [{ name: 'toe-signal-1234abcd' }] },
-    status: { ephemeralContainerStatuses: terminated ? [{ name: 'toe-signal-1234abcd', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated } }] : [], ...extra },
+    status: {
+      ephemeralContainerStatuses: terminated
+        ? [{ name: 'toe-signal-1234abcd', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated } }]
+        : [],
+      ...extra,
+    },
   };
 }
 
 describe('observeTarget', () => {
   it('succeeds on exit 0 and keeps the result and artifacts', () => {
-    const t = observeTarget(prev, podWith({ exitCode: 0, message: JSON.stringify({ exitReason: 'Completed', artifacts: [{ name: 'perf.script', bytes: 5, partial: false }] }) }));
+    const t = observeTarget(
+      prev,
+      podWith({
+        exitCode: 0,
+        message: JSON.stringify({ exitReason: 'Completed', artifacts: [{ name: 'perf.script', bytes: 5, partial: false }] }),
+      }),
+    );
     assert.equal(t.phase, 'Succeeded');
     assert.deepEqual(t.artifacts, [{ name: 'perf.script', bytes: 5, partial: false }]);
   });
@@ -29,7 +40,10 @@ describe('observeTarget', () => {
 
   it('fails on a non-zero exit without a finished result, or with a refusal', () => {
     assert.equal(observeTarget(prev, podWith({ exitCode: 137 })).phase, 'Failed');
-    const refused = observeTarget(prev, podWith({ exitCode: 2, message: JSON.stringify({ exitReason: 'SignalNotDeliverable', message: 'PID 1 has no handler' }) }));
+    const refused = observeTarget(
+      prev,
+      podWith({ exitCode: 2, message: JSON.stringify({ exitReason: 'SignalNotDeliverable', message: 'PID 1 has no handler' }) }),
+    );
     assert.equal(refused.phase, 'Failed');
     assert.equal(refused.reason, 'SignalNotDeliverable');
   });

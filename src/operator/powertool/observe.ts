@@ -8,7 +8,15 @@ export const RESULT_PREFIX = 'TOE-RESULT ';
 const FINISHED_REASONS = new Set(['Completed', 'Stopped', 'Deadline']);
 
 /** Waiting reasons that will not fix themselves: the target fails rather than waiting forever. */
-const FATAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+const FATAL_WAITING = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
 
 /** The tool's result from its termination message: JSON, or the TOE-RESULT line when the log fallback was used. */
 export function parseResult(message: string | undefined): Record<string, unknown> | undefined {
@@ -34,7 +42,12 @@ function artifactsOf(result: Record<string, unknown> | undefined): Artifact[] | 
     if (a === null || typeof a !== 'object') continue;
     const { name, bytes, partial, location } = a as Record<string, unknown>;
     if (typeof name !== 'string' || typeof bytes !== 'number') continue;
-    out.push({ name: name.slice(0, 253), bytes: Math.max(0, Math.floor(bytes)), partial: partial === true, ...(typeof location === 'string' ? { location: location.slice(0, 1024) } : {}) });
+    out.push({
+      name: name.slice(0, 253),
+      bytes: Math.max(0, Math.floor(bytes)),
+      partial: partial === true,
+      ...(typeof location === 'string' ? { location: location.slice(0, 1024) } : {}),
+    });
   }
   return out;
 }
@@ -46,7 +59,13 @@ function artifactsOf(result: Record<string, unknown> | undefined): Artifact[] | 
 export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): TargetStatus {
   if (prev.phase === 'Succeeded' || prev.phase === 'Failed' || prev.phase === 'Gone' || prev.phase === 'Stopped') return prev;
   if (!pod || (prev.podUID && pod.metadata?.uid !== prev.podUID)) {
-    return { ...prev, phase: 'Gone', reason: 'PodGone', message: `pod ${prev.pod} was deleted or replaced before the tool finished`, finishedAt: prev.finishedAt };
+    return {
+      ...prev,
+      phase: 'Gone',
+      reason: 'PodGone',
+      message: `pod ${prev.pod} was deleted or replaced before the tool finished`,
+      finishedAt: prev.finishedAt,
+    };
   }
   const inSpec = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === prev.ephemeralContainer);
   // Ephemeral containers are never removed, so a target we injected that the cache does not show yet is a stale
@@ -66,7 +85,12 @@ export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): Targe
       phase: t.exitCode === 0 || finishedResult ? 'Succeeded' : 'Failed',
       exitCode: t.exitCode,
       reason: typeof result?.exitReason === 'string' ? String(result.exitReason) : (t.reason ?? (t.exitCode === 0 ? 'Completed' : 'Error')),
-      message: typeof result?.message === 'string' ? String(result.message).slice(0, 4096) : t.exitCode === 0 ? `completed${partial ? ' (partial data)' : ''}` : `exited with code ${t.exitCode}`,
+      message:
+        typeof result?.message === 'string'
+          ? String(result.message).slice(0, 4096)
+          : t.exitCode === 0
+            ? `completed${partial ? ' (partial data)' : ''}`
+            : `exited with code ${t.exitCode}`,
       startedAt: prev.startedAt ?? toIso(t.startedAt),
       finishedAt: toIso(t.finishedAt) ?? prev.finishedAt,
     };
@@ -75,12 +99,29 @@ export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): Targe
     if (artifacts) next.artifacts = artifacts;
     return next;
   }
-  if (state?.running) return { ...prev, phase: 'Running', startedAt: prev.startedAt ?? toIso(state.running.startedAt), reason: 'Running', message: 'the tool is running' };
+  if (state?.running)
+    return {
+      ...prev,
+      phase: 'Running',
+      startedAt: prev.startedAt ?? toIso(state.running.startedAt),
+      reason: 'Running',
+      message: 'the tool is running',
+    };
   const waiting = state?.waiting;
   if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
-    return { ...prev, phase: 'Failed', reason: waiting.reason, message: waiting.message ?? `the tool container cannot start: ${waiting.reason}` };
+    return {
+      ...prev,
+      phase: 'Failed',
+      reason: waiting.reason,
+      message: waiting.message ?? `the tool container cannot start: ${waiting.reason}`,
+    };
   }
-  return { ...prev, phase: 'Injected', reason: waiting?.reason ?? 'Injected', message: waiting?.message ?? 'waiting for the kubelet to start the tool' };
+  return {
+    ...prev,
+    phase: 'Injected',
+    reason: waiting?.reason ?? 'Injected',
+    message: waiting?.message ?? 'waiting for the kubelet to start the tool',
+  };
 }
 
 function toIso(value: Date | string | undefined): string | undefined {

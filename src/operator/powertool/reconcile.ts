@@ -21,7 +21,16 @@ import { injectPending } from './run-inject.ts';
 import { stopTargets, stopReasonFor } from './run-stop.ts';
 import { writeStatus } from './write-status.ts';
 
-export type LivePowerTool = PowerTool & { metadata: PowerTool['metadata'] & { uid: string; generation?: number; resourceVersion?: string; creationTimestamp?: string; deletionTimestamp?: string; finalizers?: string[] } };
+export type LivePowerTool = PowerTool & {
+  metadata: PowerTool['metadata'] & {
+    uid: string;
+    generation?: number;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    finalizers?: string[];
+  };
+};
 
 export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Promise<ReconcileResult | void> {
   const [namespace, name] = key.split('/') as [string, string];
@@ -42,7 +51,8 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   // run refused for its tool, args or selection is looked at again: the config or the pods may have changed.
   const hasRun = (prev?.targets ?? []).length > 0;
   const conflicted = isTrue(prev?.conditions, 'Conflicted') && prev?.observedGeneration === pt.metadata.generation;
-  const finished = prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetEnded))));
+  const finished =
+    prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetEnded))));
   if (finished) return deleteIfExpired(ctx, pt, now);
   if (await ensureFinalizer(ctx, pt)) return;
 
@@ -76,17 +86,29 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   }
   if (stopReason) targets = await stopTargets(ctx, pt, targets, stopReason, now, log);
   targets = targets.map((t) => settleStopped(t));
-  if (!stopReason && now >= deadline) targets = targets.map((t) => (t.phase === 'Pending' ? { ...t, phase: 'Failed', reason: 'NotInjected', message: t.message ?? 'the deadline passed before the tool could be injected' } : t));
+  if (!stopReason && now >= deadline)
+    targets = targets.map((t) =>
+      t.phase === 'Pending'
+        ? { ...t, phase: 'Failed', reason: 'NotInjected', message: t.message ?? 'the deadline passed before the tool could be injected' }
+        : t,
+    );
 
   emitTransitions(ctx, pt, prevTargets, targets);
   const status = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline });
   if (await record(status)) {
-    if (status.finishedAt && !prev?.finishedAt) ctx.events.finished(pt, status.phase ?? 'Finished', `${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);
+    if (status.finishedAt && !prev?.finishedAt)
+      ctx.events.finished(pt, status.phase ?? 'Finished', `${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);
   }
   return nextVisit(status, now, stopReason !== undefined, graceMs);
 }
 
-async function blocked(ctx: PowerToolContext, pt: LivePowerTool, base: Omit<Parameters<typeof computeStatus>[0], 'targets'>, blocker: Blocker, record: (s: PowerToolStatus) => Promise<boolean>): Promise<void> {
+async function blocked(
+  ctx: PowerToolContext,
+  pt: LivePowerTool,
+  base: Omit<Parameters<typeof computeStatus>[0], 'targets'>,
+  blocker: Blocker,
+  record: (s: PowerToolStatus) => Promise<boolean>,
+): Promise<void> {
   const changed = await record(computeStatus({ ...base, targets: [], blocker }));
   if (!changed) return;
   if (blocker.type === 'Conflicted') ctx.events.conflicted(pt, blocker.message);
@@ -106,9 +128,9 @@ function emitTransitions(ctx: PowerToolContext, pt: LivePowerTool, before: Targe
     if (t.phase === 'Running') {
       ctx.events.started(pt, t);
       const created = Date.parse(pt.metadata.creationTimestamp ?? '');
-      if (!Number.isNaN(created)) ctx.metrics.injectionDuration.observe({ tool: pt.spec.tool.name }, (ctx.now().getTime() - created) / 1000);
-    }
-    else if (targetEnded(t)) ctx.events.ended(pt, t);
+      if (!Number.isNaN(created))
+        ctx.metrics.injectionDuration.observe({ tool: pt.spec.tool.name }, (ctx.now().getTime() - created) / 1000);
+    } else if (targetEnded(t)) ctx.events.ended(pt, t);
   }
 }
 

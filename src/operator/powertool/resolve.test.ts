@@ -7,23 +7,47 @@ import { parse } from 'yaml';
 import { DEFAULT_TOOL_POLICY } from '../powertoolconfig/check.ts';
 import { DEFAULT_FINISH_GRACE_MS, finishGraceMs, resolveTool } from './resolve.ts';
 
-const pt = (tool: string): PowerTool => powerToolSchema.parse({ apiVersion: 'toe.dev/v1alpha1', kind: 'PowerTool', metadata: { name: 'p', namespace: 'shop' }, spec: { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: tool } } }) as PowerTool;
+const pt = (tool: string): PowerTool =>
+  powerToolSchema.parse({
+    apiVersion: 'toe.dev/v1alpha1',
+    kind: 'PowerTool',
+    metadata: { name: 'p', namespace: 'shop' },
+    spec: { targets: { selector: { matchLabels: { app: 'web' } } }, tool: { name: tool } },
+  }) as PowerTool;
 
 function configs(...items: { tool: string; namespace?: string; finishGrace?: string }[]): Cache<PowerToolConfig> {
-  const all = items.map((i) => ({ metadata: { name: i.tool, namespace: i.namespace ?? 'toe-system' }, spec: { tool: { name: i.tool }, limits: i.finishGrace === undefined ? {} : { finishGrace: i.finishGrace } } }) as unknown as PowerToolConfig);
-  return { get: (name, ns) => all.find((c) => c.metadata?.name === name && c.metadata.namespace === ns), list: (ns) => all.filter((c) => ns === undefined || c.metadata?.namespace === ns) };
+  const all = items.map(
+    (i) =>
+      ({
+        metadata: { name: i.tool, namespace: i.namespace ?? 'toe-system' },
+        spec: { tool: { name: i.tool }, limits: i.finishGrace === undefined ? {} : { finishGrace: i.finishGrace } },
+      }) as unknown as PowerToolConfig,
+  );
+  return {
+    get: (name, ns) => all.find((c) => c.metadata?.name === name && c.metadata.namespace === ns),
+    list: (ns) => all.filter((c) => ns === undefined || c.metadata?.namespace === ns),
+  };
 }
 
 describe('finishGraceMs', () => {
-  it('reads the tool config\'s limits.finishGrace', () => {
-    assert.equal(finishGraceMs(pt('perf'), configs({ tool: 'perf', finishGrace: '30s' }, { tool: 'cpu', finishGrace: '1s' }), 'toe-system'), 30_000);
-    assert.equal(finishGraceMs(pt('cpu'), configs({ tool: 'perf', finishGrace: '30s' }, { tool: 'cpu', finishGrace: '1s' }), 'toe-system'), 1_000);
+  it("reads the tool config's limits.finishGrace", () => {
+    assert.equal(
+      finishGraceMs(pt('perf'), configs({ tool: 'perf', finishGrace: '30s' }, { tool: 'cpu', finishGrace: '1s' }), 'toe-system'),
+      30_000,
+    );
+    assert.equal(
+      finishGraceMs(pt('cpu'), configs({ tool: 'perf', finishGrace: '30s' }, { tool: 'cpu', finishGrace: '1s' }), 'toe-system'),
+      1_000,
+    );
   });
 
-  it('falls back to the default when the config is gone, has none, or lives outside the operator\'s namespace', () => {
+  it("falls back to the default when the config is gone, has none, or lives outside the operator's namespace", () => {
     assert.equal(finishGraceMs(pt('perf'), configs(), 'toe-system'), DEFAULT_FINISH_GRACE_MS);
     assert.equal(finishGraceMs(pt('perf'), configs({ tool: 'perf' }), 'toe-system'), DEFAULT_FINISH_GRACE_MS);
-    assert.equal(finishGraceMs(pt('perf'), configs({ tool: 'perf', finishGrace: '30s', namespace: 'shop' }), 'toe-system'), DEFAULT_FINISH_GRACE_MS);
+    assert.equal(
+      finishGraceMs(pt('perf'), configs({ tool: 'perf', finishGrace: '30s', namespace: 'shop' }), 'toe-system'),
+      DEFAULT_FINISH_GRACE_MS,
+    );
     assert.equal(finishGraceMs(pt('perf'), configs({ tool: 'perf', finishGrace: 'soon' }), 'toe-system'), DEFAULT_FINISH_GRACE_MS);
   });
 
@@ -33,7 +57,9 @@ describe('finishGraceMs', () => {
 });
 
 describe('resolveTool', () => {
-  const shipped = parse(readFileSync(new URL('../../../powertools/perf/config.yaml', import.meta.url), 'utf8')) as PowerToolConfig & { spec: { securityContext: Record<string, unknown> } };
+  const shipped = parse(readFileSync(new URL('../../../powertools/perf/config.yaml', import.meta.url), 'utf8')) as PowerToolConfig & {
+    spec: { securityContext: Record<string, unknown> };
+  };
   const one = (config: PowerToolConfig): Cache<PowerToolConfig> => ({ get: () => config, list: () => [config] });
 
   it('resolves a shipped config within the policy to its argv', () => {
@@ -41,8 +67,12 @@ describe('resolveTool', () => {
     assert.ok(r.ok, JSON.stringify(r));
   });
 
-  it('refuses a config outside the operator\'s policy, whatever its status says', () => {
-    const forged = { ...shipped, spec: { ...shipped.spec, securityContext: { ...shipped.spec.securityContext, capabilities: { add: ['SYS_MODULE'] } } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } } as PowerToolConfig;
+  it("refuses a config outside the operator's policy, whatever its status says", () => {
+    const forged = {
+      ...shipped,
+      spec: { ...shipped.spec, securityContext: { ...shipped.spec.securityContext, capabilities: { add: ['SYS_MODULE'] } } },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    } as PowerToolConfig;
     const r = resolveTool(pt('perf'), one(forged), 'toe-system', DEFAULT_TOOL_POLICY);
     assert.ok(!r.ok);
     assert.equal(r.blocker.reason, 'ToolInvalid');

@@ -17,19 +17,36 @@ export function findConfig(configs: Cache<PowerToolConfig>, operatorNamespace: s
 export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string, policy: ToolPolicy): Resolved {
   const found = findConfig(configs, operatorNamespace, pt.spec.tool.name);
   if (!found) {
-    const known = configs.list(operatorNamespace).map((c) => c.spec?.tool?.name).filter(Boolean).sort();
-    return { ok: false, blocker: { type: 'Admitted', reason: 'ToolNotFound', message: `no PowerToolConfig in ${operatorNamespace} defines tool "${pt.spec.tool.name}"; known tools: ${known.join(', ') || 'none'}` } };
+    const known = configs
+      .list(operatorNamespace)
+      .map((c) => c.spec?.tool?.name)
+      .filter(Boolean)
+      .sort();
+    return {
+      ok: false,
+      blocker: {
+        type: 'Admitted',
+        reason: 'ToolNotFound',
+        message: `no PowerToolConfig in ${operatorNamespace} defines tool "${pt.spec.tool.name}"; known tools: ${known.join(', ') || 'none'}`,
+      },
+    };
   }
   // The config's own checks, the operator's policy included: its Ready condition may lag a change, or be forged.
   const problems = checkToolConfig(found.spec, policy);
   const parsed = powerToolConfigSpec.safeParse(found.spec);
   if (problems.length > 0 || !parsed.success) {
     const why = problems.map((e) => `${e.path}: ${e.message}`).join('; ') || 'schema error';
-    return { ok: false, blocker: { type: 'Admitted', reason: 'ToolInvalid', message: `the PowerToolConfig ${found.metadata.name} is invalid: ${why}` } };
+    return {
+      ok: false,
+      blocker: { type: 'Admitted', reason: 'ToolInvalid', message: `the PowerToolConfig ${found.metadata.name} is invalid: ${why}` },
+    };
   }
   const admission = admitPowerTool(pt.spec, parsed.data);
   if (!admission.ok) {
-    return { ok: false, blocker: { type: 'Admitted', reason: 'ArgsRefused', message: admission.errors.map((e) => `${e.path}: ${e.message}`).join('; ') } };
+    return {
+      ok: false,
+      blocker: { type: 'Admitted', reason: 'ArgsRefused', message: admission.errors.map((e) => `${e.path}: ${e.message}`).join('; ') },
+    };
   }
   return { ok: true, config: parsed.data, argv: admission.argv, durationMs: admission.durationMs };
 }

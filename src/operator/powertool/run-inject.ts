@@ -27,15 +27,33 @@ export async function injectPending(
   const pending = targets.filter((t) => t.phase === 'Pending' && (t.attempts ?? 0) < ctx.maxInjectAttempts);
   if (pending.length === 0) return targets;
   if (pt.spec.output.mode === 'collector' && !ctx.collectorUrl) {
-    return targets.map((t) => (t.phase === 'Pending' ? { ...t, phase: 'Failed', reason: 'CollectorUnavailable', message: 'output mode collector needs the operator to run with --collector-url' } : t));
+    return targets.map((t) =>
+      t.phase === 'Pending'
+        ? {
+            ...t,
+            phase: 'Failed',
+            reason: 'CollectorUnavailable',
+            message: 'output mode collector needs the operator to run with --collector-url',
+          }
+        : t,
+    );
   }
   const remainingMs = Math.max(1_000, deadline.getTime() - ctx.now().getTime());
   const outcomes = await settleBounded(pending, ctx.injectConcurrency, async (t) => {
     const pod = pods.get(t.pod) as V1Pod;
-    const collector = pt.spec.output.mode === 'collector'
-      ? { url: ctx.collectorUrl as string, token: await requestToolToken(ctx.clients.core, pod, pt.metadata.uid, remainingMs) }
-      : undefined;
-    const container = renderContainer({ pt, config: resolved.config, argv: resolved.argv, target: { pod: t.pod, podUID: t.podUID ?? '', container: t.container }, durationMs: remainingMs, deadline, collector });
+    const collector =
+      pt.spec.output.mode === 'collector'
+        ? { url: ctx.collectorUrl as string, token: await requestToolToken(ctx.clients.core, pod, pt.metadata.uid, remainingMs) }
+        : undefined;
+    const container = renderContainer({
+      pt,
+      config: resolved.config,
+      argv: resolved.argv,
+      target: { pod: t.pod, podUID: t.podUID ?? '', container: t.container },
+      durationMs: remainingMs,
+      deadline,
+      collector,
+    });
     return injectContainer(ctx.clients.core, pt.metadata.namespace ?? '', t.pod, container);
   });
   const byPod = new Map(pending.map((t, i) => [t.pod, outcomes[i] as PromiseSettledResult<V1Pod>]));
@@ -45,7 +63,10 @@ export async function injectPending(
     const attempts = (t.attempts ?? 0) + 1;
     if (outcome.status === 'fulfilled') {
       ctx.metrics.injectionsTotal.inc({ tool, result: 'success' });
-      const next = observeTarget({ ...t, attempts, phase: 'Injected', reason: 'Injected', message: 'waiting for the kubelet to start the tool' }, outcome.value);
+      const next = observeTarget(
+        { ...t, attempts, phase: 'Injected', reason: 'Injected', message: 'waiting for the kubelet to start the tool' },
+        outcome.value,
+      );
       ctx.events.injected(pt, next);
       return next;
     }

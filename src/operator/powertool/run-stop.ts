@@ -19,12 +19,20 @@ export function stopReasonFor(pt: LivePowerTool, now: Date, deadline: Date, grac
  * Asks every running tool to stop (SIGTERM through its stop command). A target never injected is simply
  * stopped; one injected but not yet started is asked again on the next visit, when it can be reached.
  */
-export async function stopTargets(ctx: PowerToolContext, pt: LivePowerTool, targets: TargetStatus[], reason: StopReason, now: Date, log: Logger): Promise<TargetStatus[]> {
+export async function stopTargets(
+  ctx: PowerToolContext,
+  pt: LivePowerTool,
+  targets: TargetStatus[],
+  reason: StopReason,
+  now: Date,
+  log: Logger,
+): Promise<TargetStatus[]> {
   const namespace = pt.metadata.namespace ?? '';
   return Promise.all(
     targets.map(async (t): Promise<TargetStatus> => {
       if (targetEnded(t)) return t;
-      if (t.phase === 'Pending') return { ...t, phase: 'Stopped', stopReason: reason, reason: 'NotStarted', message: `stopped before injection (${reason})` };
+      if (t.phase === 'Pending')
+        return { ...t, phase: 'Stopped', stopReason: reason, reason: 'NotStarted', message: `stopped before injection (${reason})` };
       if (t.phase !== 'Running') return t;
       if (t.stopRequestedAt && now.getTime() - Date.parse(t.stopRequestedAt) < STOP_RETRY_MS) return t;
       // The stop is judged by the container ending, not by the exec's answer: toe-stop is killed with the tool it
@@ -35,7 +43,10 @@ export async function stopTargets(ctx: PowerToolContext, pt: LivePowerTool, targ
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const ending = /exit code 137|not found|no running task/.test(message);
-        log[ending ? 'debug' : 'warn']({ pod: t.pod, container: t.ephemeralContainer, err: message }, 'stop request answered with an error');
+        log[ending ? 'debug' : 'warn'](
+          { pod: t.pod, container: t.ephemeralContainer, err: message },
+          'stop request answered with an error',
+        );
       }
       if (!t.stopRequestedAt) ctx.events.stopping(pt, t, reason);
       return { ...t, stopRequestedAt: now.toISOString(), stopReason: reason };

@@ -9,14 +9,17 @@ import { targetEnded } from './status.ts';
 import { findConflict, selectTargets, type ActiveRun } from './targets.ts';
 
 export type RunSelection =
-  | { ok: true; targets: TargetStatus[]; deadline: string; rendered?: Record<string, unknown>[] }
-  | { ok: false; blocker: Blocker };
+  { ok: true; targets: TargetStatus[]; deadline: string; rendered?: Record<string, unknown>[] } | { ok: false; blocker: Blocker };
 
 /** Chooses the run's targets once: namespace opt-in, blast radius, per-pod cap, conflicts; renders them for dry-run. */
 export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Extract<Resolved, { ok: true }>, now: Date): RunSelection {
   const namespace = pt.metadata.namespace ?? '';
   const ns = ctx.caches.namespaces.get(namespace);
-  if (!ns) return { ok: false, blocker: { type: 'Selected', reason: 'NamespaceNotFound', message: `namespace ${namespace} is not in the cache yet` } };
+  if (!ns)
+    return {
+      ok: false,
+      blocker: { type: 'Selected', reason: 'NamespaceNotFound', message: `namespace ${namespace} is not in the cache yet` },
+    };
   const config = resolved.config;
   const pods = ctx.caches.pods.list(namespace);
   const selection = selectTargets(pt, config, ns, pods);
@@ -27,14 +30,28 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
     const pod = pods.find((p) => p.metadata?.name === t.pod);
     const carried = (pod?.spec?.ephemeralContainers ?? []).filter((c) => c.name.startsWith(prefix)).length;
     if (carried >= config.maxPerPod) {
-      return { ok: false, blocker: { type: 'Selected', reason: 'EphemeralContainerCapReached', message: `pod ${t.pod} already carries ${carried} ${config.tool.name} containers, the PowerToolConfig's maxPerPod; ephemeral containers are removed only with the pod, so restart it to run this tool there again` } };
+      return {
+        ok: false,
+        blocker: {
+          type: 'Selected',
+          reason: 'EphemeralContainerCapReached',
+          message: `pod ${t.pod} already carries ${carried} ${config.tool.name} containers, the PowerToolConfig's maxPerPod; ephemeral containers are removed only with the pod, so restart it to run this tool there again`,
+        },
+      };
     }
   }
 
   const self: ActiveRun = { name: pt.metadata.name, tool: config.tool.name, exclusive: config.exclusive, targets: selection.targets };
   const conflict = findConflict(self, activeRuns(ctx, namespace));
   if (conflict) {
-    return { ok: false, blocker: { type: 'Conflicted', reason: 'TargetBusy', message: `PowerTool ${conflict.run} is already running on pod ${conflict.pod}; wait for it to finish or delete it` } };
+    return {
+      ok: false,
+      blocker: {
+        type: 'Conflicted',
+        reason: 'TargetBusy',
+        message: `PowerTool ${conflict.run} is already running on pod ${conflict.pod}; wait for it to finish or delete it`,
+      },
+    };
   }
 
   const deadline = new Date(now.getTime() + resolved.durationMs);
@@ -49,7 +66,9 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   if (!pt.spec.dryRun) return { ok: true, targets, deadline: deadline.toISOString() };
   const rendered = selection.targets.map((t) => {
     const collector = pt.spec.output.mode === 'collector' ? { url: ctx.collectorUrl ?? '', token: '[issued at injection]' } : undefined;
-    const c = redactContainer(renderContainer({ pt, config, argv: resolved.argv, target: t, durationMs: resolved.durationMs, deadline, collector }));
+    const c = redactContainer(
+      renderContainer({ pt, config, argv: resolved.argv, target: t, durationMs: resolved.durationMs, deadline, collector }),
+    );
     return { pod: t.pod, ephemeralContainer: JSON.parse(JSON.stringify(c)) as Record<string, unknown> };
   });
   return { ok: true, targets, deadline: deadline.toISOString(), rendered };

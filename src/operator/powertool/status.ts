@@ -40,22 +40,60 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
   let conditions: Condition[] = [...(input.prev?.conditions ?? [])];
   const set = (c: ConditionInput) => (conditions = setCondition(conditions, c, generation, now));
   const b = input.blocker;
-  set(b?.type === 'Admitted' ? { type: 'Admitted', status: 'False', reason: b.reason, message: b.message } : { type: 'Admitted', status: 'True', reason: 'ArgsAllowed', message: 'the tool exists and its arguments are allowed' });
-  set(b?.type === 'Conflicted' ? { type: 'Conflicted', status: 'True', reason: b.reason, message: b.message } : { type: 'Conflicted', status: 'False', reason: 'NoConflict', message: 'no other active PowerTool holds these targets' });
+  set(
+    b?.type === 'Admitted'
+      ? { type: 'Admitted', status: 'False', reason: b.reason, message: b.message }
+      : { type: 'Admitted', status: 'True', reason: 'ArgsAllowed', message: 'the tool exists and its arguments are allowed' },
+  );
+  set(
+    b?.type === 'Conflicted'
+      ? { type: 'Conflicted', status: 'True', reason: b.reason, message: b.message }
+      : { type: 'Conflicted', status: 'False', reason: 'NoConflict', message: 'no other active PowerTool holds these targets' },
+  );
   if (b?.type === 'Selected') set({ type: 'Selected', status: 'False', reason: b.reason, message: b.message });
   else if (selected > 0) set({ type: 'Selected', status: 'True', reason: 'TargetsSelected', message: `${selected} pod(s) selected` });
-  else if (!b) set({ type: 'Selected', status: 'Unknown', reason: input.suspended ? 'Suspended' : 'Selecting', message: input.suspended ? 'spec.suspend holds the run before it starts' : 'choosing targets' });
+  else if (!b)
+    set({
+      type: 'Selected',
+      status: 'Unknown',
+      reason: input.suspended ? 'Suspended' : 'Selecting',
+      message: input.suspended ? 'spec.suspend holds the run before it starts' : 'choosing targets',
+    });
   if (!b && selected > 0 && !input.dryRun) {
-    set(injected === selected
-      ? { type: 'Injected', status: 'True', reason: 'AllInjected', message: `the tool was injected into ${injected} of ${selected} pod(s)` }
-      : { type: 'Injected', status: 'False', reason: 'Injecting', message: `the tool was injected into ${injected} of ${selected} pod(s)` });
-    set(allEnded
-      ? { type: 'Completed', status: 'True', reason: aborted ? 'Aborted' : failed > 0 ? 'SomeFailed' : 'AllSucceeded', message: `${succeeded} succeeded, ${failed} failed` }
-      : { type: 'Completed', status: 'False', reason: 'Running', message: `${targets.filter(targetEnded).length} of ${selected} ended` });
+    set(
+      injected === selected
+        ? {
+            type: 'Injected',
+            status: 'True',
+            reason: 'AllInjected',
+            message: `the tool was injected into ${injected} of ${selected} pod(s)`,
+          }
+        : {
+            type: 'Injected',
+            status: 'False',
+            reason: 'Injecting',
+            message: `the tool was injected into ${injected} of ${selected} pod(s)`,
+          },
+    );
+    set(
+      allEnded
+        ? {
+            type: 'Completed',
+            status: 'True',
+            reason: aborted ? 'Aborted' : failed > 0 ? 'SomeFailed' : 'AllSucceeded',
+            message: `${succeeded} succeeded, ${failed} failed`,
+          }
+        : { type: 'Completed', status: 'False', reason: 'Running', message: `${targets.filter(targetEnded).length} of ${selected} ended` },
+    );
   }
   const undeliverable = targets.filter((t) => t.reason === 'SignalNotDeliverable');
   if (undeliverable.length > 0) {
-    set({ type: 'SignalNotDeliverable', status: 'True', reason: 'SignalNotDeliverable', message: undeliverable[0]?.message ?? 'the signal cannot be delivered' });
+    set({
+      type: 'SignalNotDeliverable',
+      status: 'True',
+      reason: 'SignalNotDeliverable',
+      message: undeliverable[0]?.message ?? 'the signal cannot be delivered',
+    });
   }
 
   const status: PowerToolStatus = {
@@ -87,5 +125,9 @@ function phaseOf(input: StatusInput, s: { selected: number; failed: number; allE
 }
 
 function latest(targets: TargetStatus[]): string | undefined {
-  return targets.map((t) => t.finishedAt).filter((x): x is string => !!x).sort().at(-1);
+  return targets
+    .map((t) => t.finishedAt)
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
 }

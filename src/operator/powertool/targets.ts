@@ -18,7 +18,11 @@ export function namespaceAllowed(ns: V1Namespace, config: PowerToolConfigSpec): 
   const labels = ns.metadata?.labels ?? {};
   if (labels[OPT_IN_LABEL] === 'true') return true;
   if (config.allowedNamespaces?.includes(ns.metadata?.name ?? '')) return true;
-  return config.namespaceSelector !== undefined && !isEmptySelector(config.namespaceSelector) && matchesSelector(config.namespaceSelector, labels);
+  return (
+    config.namespaceSelector !== undefined &&
+    !isEmptySelector(config.namespaceSelector) &&
+    matchesSelector(config.namespaceSelector, labels)
+  );
 }
 
 /** The container a target uses: the one named, else the pod's first (as kubectl debug does). */
@@ -46,7 +50,11 @@ export function selectTargets(pt: PowerTool, config: PowerToolConfigSpec, ns: V1
     };
   }
   if (isEmptySelector(spec.selector) && (spec.pods ?? []).length === 0) {
-    return { ok: false, reason: 'EmptySelector', message: 'spec.targets.selector is empty and no pods are named: an empty selector would match every pod, so it is refused' };
+    return {
+      ok: false,
+      reason: 'EmptySelector',
+      message: 'spec.targets.selector is empty and no pods are named: an empty selector would match every pod, so it is refused',
+    };
   }
   const bySelector = pods.filter((p) => matchesSelector(spec.selector, p.metadata?.labels));
   const named = spec.pods && spec.pods.length > 0 ? bySelector.filter((p) => spec.pods?.includes(p.metadata?.name ?? '')) : bySelector;
@@ -73,7 +81,11 @@ export function selectTargets(pt: PowerTool, config: PowerToolConfigSpec, ns: V1
   }
   if (targets.length === 0) {
     const what = spec.container ? `with a running container "${spec.container}"` : 'with a running first container';
-    return { ok: false, reason: 'NoTargets', message: `no Running pod ${what} matches ${selectorString(spec.selector) || 'the named pods'} in ${ns.metadata?.name} (${named.length} matched)` };
+    return {
+      ok: false,
+      reason: 'NoTargets',
+      message: `no Running pod ${what} matches ${selectorString(spec.selector) || 'the named pods'} in ${ns.metadata?.name} (${named.length} matched)`,
+    };
   }
   return { ok: true, targets: targets.sort((a, b) => a.pod.localeCompare(b.pod)) };
 }

@@ -8,7 +8,9 @@ import { requesterOf } from './resolve.ts';
 /** JSON with sorted keys, so a status read back from the API server compares equal to the one we computed. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 
@@ -32,6 +34,7 @@ export async function writeStatus(ctx: PowerToolContext, pt: LivePowerTool, stat
     },
     mergePatch(),
   );
-  if (next.phase !== pt.status?.phase) log.info({ phase: next.phase, selected: next.selected, succeeded: next.succeeded, failed: next.failed }, 'phase changed');
+  if (next.phase !== pt.status?.phase)
+    log.info({ phase: next.phase, selected: next.selected, succeeded: next.succeeded, failed: next.failed }, 'phase changed');
   return true;
 }

@@ -14,7 +14,20 @@ export interface ToolPolicy {
 export const DEFAULT_TOOL_POLICY: ToolPolicy = {
   // What the shipped tools need (powertools/*/config.yaml; a test holds them to it), and a few more an admin's own
   // tools commonly do. DAC_OVERRIDE: fill a volume the app's user owns; SETUID/SETGID: tcpdump drops to its user.
-  allowedCapabilities: ['SYS_PTRACE', 'PERFMON', 'SYS_ADMIN', 'NET_RAW', 'NET_ADMIN', 'KILL', 'DAC_READ_SEARCH', 'DAC_OVERRIDE', 'SETUID', 'SETGID', 'IPC_LOCK', 'SYS_NICE'],
+  allowedCapabilities: [
+    'SYS_PTRACE',
+    'PERFMON',
+    'SYS_ADMIN',
+    'NET_RAW',
+    'NET_ADMIN',
+    'KILL',
+    'DAC_READ_SEARCH',
+    'DAC_OVERRIDE',
+    'SETUID',
+    'SETGID',
+    'IPC_LOCK',
+    'SYS_NICE',
+  ],
   allowPrivileged: false,
 };
 
@@ -29,11 +42,17 @@ export function checkToolConfig(rawSpec: unknown, policy: ToolPolicy): ArgError[
   }
   const sc = spec.securityContext;
   if (sc?.privileged && !policy.allowPrivileged) {
-    errors.push({ path: 'spec.securityContext.privileged', message: 'privileged tools are not allowed by this operator (start it with --allow-privileged-tools)' });
+    errors.push({
+      path: 'spec.securityContext.privileged',
+      message: 'privileged tools are not allowed by this operator (start it with --allow-privileged-tools)',
+    });
   }
   for (const [i, cap] of (sc?.capabilities?.add ?? []).entries()) {
     if (!policy.allowedCapabilities.includes(cap)) {
-      errors.push({ path: `spec.securityContext.capabilities.add[${i}]`, message: `capability ${cap} is not allowed; allowed: ${policy.allowedCapabilities.join(', ')}` });
+      errors.push({
+        path: `spec.securityContext.capabilities.add[${i}]`,
+        message: `capability ${cap} is not allowed; allowed: ${policy.allowedCapabilities.join(', ')}`,
+      });
     }
   }
   return errors;

@@ -22,7 +22,8 @@ export interface PowerToolConfigContext {
 
 export async function reconcilePowerToolConfig(ctx: PowerToolConfigContext, key: string): Promise<void> {
   const [namespace, name] = key.split('/') as [string, string];
-  const ptc = ctx.configs.get(name, namespace) as (PowerToolConfig & { metadata: { generation?: number; resourceVersion?: string } }) | undefined;
+  const ptc = ctx.configs.get(name, namespace) as
+    (PowerToolConfig & { metadata: { generation?: number; resourceVersion?: string } }) | undefined;
   if (!ptc) return;
   const errors = checkToolConfig(ptc.spec, ctx.policy);
   const generation = ptc.metadata.generation;
@@ -30,14 +31,29 @@ export async function reconcilePowerToolConfig(ctx: PowerToolConfigContext, key:
     ptc.status?.conditions,
     errors.length === 0
       ? { type: 'Ready', status: 'True', reason: 'Valid', message: `tool ${ptc.spec.tool.name} can be used by PowerTools` }
-      : { type: 'Ready', status: 'False', reason: 'Invalid', message: errors.map((e) => `${e.path}: ${e.message}`).join('; ').slice(0, 32_000) },
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: 'Invalid',
+          message: errors
+            .map((e) => `${e.path}: ${e.message}`)
+            .join('; ')
+            .slice(0, 32_000),
+        },
     generation,
     ctx.now(),
   );
   const status = { observedGeneration: generation, conditions };
   if (canonical(ptc.status ?? {}) === canonical(status)) return;
   await ctx.clients.custom.patchNamespacedCustomObjectStatus(
-    { group: GROUP, version: VERSION, namespace, plural: 'powertoolconfigs', name, body: { metadata: { resourceVersion: ptc.metadata.resourceVersion }, status } },
+    {
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: 'powertoolconfigs',
+      name,
+      body: { metadata: { resourceVersion: ptc.metadata.resourceVersion }, status },
+    },
     mergePatch(),
   );
   ctx.log.info({ namespace, name, ready: errors.length === 0 }, 'config checked');

@@ -36,10 +36,22 @@ export function rcaInput(run: Run): RcaInput {
   const input: RcaInput = { powerTool: inputs.pt, pods: inputs.pods, events: inputs.events };
   if (processed.perf.length > 0) {
     const merged = mergeFolded(processed.perf.map((p) => p.profile));
-    input.perf = { topFunctions: topFunctions(merged, 20).map((r) => ({ name: r.name, selfPct: round(r.selfPercent), totalPct: round(r.totalPercent) })) };
+    input.perf = {
+      topFunctions: topFunctions(merged, 20).map((r) => ({ name: r.name, selfPct: round(r.selfPercent), totalPct: round(r.totalPercent) })),
+    };
   }
   if (processed.strace.length > 0) {
-    input.strace = { rows: processed.strace.flatMap((s) => s.rows.map((r) => ({ syscall: r.syscall, calls: r.calls, errors: r.errors, seconds: r.seconds, ...(s.errnos?.[r.syscall] ? { errnos: s.errnos[r.syscall] } : {}) }))) };
+    input.strace = {
+      rows: processed.strace.flatMap((s) =>
+        s.rows.map((r) => ({
+          syscall: r.syscall,
+          calls: r.calls,
+          errors: r.errors,
+          seconds: r.seconds,
+          ...(s.errnos?.[r.syscall] ? { errnos: s.errnos[r.syscall] } : {}),
+        })),
+      ),
+    };
   }
   if (processed.traffic.length > 0) {
     const all = processed.traffic.map((t) => t.summary);
@@ -47,13 +59,23 @@ export function rcaInput(run: Run): RcaInput {
       packets: all.reduce((n, s) => n + s.packets, 0),
       bytes: all.reduce((n, s) => n + s.bytes, 0),
       tcpResets: all.reduce((n, s) => n + s.tcpResets, 0),
-      topTalkers: all.flatMap((s) => s.talkers).sort((a, b) => b.bytes - a.bytes).slice(0, 10).map((t) => ({ address: `${t.src} → ${t.dst}`, bytes: t.bytes, packets: t.packets })),
+      topTalkers: all
+        .flatMap((s) => s.talkers)
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 10)
+        .map((t) => ({ address: `${t.src} → ${t.dst}`, bytes: t.bytes, packets: t.packets })),
     };
   }
   const timeline = processed.timelines[0];
   if (timeline) {
     const target = inputs.pt.status?.targets?.find((t) => t.pod === timeline.pod);
-    input.timeline = fromTimeline(timeline, limitsOf(inputs.pods.find((p) => p.metadata?.name === timeline.pod), target?.container));
+    input.timeline = fromTimeline(
+      timeline,
+      limitsOf(
+        inputs.pods.find((p) => p.metadata?.name === timeline.pod),
+        target?.container,
+      ),
+    );
   }
   return input;
 }
@@ -79,7 +101,12 @@ function overlaid(timeline: Timeline, runs: Run[]): Timeline {
     for (const p of run.processed.perf) {
       const target = run.inputs.pt.status?.targets?.find((t) => t.pod === p.pod);
       if (p.pod !== timeline.pod || !target?.startedAt) continue;
-      out = addProfilerRun(out, { tool: run.inputs.pt.spec.tool.name, startedAt: target.startedAt, ...(target.finishedAt ? { finishedAt: target.finishedAt } : {}), ...(p.profile.timeSeries ? { samplesPerSecond: p.profile.timeSeries } : {}) });
+      out = addProfilerRun(out, {
+        tool: run.inputs.pt.spec.tool.name,
+        startedAt: target.startedAt,
+        ...(target.finishedAt ? { finishedAt: target.finishedAt } : {}),
+        ...(p.profile.timeSeries ? { samplesPerSecond: p.profile.timeSeries } : {}),
+      });
     }
   }
   return out;
@@ -101,8 +128,14 @@ function analysisView(result: AnalysisResult): ReportAnalysis {
 
 function header(pts: LivePowerTool[], title: { namespace: string; name: string }, runs: Run[]): RunHeader {
   const one = pts.length === 1 ? pts[0] : undefined;
-  const starts = pts.map((p) => p.status?.startedAt).filter((s): s is string => !!s).sort();
-  const ends = pts.map((p) => p.status?.finishedAt).filter((s): s is string => !!s).sort();
+  const starts = pts
+    .map((p) => p.status?.startedAt)
+    .filter((s): s is string => !!s)
+    .sort();
+  const ends = pts
+    .map((p) => p.status?.finishedAt)
+    .filter((s): s is string => !!s)
+    .sort();
   const phases = new Set(pts.map((p) => p.status?.phase).filter(Boolean));
   return {
     namespace: title.namespace,
@@ -133,7 +166,12 @@ export function reportModel(m: ModelInput): ReportModel {
   const several = m.runs.length > 1;
   const label = (r: Run, pod: string): string => (several ? `${r.inputs.pt.metadata.name}/${pod}` : pod);
   const perfTargets = m.runs.flatMap((r) => r.processed.perf.map((p) => ({ name: label(r, p.pod), profile: p.profile })));
-  const strace = m.runs.flatMap((r) => r.processed.strace.map(({ pod: _pod, errnos: _errnos, ...view }) => ({ ...view, name: several ? `${r.inputs.pt.metadata.name}: ${view.name}` : view.name })));
+  const strace = m.runs.flatMap((r) =>
+    r.processed.strace.map(({ pod: _pod, errnos: _errnos, ...view }) => ({
+      ...view,
+      name: several ? `${r.inputs.pt.metadata.name}: ${view.name}` : view.name,
+    })),
+  );
   const traffic = m.runs.flatMap((r) => r.processed.traffic.map((t) => ({ name: label(r, t.name), summary: t.summary })));
   const timelines = m.runs.flatMap((r) => r.processed.timelines).map((t) => overlaid(t, m.runs));
   const notes = [...m.notes, ...m.runs.flatMap((r) => r.processed.notes.map((n) => (several ? `${r.inputs.pt.metadata.name}: ${n}` : n)))];
@@ -141,7 +179,14 @@ export function reportModel(m: ModelInput): ReportModel {
     id: m.id,
     generatedAt: m.generatedAt,
     run: header(pts, m.title, m.runs),
-    findings: m.set.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title, detail: f.detail, evidence: f.evidence, cause: f.cause })),
+    findings: m.set.findings.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      title: f.title,
+      detail: f.detail,
+      evidence: f.evidence,
+      cause: f.cause,
+    })),
     evidence: m.set.evidence.map((e) => ({ id: e.id, summary: e.summary, source: e.source })),
     analysis: analysisView(m.analysis),
     ...(perfTargets.length > 0 ? { perf: assemblePerf({ targets: perfTargets }) } : {}),

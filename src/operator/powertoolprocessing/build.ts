@@ -64,13 +64,25 @@ async function build(ctx: ProcessingContext, req: BuildRequest): Promise<Built> 
     const generatedAt = ctx.now().toISOString();
     const notes: string[] = [];
     if (candidate.period) {
-      notes.push(`Covers the ${runs.length} run(s) that finished between ${iso(candidate.period.start)} and ${iso(candidate.period.end)}: ${runs.map((r) => r.inputs.pt.metadata.name).join(', ')}.`);
+      notes.push(
+        `Covers the ${runs.length} run(s) that finished between ${iso(candidate.period.start)} and ${iso(candidate.period.end)}: ${runs.map((r) => r.inputs.pt.metadata.name).join(', ')}.`,
+      );
       const missing = candidate.powerTools.filter((n) => !req.powerTools.some((p) => p.metadata.name === n));
       if (missing.length > 0) notes.push(`Deleted before this report was built, so left out: ${missing.join(', ')}.`);
     }
-    const model = reportModel({ id: candidate.id, generatedAt, title: { namespace, name: processing.metadata.name }, runs, set, analysis, notes });
+    const model = reportModel({
+      id: candidate.id,
+      generatedAt,
+      title: { namespace, name: processing.metadata.name },
+      runs,
+      set,
+      analysis,
+      notes,
+    });
     if (spec.report.enabled) await writeReport(ctx.reportsDir, namespace, processing.metadata.name, model);
-    const url = spec.report.enabled ? reportUrl({ namespace, name: processing.metadata.name, uid: processing.metadata.uid ?? '' }, spec, ctx.serve, candidate.id) : undefined;
+    const url = spec.report.enabled
+      ? reportUrl({ namespace, name: processing.metadata.name, uid: processing.metadata.uid ?? '' }, spec, ctx.serve, candidate.id)
+      : undefined;
     const record: ReportRecord = {
       id: candidate.id,
       ...(url ? { url } : {}),

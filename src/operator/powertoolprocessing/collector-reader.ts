@@ -36,7 +36,10 @@ async function get(url: string, token: string, timeoutMs: number): Promise<Respo
     res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new CollectorError(`cannot reach the collector at ${new URL(url).origin}${cause ? ` (${cause})` : `: ${(err as Error).message}`}`, true);
+    throw new CollectorError(
+      `cannot reach the collector at ${new URL(url).origin}${cause ? ` (${cause})` : `: ${(err as Error).message}`}`,
+      true,
+    );
   }
   if (!res.ok) {
     const body = await res.text().catch(() => '');
@@ -47,12 +50,21 @@ async function get(url: string, token: string, timeoutMs: number): Promise<Respo
         return body;
       }
     })();
-    throw new CollectorError(`the collector answered ${res.status} for ${new URL(url).pathname}: ${detail.slice(0, 200)}`, res.status >= 500 || res.status === 429);
+    throw new CollectorError(
+      `the collector answered ${res.status} for ${new URL(url).pathname}: ${detail.slice(0, 200)}`,
+      res.status >= 500 || res.status === 429,
+    );
   }
   return res;
 }
 
-export async function listRun(base: string, token: () => Promise<string>, namespace: string, uid: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<CollectorArtifact[]> {
+export async function listRun(
+  base: string,
+  token: () => Promise<string>,
+  namespace: string,
+  uid: string,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<CollectorArtifact[]> {
   const url = `${base.replace(/\/+$/, '')}/v1/runs/${seg(namespace)}/${seg(uid)}`;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -66,7 +78,14 @@ export async function listRun(base: string, token: () => Promise<string>, namesp
   }
 }
 
-export async function openArtifact(base: string, token: string, namespace: string, uid: string, pod: string, name: string): Promise<ByteSource> {
+export async function openArtifact(
+  base: string,
+  token: string,
+  namespace: string,
+  uid: string,
+  pod: string,
+  name: string,
+): Promise<ByteSource> {
   const url = `${base.replace(/\/+$/, '')}/v1/runs/${seg(namespace)}/${seg(uid)}/${seg(pod)}/${seg(name)}`;
   const res = await get(url, token, DOWNLOAD_TIMEOUT_MS);
   if (!res.body) return [];

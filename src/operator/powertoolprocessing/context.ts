@@ -9,7 +9,16 @@ import type { ServeSettings } from './expose.ts';
 import type { Limiter } from './limiter.ts';
 import type { ReaderToken } from './reader-token.ts';
 
-export type LiveMeta = { name: string; namespace?: string; uid?: string; generation?: number; resourceVersion?: string; creationTimestamp?: string; deletionTimestamp?: string; labels?: Record<string, string> };
+export type LiveMeta = {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+};
 export type LivePowerTool = PowerTool & { metadata: LiveMeta };
 export type LiveProcessing = PowerToolProcessing & { metadata: LiveMeta };
 

@@ -80,7 +80,11 @@ export async function startProcessingController(deps: ProcessingDeps, opts: Proc
     clients,
     caches: { processings, powerTools: caches.powerTools as never, pods: caches.pods },
     reportsDir: opts.reportsDir,
-    serve: { port: server?.port ?? opts.bind?.port ?? 0, ...(server && opts.address ? { address: opts.address } : {}), ...(opts.urlBase ? { urlBase: opts.urlBase } : {}) },
+    serve: {
+      port: server?.port ?? opts.bind?.port ?? 0,
+      ...(server && opts.address ? { address: opts.address } : {}),
+      ...(opts.urlBase ? { urlBase: opts.urlBase } : {}),
+    },
     ...(opts.collectorUrl ? { collectorUrl: opts.collectorUrl } : {}),
     readerToken: new ReaderToken(clients.core, opts.serviceAccount),
     events: new ProcessingEvents(deps.recorder),

@@ -53,7 +53,8 @@ function field(text: string, f: FieldSpec): Set<number> {
     const [range, stepText, extra] = part.split('/');
     if (range === undefined || range === '' || extra !== undefined) throw new Error(`${f.name}: "${part}" is not a value, range or step`);
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1 || !/^\d+$/.test(stepText ?? '1')) throw new Error(`${f.name}: step "${stepText}" must be a positive integer`);
+    if (!Number.isInteger(step) || step < 1 || !/^\d+$/.test(stepText ?? '1'))
+      throw new Error(`${f.name}: step "${stepText}" must be a positive integer`);
     let lo: number;
     let hi: number;
     if (range === '*') [lo, hi] = [f.min, f.max];
@@ -75,8 +76,15 @@ function field(text: string, f: FieldSpec): Set<number> {
 /** Parses an expression; a bad one throws with the field and what it allows. */
 export function parseCron(expression: string): Cron {
   const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5) throw new Error(`a cron expression has 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
-  const [minutes, hours, days, months, weekdays] = parts.map((p, i) => field(p, FIELDS[i] as FieldSpec)) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  if (parts.length !== 5)
+    throw new Error(`a cron expression has 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
+  const [minutes, hours, days, months, weekdays] = parts.map((p, i) => field(p, FIELDS[i] as FieldSpec)) as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   if (weekdays.delete(7)) weekdays.add(0);
   return { minutes, hours, days, months, weekdays, eitherDay: parts[2] !== '*' && parts[4] !== '*' };
 }

@@ -21,7 +21,9 @@ describe('expose', () => {
   it('renders a selector-less Service owned by the processing', () => {
     const svc = renderService(ref, serve);
     assert.equal(svc.metadata.name, 'toe-reports-checkout');
-    assert.deepEqual(svc.metadata.ownerReferences, [{ apiVersion: 'toe.dev/v1alpha1', kind: 'PowerToolProcessing', name: 'checkout', uid: 'uid-1', controller: true }]);
+    assert.deepEqual(svc.metadata.ownerReferences, [
+      { apiVersion: 'toe.dev/v1alpha1', kind: 'PowerToolProcessing', name: 'checkout', uid: 'uid-1', controller: true },
+    ]);
     assert.equal('selector' in svc.spec, false);
     assert.deepEqual(svc.spec.ports, [{ name: 'http', port: 80, targetPort: 8081, protocol: 'TCP' }]);
   });
@@ -41,7 +43,12 @@ describe('expose', () => {
     assert.equal(ing.spec.ingressClassName, 'traefik');
     assert.deepEqual(ing.spec.tls, [{ hosts: ['reports.example.com'], secretName: 'reports-tls' }]);
     assert.deepEqual(ing.spec.rules, [
-      { host: 'reports.example.com', http: { paths: [{ path: '/toe', pathType: 'Prefix', backend: { service: { name: 'toe-reports-checkout', port: { name: 'http' } } } }] } },
+      {
+        host: 'reports.example.com',
+        http: {
+          paths: [{ path: '/toe', pathType: 'Prefix', backend: { service: { name: 'toe-reports-checkout', port: { name: 'http' } } } }],
+        },
+      },
     ]);
     const plain = renderIngress(ref, { host: 'r.example.com', path: '/' });
     assert.equal('ingressClassName' in plain.spec, false);
@@ -55,9 +62,18 @@ describe('expose', () => {
   });
 
   it('builds report URLs from the Ingress, the URL base, or the Service', () => {
-    assert.equal(reportUrl(ref, spec({ expose: { ingress: { host: 'r.example.com', path: '/toe/' } } }), serve, 'web-1'), 'http://r.example.com/toe/shop/checkout/web-1.html');
-    assert.equal(reportUrl(ref, spec({ expose: { ingress: { host: 'r.example.com', tlsSecretName: 's' } } }), serve, 'web-1'), 'https://r.example.com/shop/checkout/web-1.html');
-    assert.equal(reportUrl(ref, spec(), { ...serve, urlBase: 'http://localhost:8081/' }, 'web-1'), 'http://localhost:8081/shop/checkout/web-1.html');
+    assert.equal(
+      reportUrl(ref, spec({ expose: { ingress: { host: 'r.example.com', path: '/toe/' } } }), serve, 'web-1'),
+      'http://r.example.com/toe/shop/checkout/web-1.html',
+    );
+    assert.equal(
+      reportUrl(ref, spec({ expose: { ingress: { host: 'r.example.com', tlsSecretName: 's' } } }), serve, 'web-1'),
+      'https://r.example.com/shop/checkout/web-1.html',
+    );
+    assert.equal(
+      reportUrl(ref, spec(), { ...serve, urlBase: 'http://localhost:8081/' }, 'web-1'),
+      'http://localhost:8081/shop/checkout/web-1.html',
+    );
     assert.equal(reportUrl(ref, spec(), serve, 'web-1'), 'http://toe-reports-checkout.shop.svc/shop/checkout/web-1.html');
     assert.equal(reportUrl(ref, spec(), { port: 8081 }, 'web-1'), undefined);
   });

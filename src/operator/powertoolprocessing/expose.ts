@@ -39,7 +39,10 @@ const hash = (text: string, n: number): string => createHash('sha256').update(te
 export function serviceName(processing: string): string {
   const plain = `toe-reports-${processing}`;
   if (plain.length <= 63 && !processing.includes('.')) return plain;
-  const stem = processing.replace(/\./g, '-').slice(0, 63 - 'toe-reports-'.length - 9).replace(/-+$/, '');
+  const stem = processing
+    .replace(/\./g, '-')
+    .slice(0, 63 - 'toe-reports-'.length - 9)
+    .replace(/-+$/, '');
   return `toe-reports-${stem}-${hash(processing, 8)}`;
 }
 
@@ -49,7 +52,12 @@ function labelValue(text: string): string {
 }
 
 function meta(ref: ProcessingRef, name: string, extra: Record<string, string> = {}) {
-  const labels: Record<string, string> = { 'app.kubernetes.io/managed-by': 'toe', 'app.kubernetes.io/component': 'reports', 'toe.dev/processing': labelValue(ref.name), ...extra };
+  const labels: Record<string, string> = {
+    'app.kubernetes.io/managed-by': 'toe',
+    'app.kubernetes.io/component': 'reports',
+    'toe.dev/processing': labelValue(ref.name),
+    ...extra,
+  };
   return {
     name,
     namespace: ref.namespace,
@@ -98,7 +106,15 @@ export function renderIngress(ref: ProcessingRef, ingress: Ingress) {
       rules: [
         {
           host: ingress.host,
-          http: { paths: [{ path: ingressPath(ingress.path), pathType: 'Prefix', backend: { service: { name: serviceName(ref.name), port: { name: PORT_NAME } } } }] },
+          http: {
+            paths: [
+              {
+                path: ingressPath(ingress.path),
+                pathType: 'Prefix',
+                backend: { service: { name: serviceName(ref.name), port: { name: PORT_NAME } } },
+              },
+            ],
+          },
         },
       ],
     },

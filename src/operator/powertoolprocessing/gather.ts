@@ -40,10 +40,17 @@ const RAN = new Set(['Succeeded', 'Failed', 'Stopped']);
 export async function gatherRun(ctx: ProcessingContext, pt: LivePowerTool, workDir: string): Promise<RunInputs> {
   const namespace = pt.metadata.namespace ?? '';
   const targets = pt.status?.targets ?? [];
-  const pods = targets.map((t) => ctx.caches.pods.get(t.pod, namespace)).filter((p): p is V1Pod => p !== undefined && (!p.metadata?.uid || targets.some((t) => t.pod === p.metadata?.name && (!t.podUID || t.podUID === p.metadata?.uid))));
+  const pods = targets
+    .map((t) => ctx.caches.pods.get(t.pod, namespace))
+    .filter(
+      (p): p is V1Pod =>
+        p !== undefined &&
+        (!p.metadata?.uid || targets.some((t) => t.pod === p.metadata?.name && (!t.podUID || t.podUID === p.metadata?.uid))),
+    );
   const notes: string[] = [];
   const gone = targets.filter((t) => !pods.some((p) => p.metadata?.name === t.pod)).map((t) => t.pod);
-  if (gone.length > 0) notes.push(`${gone.length} target pod(s) no longer exist (${gone.slice(0, 5).join(', ')}): their current state is not in this report.`);
+  if (gone.length > 0)
+    notes.push(`${gone.length} target pod(s) no longer exist (${gone.slice(0, 5).join(', ')}): their current state is not in this report.`);
   const events = await relatedEvents(ctx, pt, pods).catch((err: unknown) => {
     notes.push(`Events could not be listed: ${apiMessage(err)}`);
     return [];
@@ -59,11 +66,19 @@ async function relatedEvents(ctx: ProcessingContext, pt: LivePowerTool, pods: V1
   return list.items.filter((e) => e.regarding?.uid && uids.has(e.regarding.uid)).slice(-MAX_EVENTS);
 }
 
-async function artifactsOf(ctx: ProcessingContext, pt: LivePowerTool, pods: V1Pod[], workDir: string, notes: string[]): Promise<ArtifactInput[]> {
+async function artifactsOf(
+  ctx: ProcessingContext,
+  pt: LivePowerTool,
+  pods: V1Pod[],
+  workDir: string,
+  notes: string[],
+): Promise<ArtifactInput[]> {
   const mode = pt.spec.output?.mode ?? 'logs';
   if (mode === 'pvc') {
     const v = pt.spec.output.volume;
-    notes.push(`Output mode pvc: the artifacts are on volume "${v?.name ?? '?'}" of each target pod${v?.subPath ? ` under ${v.subPath}` : ''}, in ${pt.metadata.uid}/<pod>/. The operator cannot read a pod's volume, so this report has no artifact data; use output mode collector for reports.`);
+    notes.push(
+      `Output mode pvc: the artifacts are on volume "${v?.name ?? '?'}" of each target pod${v?.subPath ? ` under ${v.subPath}` : ''}, in ${pt.metadata.uid}/<pod>/. The operator cannot read a pod's volume, so this report has no artifact data; use output mode collector for reports.`,
+    );
     return [];
   }
   if (mode === 'collector') return collectorArtifacts(ctx, pt, notes);
@@ -87,7 +102,13 @@ async function collectorArtifacts(ctx: ProcessingContext, pt: LivePowerTool, not
         notes.push(`${a.pod}/${a.name} was still uploading when the report was built; it is left out.`);
         continue;
       }
-      out.push({ pod: a.pod, name: a.name, bytes: a.bytes, partial: a.partial === true, open: async () => openArtifact(base, await token(), namespace, uid, a.pod, a.name) });
+      out.push({
+        pod: a.pod,
+        name: a.name,
+        bytes: a.bytes,
+        partial: a.partial === true,
+        open: async () => openArtifact(base, await token(), namespace, uid, a.pod, a.name),
+      });
     }
     if (listed.length === 0) notes.push('The collector holds no artifacts for this run.');
     return out;
@@ -98,7 +119,13 @@ async function collectorArtifacts(ctx: ProcessingContext, pt: LivePowerTool, not
 }
 
 /** Each tool container's log, demultiplexed into files under workDir/<pod>/ as it streams in. */
-async function logArtifacts(ctx: ProcessingContext, pt: LivePowerTool, pods: V1Pod[], workDir: string, notes: string[]): Promise<ArtifactInput[]> {
+async function logArtifacts(
+  ctx: ProcessingContext,
+  pt: LivePowerTool,
+  pods: V1Pod[],
+  workDir: string,
+  notes: string[],
+): Promise<ArtifactInput[]> {
   const namespace = pt.metadata.namespace ?? '';
   const out: ArtifactInput[] = [];
   for (const t of pt.status?.targets ?? []) {
@@ -111,8 +138,17 @@ async function logArtifacts(ctx: ProcessingContext, pt: LivePowerTool, pods: V1P
         const declared = t.artifacts?.find((d) => d.name === a.name);
         // The kubelet rotates container logs (10 MiB by default) and the API serves the newest file only.
         const short = declared !== undefined && a.bytes < declared.bytes;
-        if (short) notes.push(`${t.pod}/${a.name}: the log held ${a.bytes} of its ${declared.bytes} bytes (the kubelet rotates container logs; use output mode collector for large artifacts).`);
-        out.push({ pod: t.pod, name: a.name, bytes: a.bytes, partial: a.partial || short || declared?.partial === true, open: async () => createReadStream(a.path) });
+        if (short)
+          notes.push(
+            `${t.pod}/${a.name}: the log held ${a.bytes} of its ${declared.bytes} bytes (the kubelet rotates container logs; use output mode collector for large artifacts).`,
+          );
+        out.push({
+          pod: t.pod,
+          name: a.name,
+          bytes: a.bytes,
+          partial: a.partial || short || declared?.partial === true,
+          open: async () => createReadStream(a.path),
+        });
       }
     } catch (err) {
       notes.push(`The log of ${t.pod}/${t.ephemeralContainer} could not be read: ${apiMessage(err)}`);

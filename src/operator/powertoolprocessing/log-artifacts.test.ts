@@ -35,7 +35,10 @@ describe('spoolLogArtifacts', () => {
     const log = `starting\n${textBlock('perf.script', part1, true)}a tool message\n${textBlock('perf.script', part2)}TOE-RESULT {"tool":"perf"}\n`;
     const d = dir();
     const out = await spoolLogArtifacts(chunks(log, 7), d, limits);
-    assert.deepEqual(out.map((a) => [a.name, a.bytes, a.partial]), [['perf.script', part1.length + part2.length, false]]);
+    assert.deepEqual(
+      out.map((a) => [a.name, a.bytes, a.partial]),
+      [['perf.script', part1.length + part2.length, false]],
+    );
     assert.equal(readFileSync(join(d, 'perf.script'), 'utf8'), Buffer.concat([part1, part2]).toString());
     assert.deepEqual(readdirSync(d), ['perf.script'], 'the scratch file is gone');
   });
@@ -47,7 +50,13 @@ describe('spoolLogArtifacts', () => {
     const log = binaryBlock('capture.pcap', bin1, true) + textBlock('strace.summary', text) + binaryBlock('capture.pcap', bin2);
     const d = dir();
     const out = await spoolLogArtifacts(chunks(log, 1000), d, limits);
-    assert.deepEqual(new Map(out.map((a) => [a.name, [a.bytes, a.partial]])), new Map([['capture.pcap', [5001, false]], ['strace.summary', [5, false]]]));
+    assert.deepEqual(
+      new Map(out.map((a) => [a.name, [a.bytes, a.partial]])),
+      new Map([
+        ['capture.pcap', [5001, false]],
+        ['strace.summary', [5, false]],
+      ]),
+    );
     assert.deepEqual(readFileSync(join(d, 'capture.pcap')), Buffer.concat([bin1, bin2]));
     assert.equal(readFileSync(join(d, 'strace.summary'), 'utf8'), 'abcd\n');
   });
@@ -62,19 +71,41 @@ describe('spoolLogArtifacts', () => {
 
   it('marks the artifact partial when the tool said so or when the log ends inside a block', async () => {
     const d = dir();
-    const out = await spoolLogArtifacts([textBlock('a.txt', Buffer.from('1\n'), true), 'TOE-ARTIFACT-BEGIN b.txt\nhalf a line\n'], d, limits);
-    assert.deepEqual(out.map((a) => [a.name, a.partial]), [['a.txt', true], ['b.txt', true]]);
+    const out = await spoolLogArtifacts(
+      [textBlock('a.txt', Buffer.from('1\n'), true), 'TOE-ARTIFACT-BEGIN b.txt\nhalf a line\n'],
+      d,
+      limits,
+    );
+    assert.deepEqual(
+      out.map((a) => [a.name, a.partial]),
+      [
+        ['a.txt', true],
+        ['b.txt', true],
+      ],
+    );
     assert.equal(readFileSync(join(d, 'b.txt'), 'utf8'), 'half a line\n');
   });
 
   it('refuses names that could leave the directory, and caps size and count', async () => {
     const d = dir();
-    const hostile = ['../escape', '.hidden', 'a/b', ''].map((name) => `TOE-ARTIFACT-BEGIN ${name}\nx\nTOE-ARTIFACT-END ${name} 1 false\n`).join('');
+    const hostile = ['../escape', '.hidden', 'a/b', '']
+      .map((name) => `TOE-ARTIFACT-BEGIN ${name}\nx\nTOE-ARTIFACT-END ${name} 1 false\n`)
+      .join('');
     const big = textBlock('big.txt', Buffer.from('y'.repeat(100) + '\n'));
     const many = Array.from({ length: 5 }, (_, i) => textBlock(`f${i}`, Buffer.from('z\n'))).join('');
     const out = await spoolLogArtifacts([hostile, big, many], d, { maxArtifactBytes: 10, maxArtifacts: 3 });
-    assert.deepEqual(out.map((a) => [a.name, a.bytes, a.partial]), [['big.txt', 10, true], ['f0', 2, false], ['f1', 2, false]]);
+    assert.deepEqual(
+      out.map((a) => [a.name, a.bytes, a.partial]),
+      [
+        ['big.txt', 10, true],
+        ['f0', 2, false],
+        ['f1', 2, false],
+      ],
+    );
     assert.deepEqual(readdirSync(d).sort(), ['big.txt', 'f0', 'f1']);
-    assert.deepEqual(readdirSync(root).filter((f) => f === 'escape'), []);
+    assert.deepEqual(
+      readdirSync(root).filter((f) => f === 'escape'),
+      [],
+    );
   });
 });

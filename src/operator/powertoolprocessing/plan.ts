@@ -32,7 +32,14 @@ export async function decide(ctx: ProcessingContext, p: LiveProcessing, now: num
   if (spec.report.enabled) {
     for (const r of reports) if (!(await reportExists(ctx.reportsDir, namespace, p.metadata.name, r.id))) missing.add(r.id);
   }
-  const plan = retain({ candidates: due.candidates, reports, present: (id) => !missing.has(id), maxReports: spec.report.retention.maxReports, maxAgeMs, now });
+  const plan = retain({
+    candidates: due.candidates,
+    reports,
+    present: (id) => !missing.has(id),
+    maxReports: spec.report.retention.maxReports,
+    maxAgeMs,
+    now,
+  });
   return { ok: true, spec, plan, nextRunAt: due.nextRunAt, wakeAt: due.wakeAt, maxAgeMs };
 }
 

@@ -42,7 +42,15 @@ const processors: Record<string, Processor> = {
     const status = run.pt.status ?? {};
     const effect = status.targets?.find((t) => t.pod === a.pod)?.result?.effect;
     out.timelines.push(
-      await buildFaultTimeline({ tool: run.pt.spec.tool.name, status, pod: a.pod, samples: src, requested: requestedEffect(effect), podFacts: facts(run), ...faultWindow(effect) }),
+      await buildFaultTimeline({
+        tool: run.pt.spec.tool.name,
+        status,
+        pod: a.pod,
+        samples: src,
+        requested: requestedEffect(effect),
+        podFacts: facts(run),
+        ...faultWindow(effect),
+      }),
     );
   },
 };
@@ -76,7 +84,12 @@ function facts(run: RunInputs): PodFacts[] {
     const f = podFacts(pod);
     const events = run.events
       .filter((e) => e.regarding?.uid === pod.metadata?.uid)
-      .map((e) => ({ at: new Date((e.eventTime ?? e.deprecatedLastTimestamp ?? e.metadata?.creationTimestamp ?? 0) as string | Date).toISOString(), reason: e.reason ?? '', message: e.note, type: e.type === 'Warning' ? ('Warning' as const) : ('Normal' as const) }))
+      .map((e) => ({
+        at: new Date((e.eventTime ?? e.deprecatedLastTimestamp ?? e.metadata?.creationTimestamp ?? 0) as string | Date).toISOString(),
+        reason: e.reason ?? '',
+        message: e.note,
+        type: e.type === 'Warning' ? ('Warning' as const) : ('Normal' as const),
+      }))
       .slice(-200);
     return { ...f, events };
   });

@@ -28,27 +28,58 @@ async function remove(ctx: ProcessingContext, ref: ProcessingRef, what: { ingres
  * `specChanged`: the spec moved since the status last described it. Only then are objects the spec stopped asking
  * for deleted, so a steady processing makes no DELETE calls at all.
  */
-export async function publish(ctx: ProcessingContext, ref: ProcessingRef, spec: PowerToolProcessingSpec, specChanged: boolean): Promise<ConditionInput> {
+export async function publish(
+  ctx: ProcessingContext,
+  ref: ProcessingRef,
+  spec: PowerToolProcessingSpec,
+  specChanged: boolean,
+): Promise<ConditionInput> {
   const ingress = spec.report.expose?.ingress;
   try {
     if (!spec.report.enabled) {
       if (specChanged) await remove(ctx, ref, { ingress: true, service: true });
-      return { type: 'ReportsServed', status: 'False', reason: 'Disabled', message: 'spec.report.enabled is false: no HTML reports; findings and analysis are in the status only.' };
+      return {
+        type: 'ReportsServed',
+        status: 'False',
+        reason: 'Disabled',
+        message: 'spec.report.enabled is false: no HTML reports; findings and analysis are in the status only.',
+      };
     }
     const address = ctx.serve.address;
     if (!address) {
       if (specChanged) await remove(ctx, ref, { ingress: true, service: true });
       return ctx.serve.urlBase
-        ? { type: 'ReportsServed', status: 'True', reason: 'UrlBase', message: `reports are served under ${ctx.serve.urlBase} (--reports-url-base); no Service is made without --reports-address` }
-        : { type: 'ReportsServed', status: 'False', reason: 'NotServed', message: 'the operator writes reports but serves none: start it with --reports-bind (and --reports-address when it runs outside a pod)' };
+        ? {
+            type: 'ReportsServed',
+            status: 'True',
+            reason: 'UrlBase',
+            message: `reports are served under ${ctx.serve.urlBase} (--reports-url-base); no Service is made without --reports-address`,
+          }
+        : {
+            type: 'ReportsServed',
+            status: 'False',
+            reason: 'NotServed',
+            message:
+              'the operator writes reports but serves none: start it with --reports-bind (and --reports-address when it runs outside a pod)',
+          };
     }
     await serverSideApply(ctx.clients.kc, renderService(ref, ctx.serve), 'services');
     await serverSideApply(ctx.clients.kc, renderEndpointSlice(ref, { ...ctx.serve, address }), 'endpointslices');
     if (ingress) await serverSideApply(ctx.clients.kc, renderIngress(ref, ingress), 'ingresses');
     else if (specChanged) await remove(ctx, ref, { ingress: true, service: false });
     const where = ingress ? `Ingress ${serviceName(ref.name)} (${ingress.host}${ingress.path})` : `Service ${serviceName(ref.name)}`;
-    return { type: 'ReportsServed', status: 'True', reason: 'Exposed', message: `reports are served through ${where} by the operator at ${address}:${ctx.serve.port}` };
+    return {
+      type: 'ReportsServed',
+      status: 'True',
+      reason: 'Exposed',
+      message: `reports are served through ${where} by the operator at ${address}:${ctx.serve.port}`,
+    };
   } catch (err) {
-    return { type: 'ReportsServed', status: 'False', reason: 'ExposeFailed', message: `the Service or Ingress could not be applied: ${apiMessage(err)}` };
+    return {
+      type: 'ReportsServed',
+      status: 'False',
+      reason: 'ExposeFailed',
+      message: `the Service or Ingress could not be applied: ${apiMessage(err)}`,
+    };
   }
 }

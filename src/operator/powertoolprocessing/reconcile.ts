@@ -47,10 +47,20 @@ export async function reconcileProcessing(ctx: ProcessingContext, key: string): 
   log.debug({ build: decision.plan.build.map((c) => c.id), keep: decision.plan.keep.length, remove: decision.plan.remove.length }, 'pass');
 
   const served = await publish(ctx, ref, decision.spec, specChanged);
-  if (served.reason === 'ExposeFailed' && findCondition(p.status?.conditions, 'ReportsServed')?.reason !== 'ExposeFailed') ctx.events.exposeFailed(p.metadata, served.message);
+  if (served.reason === 'ExposeFailed' && findCondition(p.status?.conditions, 'ReportsServed')?.reason !== 'ExposeFailed')
+    ctx.events.exposeFailed(p.metadata, served.message);
 
   const batch = decision.plan.build.slice(0, PER_PASS);
-  const results = await Promise.allSettled(batch.map((c) => buildReport(ctx, { processing: p as LiveProcessing, spec: decision.spec, candidate: c, powerTools: covered(ctx, namespace, c.powerTools) })));
+  const results = await Promise.allSettled(
+    batch.map((c) =>
+      buildReport(ctx, {
+        processing: p as LiveProcessing,
+        spec: decision.spec,
+        candidate: c,
+        powerTools: covered(ctx, namespace, c.powerTools),
+      }),
+    ),
+  );
   const built: Built[] = [];
   const failed: { id: string; message: string }[] = [];
   results.forEach((r, i) => {
@@ -71,9 +81,20 @@ export async function reconcileProcessing(ctx: ProcessingContext, key: string): 
   });
 
   // Retention over what exists now, so nothing is dropped for a report that is not built yet.
-  const current = mergeReports(decision.plan.keep.concat(decision.plan.remove), built.map((b) => b.record), []);
+  const current = mergeReports(
+    decision.plan.keep.concat(decision.plan.remove),
+    built.map((b) => b.record),
+    [],
+  );
   const { spec } = decision;
-  const removed = retain({ candidates: [], reports: current, present: () => true, maxReports: spec.report.retention.maxReports, maxAgeMs: decision.maxAgeMs, now: now.getTime() }).remove.map((r) => r.id);
+  const removed = retain({
+    candidates: [],
+    reports: current,
+    present: () => true,
+    maxReports: spec.report.retention.maxReports,
+    maxAgeMs: decision.maxAgeMs,
+    now: now.getTime(),
+  }).remove.map((r) => r.id);
   for (const id of removed) await removeReport(ctx.reportsDir, namespace, name, id);
   if (removed.length > 0) ctx.events.pruned(p.metadata, removed);
   if (spec.report.enabled && (built.length > 0 || removed.length > 0)) await writeIndex(ctx.reportsDir);
@@ -82,7 +103,13 @@ export async function reconcileProcessing(ctx: ProcessingContext, key: string): 
   const ready = readyCondition({ failed, reports: current.length - removed.length, nextRunAt: decision.nextRunAt, pending });
   const records = built.map((b) => b.record);
   await record(ctx, p, { built: records, removed, nextRunAt: decision.nextRunAt, ready, served }, now, log);
-  return nextVisit({ pending, failed: failed.length, wakeAt: decision.wakeAt, expiry: nextExpiry(mergeReports(current, [], removed), decision.maxAgeMs), now: now.getTime() });
+  return nextVisit({
+    pending,
+    failed: failed.length,
+    wakeAt: decision.wakeAt,
+    expiry: nextExpiry(mergeReports(current, [], removed), decision.maxAgeMs),
+    now: now.getTime(),
+  });
 }
 
 function covered(ctx: ProcessingContext, namespace: string, names: string[]): LivePowerTool[] {
@@ -91,20 +118,43 @@ function covered(ctx: ProcessingContext, namespace: string, names: string[]): Li
 
 async function fresh(ctx: ProcessingContext, namespace: string, name: string): Promise<LiveProcessing | undefined> {
   try {
-    return (await ctx.clients.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'powertoolprocessings', name })) as LiveProcessing;
+    return (await ctx.clients.custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: 'powertoolprocessings',
+      name,
+    })) as LiveProcessing;
   } catch (err) {
     if (classify(err) === 'gone') return undefined;
     throw err;
   }
 }
 
-async function invalid(ctx: ProcessingContext, p: LiveProcessing, d: Extract<Decision, { ok: false }>, specChanged: boolean, log: Logger): Promise<void> {
+async function invalid(
+  ctx: ProcessingContext,
+  p: LiveProcessing,
+  d: Extract<Decision, { ok: false }>,
+  specChanged: boolean,
+  log: Logger,
+): Promise<void> {
   if (specChanged) {
     log.warn({ err: d.invalid }, 'processing refused');
     if (d.kind === 'schedule') ctx.events.invalidSchedule(p.metadata, d.invalid);
   }
-  const served = findCondition(p.status?.conditions, 'ReportsServed') ?? { type: 'ReportsServed', status: 'Unknown' as const, reason: 'NotChecked', message: 'the spec is invalid' };
-  await record(ctx, p, { built: [], removed: [], ready: { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: d.invalid }, served }, ctx.now(), log);
+  const served = findCondition(p.status?.conditions, 'ReportsServed') ?? {
+    type: 'ReportsServed',
+    status: 'Unknown' as const,
+    reason: 'NotChecked',
+    message: 'the spec is invalid',
+  };
+  await record(
+    ctx,
+    p,
+    { built: [], removed: [], ready: { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: d.invalid }, served },
+    ctx.now(),
+    log,
+  );
 }
 
 interface Outcome {
@@ -123,10 +173,27 @@ interface Outcome {
 async function record(ctx: ProcessingContext, p: LiveProcessing, o: Outcome, now: Date, log: Logger): Promise<void> {
   const write = async (obj: LiveProcessing): Promise<void> => {
     const prev = obj.status as ProcessingStatus | undefined;
-    const status = computeStatus({ prev, generation: obj.metadata.generation, now, kept: prev?.reports ?? [], built: o.built, removed: o.removed, nextRunAt: o.nextRunAt, ready: o.ready, served: o.served });
+    const status = computeStatus({
+      prev,
+      generation: obj.metadata.generation,
+      now,
+      kept: prev?.reports ?? [],
+      built: o.built,
+      removed: o.removed,
+      nextRunAt: o.nextRunAt,
+      ready: o.ready,
+      served: o.served,
+    });
     if (canonical(prev ?? {}) === canonical(status)) return;
     await ctx.clients.custom.patchNamespacedCustomObjectStatus(
-      { group: GROUP, version: VERSION, namespace: obj.metadata.namespace ?? '', plural: 'powertoolprocessings', name: obj.metadata.name, body: { metadata: { resourceVersion: obj.metadata.resourceVersion }, status } },
+      {
+        group: GROUP,
+        version: VERSION,
+        namespace: obj.metadata.namespace ?? '',
+        plural: 'powertoolprocessings',
+        name: obj.metadata.name,
+        body: { metadata: { resourceVersion: obj.metadata.resourceVersion }, status },
+      },
       mergePatch(),
     );
   };

@@ -14,7 +14,9 @@ describe('route', () => {
   });
 
   it('offers the path without the longest matching prefix', () => {
-    assert.deepEqual(route('/toe/reports/shop/p/r.html?x=1', ['/toe', '/toe/reports', '/']), { candidates: ['/toe/reports/shop/p/r.html?x=1', '/shop/p/r.html?x=1'] });
+    assert.deepEqual(route('/toe/reports/shop/p/r.html?x=1', ['/toe', '/toe/reports', '/']), {
+      candidates: ['/toe/reports/shop/p/r.html?x=1', '/shop/p/r.html?x=1'],
+    });
   });
 
   it('redirects a bare prefix to its directory so relative links resolve under it', () => {
@@ -32,7 +34,13 @@ describe('reports server', () => {
     writeFileSync(join(dir, 'shop', 'checkout', 'r1.html'), '<!doctype html><title>r1</title>');
     mkdirSync(join(dir, 'toe', 'x'), { recursive: true });
     writeFileSync(join(dir, 'toe', 'x', 'r2.html'), '<!doctype html><title>r2</title>');
-    server = await startReportsServer({ dir, host: '127.0.0.1', port: 0, prefixes: () => ['/reports', '/toe'], log: pino({ level: 'silent' }) });
+    server = await startReportsServer({
+      dir,
+      host: '127.0.0.1',
+      port: 0,
+      prefixes: () => ['/reports', '/toe'],
+      log: pino({ level: 'silent' }),
+    });
   });
   after(async () => {
     await server.close();
@@ -58,10 +66,18 @@ describe('reports server', () => {
     // node:http, not fetch: fetch will not send a Host header of our choosing.
     const at = (host: string, proto?: string) =>
       new Promise<IncomingHttpHeaders>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: server.port, path: '/shop/checkout/r1.html', headers: { host, ...(proto ? { 'x-forwarded-proto': proto } : {}) } }, (res) => {
-          res.resume();
-          resolve(res.headers);
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/shop/checkout/r1.html',
+            headers: { host, ...(proto ? { 'x-forwarded-proto': proto } : {}) },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.headers);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -73,6 +89,7 @@ describe('reports server', () => {
   });
 
   it('still refuses traversal after a prefix is taken off', async () => {
-    for (const path of ['/reports/../secret', '/reports/%2e%2e/secret', '/reports//etc/passwd']) assert.equal((await get(path)).status, 404, path);
+    for (const path of ['/reports/../secret', '/reports/%2e%2e/secret', '/reports//etc/passwd'])
+      assert.equal((await get(path)).status, 404, path);
   });
 });

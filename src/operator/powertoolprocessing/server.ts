@@ -54,7 +54,13 @@ function dropHeader(res: ServerResponse, name: string): void {
   res.setHeader = (field: string, value: number | string | readonly string[]) => (field.toLowerCase() === name ? res : set(field, value));
 }
 
-export async function startReportsServer(opts: { dir: string; host: string; port: number; prefixes: () => string[]; log: Logger }): Promise<ReportsServer> {
+export async function startReportsServer(opts: {
+  dir: string;
+  host: string;
+  port: number;
+  prefixes: () => string[];
+  log: Logger;
+}): Promise<ReportsServer> {
   await mkdir(opts.dir, { recursive: true });
   const app = await createReportsApp({ dir: opts.dir, log: opts.log });
   const server: Server = createServer((req, res) => {

@@ -44,11 +44,22 @@ export function computeStatus(s: StatusInput): ProcessingStatus {
 }
 
 /** Ready: the last pass did what it had to, or why not. */
-export function readyCondition(a: { invalid?: string; failed: { id: string; message: string }[]; reports: number; nextRunAt?: number; pending: number }): ConditionInput {
+export function readyCondition(a: {
+  invalid?: string;
+  failed: { id: string; message: string }[];
+  reports: number;
+  nextRunAt?: number;
+  pending: number;
+}): ConditionInput {
   if (a.invalid) return { type: 'Ready', status: 'False', reason: 'InvalidSpec', message: a.invalid };
   if (a.failed.length > 0) {
     const f = a.failed[0] as { id: string; message: string };
-    return { type: 'Ready', status: 'False', reason: 'BuildFailed', message: `report ${f.id} could not be built (retrying): ${f.message}`.slice(0, 4096) };
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'BuildFailed',
+      message: `report ${f.id} could not be built (retrying): ${f.message}`.slice(0, 4096),
+    };
   }
   const next = a.nextRunAt !== undefined ? `; the schedule fires next at ${new Date(a.nextRunAt).toISOString()}` : '';
   const pending = a.pending > 0 ? `; ${a.pending} more to build` : '';

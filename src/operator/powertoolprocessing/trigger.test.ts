@@ -1,20 +1,52 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PowerTool } from '../../api/index.ts';
-import { candidates, covers, finishedRuns, parseSchedule, periodOf, periodReportId, runReportId, PERIOD_GRACE_MS, type Schedule } from './trigger.ts';
+import {
+  candidates,
+  covers,
+  finishedRuns,
+  parseSchedule,
+  periodOf,
+  periodReportId,
+  runReportId,
+  PERIOD_GRACE_MS,
+  type Schedule,
+} from './trigger.ts';
 
 const T0 = Date.parse('2026-11-22T03:00:00Z');
 
-function pt(name: string, opts: { tool?: string; labels?: Record<string, string>; finishedAt?: string; phase?: string; targets?: number; namespace?: string; uid?: string } = {}): PowerTool & { metadata: { name: string; uid: string } } {
+function pt(
+  name: string,
+  opts: {
+    tool?: string;
+    labels?: Record<string, string>;
+    finishedAt?: string;
+    phase?: string;
+    targets?: number;
+    namespace?: string;
+    uid?: string;
+  } = {},
+): PowerTool & { metadata: { name: string; uid: string } } {
   return {
     apiVersion: 'toe.dev/v1alpha1',
     kind: 'PowerTool',
     metadata: { name, namespace: opts.namespace ?? 'shop', uid: opts.uid ?? `uid-${name}`, labels: opts.labels },
-    spec: { targets: { selector: {}, maxTargets: 10 }, tool: { name: opts.tool ?? 'perf', args: [] }, output: { mode: 'logs' }, dryRun: false, suspend: false },
+    spec: {
+      targets: { selector: {}, maxTargets: 10 },
+      tool: { name: opts.tool ?? 'perf', args: [] },
+      output: { mode: 'logs' },
+      dryRun: false,
+      suspend: false,
+    },
     status: {
       ...(opts.phase ? { phase: opts.phase as 'Succeeded' } : {}),
       ...(opts.finishedAt ? { finishedAt: opts.finishedAt } : {}),
-      targets: Array.from({ length: opts.targets ?? 1 }, (_, i) => ({ pod: `web-${i}`, container: 'app', ephemeralContainer: 'toe-perf-0', phase: 'Succeeded' as const })),
+      targets: Array.from({ length: opts.targets ?? 1 }, (_, i) => ({
+        pod: `web-${i}`,
+        container: 'app',
+        ephemeralContainer: 'toe-perf-0',
+        phase: 'Succeeded' as const,
+      })),
     },
   } as PowerTool & { metadata: { name: string; uid: string } };
 }
@@ -52,7 +84,10 @@ describe('finishedRuns', () => {
       pt('conflicted', { finishedAt: '2026-11-22T03:00:05Z', phase: 'Conflicted', targets: 0 }),
       pt('strace', { tool: 'strace', finishedAt: '2026-11-22T03:00:05Z' }),
     ]);
-    assert.deepEqual(runs.map((r) => r.name), ['done', 'failed']);
+    assert.deepEqual(
+      runs.map((r) => r.name),
+      ['done', 'failed'],
+    );
   });
 });
 
@@ -81,7 +116,10 @@ describe('parseSchedule', () => {
 describe('periods', () => {
   it('aligns interval periods to the epoch and cron periods to firings', () => {
     assert.deepEqual(periodOf(schedule({ interval: '1h' }), T0 + 90 * 60_000), { start: T0 + 3_600_000, end: T0 + 7_200_000 });
-    assert.deepEqual(periodOf(schedule({ cron: '0 */6 * * *' }), T0 + 60_000), { start: Date.parse('2026-11-22T00:00:00Z'), end: Date.parse('2026-11-22T06:00:00Z') });
+    assert.deepEqual(periodOf(schedule({ cron: '0 */6 * * *' }), T0 + 60_000), {
+      start: Date.parse('2026-11-22T00:00:00Z'),
+      end: Date.parse('2026-11-22T06:00:00Z'),
+    });
   });
 });
 
@@ -94,7 +132,10 @@ describe('candidates', () => {
 
   it('on completion: one candidate per finished run', () => {
     const due = candidates({ onCompletion: true }, runs, T0 + 80_000);
-    assert.deepEqual(due.candidates.map((c) => [c.id, c.kind, c.powerTools]), runs.map((r) => [runReportId(r.name, r.uid), 'run', [r.name]]));
+    assert.deepEqual(
+      due.candidates.map((c) => [c.id, c.kind, c.powerTools]),
+      runs.map((r) => [runReportId(r.name, r.uid), 'run', [r.name]]),
+    );
     assert.equal(due.nextRunAt, undefined);
   });
 
@@ -102,7 +143,9 @@ describe('candidates', () => {
     const s = schedule({ interval: '1m' });
     const at = T0 + 60_000 + PERIOD_GRACE_MS + 1;
     const due = candidates({ onCompletion: false, schedule: s }, runs, at);
-    assert.deepEqual(due.candidates, [{ id: periodReportId(T0), kind: 'period', powerTools: ['a', 'b'], finishedAt: T0 + 60_000, period: { start: T0, end: T0 + 60_000 } }]);
+    assert.deepEqual(due.candidates, [
+      { id: periodReportId(T0), kind: 'period', powerTools: ['a', 'b'], finishedAt: T0 + 60_000, period: { start: T0, end: T0 + 60_000 } },
+    ]);
     assert.equal(due.nextRunAt, T0 + 120_000);
     assert.equal(due.wakeAt, T0 + 120_000 + PERIOD_GRACE_MS);
     // Inside the grace the period is not due yet; the wake-up lands right after it.

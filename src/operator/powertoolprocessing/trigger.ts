@@ -40,7 +40,9 @@ type Source = PowerToolProcessingSpec['source'];
 type Meta = { name?: string; namespace?: string; uid?: string; labels?: Record<string, string> };
 
 /** The schedule, or a message naming the field when it cannot work. */
-export function parseSchedule(schedule: NonNullable<PowerToolProcessingSpec['trigger']['schedule']> | undefined): Schedule | undefined | { error: string } {
+export function parseSchedule(
+  schedule: NonNullable<PowerToolProcessingSpec['trigger']['schedule']> | undefined,
+): Schedule | undefined | { error: string } {
   if (!schedule) return undefined;
   if (schedule.cron !== undefined) {
     try {
@@ -52,7 +54,10 @@ export function parseSchedule(schedule: NonNullable<PowerToolProcessingSpec['tri
     }
   }
   const ms = parseDuration(schedule.interval ?? '');
-  if (ms === undefined || ms < MIN_INTERVAL_MS) return { error: `spec.trigger.schedule.interval: must be a duration of at least ${MIN_INTERVAL_MS / 1000}s, got "${schedule.interval ?? ''}"` };
+  if (ms === undefined || ms < MIN_INTERVAL_MS)
+    return {
+      error: `spec.trigger.schedule.interval: must be a duration of at least ${MIN_INTERVAL_MS / 1000}s, got "${schedule.interval ?? ''}"`,
+    };
   return { kind: 'interval', ms };
 }
 
@@ -85,7 +90,10 @@ export function runReportId(name: string, uid: string): string {
 }
 
 export function periodReportId(start: number): string {
-  return `period-${new Date(start).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `period-${new Date(start)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }
 
 /** The period a time falls in: interval periods are aligned to the epoch; cron periods run from one firing to the next. */
@@ -127,7 +135,13 @@ export function candidates(trigger: { onCompletion: boolean; schedule?: Schedule
     periods.set(p.start, entry);
   }
   for (const p of periods.values()) {
-    out.push({ id: periodReportId(p.start), kind: 'period', powerTools: [...p.names].sort(), finishedAt: p.end, period: { start: p.start, end: p.end } });
+    out.push({
+      id: periodReportId(p.start),
+      kind: 'period',
+      powerTools: [...p.names].sort(),
+      finishedAt: p.end,
+      period: { start: p.start, end: p.end },
+    });
   }
   const current = periodOf(schedule, now - PERIOD_GRACE_MS);
   return { candidates: out, nextRunAt: periodOf(schedule, now)?.end, wakeAt: current ? current.end + PERIOD_GRACE_MS : undefined };

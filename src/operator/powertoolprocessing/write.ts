@@ -39,7 +39,10 @@ export async function removeReport(dir: string, namespace: string, processing: s
 }
 
 export async function reportExists(dir: string, namespace: string, processing: string, id: string): Promise<boolean> {
-  return stat(join(dir, reportPath(namespace, processing, id))).then((s) => s.isFile(), () => false);
+  return stat(join(dir, reportPath(namespace, processing, id))).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** `<dir>/index.html` from what is on disk now. */

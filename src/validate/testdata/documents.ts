@@ -34,7 +34,11 @@ export const validPowerTool = {
   kind: 'PowerTool',
   metadata: { name: 'perf-web', namespace: 'default', labels: { team: 'web' } },
   spec: {
-    targets: { selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, maxTargets: 3, maxPercent: 50 },
+    targets: {
+      selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] },
+      maxTargets: 3,
+      maxPercent: 50,
+    },
     tool: { name: 'perf', args: ['--freq=99', '--call-graph'], duration: '1m' },
     output: { mode: 'collector' },
     dryRun: false,
@@ -49,7 +53,11 @@ export const validProcessing = {
   spec: {
     source: { tool: 'perf' },
     trigger: { onCompletion: true, schedule: { interval: '1h' } },
-    report: { enabled: true, retention: { maxReports: 20, maxAge: '168h' }, expose: { ingress: { host: 'reports.example.test', path: '/toe' } } },
+    report: {
+      enabled: true,
+      retention: { maxReports: 20, maxAge: '168h' },
+      expose: { ingress: { host: 'reports.example.test', path: '/toe' } },
+    },
     analysis: { endpoint: 'http://ollama.ollama.svc:11434', model: 'tiny', timeout: '30s', maxInputTokens: 2048 },
   },
 };
