@@ -71,16 +71,25 @@ toe_oom_kills() {
   awk '$1 == "oom_kill" { n = $2 } END { print n + 0 }' "$toe__f" 2>/dev/null || echo 0
 }
 
-# toe_target_pids: sets toe_value to the PIDs of the target's processes: every process in this PID namespace that
-# is not the tool's own (the tool's processes, toe-stop included, share the tool's mount namespace; a process
-# whose namespace cannot be read is not the tool's). Zombies are left out.
+# toe_target_pids: sets toe_value to the PIDs of the target's processes. The target container's first process is
+# PID 1 of the PID namespace the tool joined; other tools attached to the same target (perf during a cpu fault)
+# are in it too, each in its own mount namespace, so the target's are those in PID 1's mount namespace. When that
+# cannot be told (PID 1 unreadable, or the pod's `pause` under shareProcessNamespace) it is every process but the
+# tool's own (which share the tool's mount namespace, toe-stop included). Zombies are left out.
 toe_target_pids() {
   toe_value=''
   toe__mine=$(readlink /proc/self/ns/mnt)
+  toe__target=$(readlink /proc/1/ns/mnt 2>/dev/null) || toe__target=''
+  [ "$(cat /proc/1/comm 2>/dev/null)" = pause ] && toe__target=''
+  [ "$toe__target" = "$toe__mine" ] && toe__target=''
   for toe__d in /proc/[0-9]*; do
     toe__p=${toe__d#/proc/}
     toe__ns=$(readlink "$toe__d/ns/mnt" 2>/dev/null) || toe__ns=''
-    [ -n "$toe__ns" ] && [ "$toe__ns" = "$toe__mine" ] && continue
+    if [ -n "$toe__target" ]; then
+      [ "$toe__ns" = "$toe__target" ] || continue
+    else
+      [ -n "$toe__ns" ] && [ "$toe__ns" = "$toe__mine" ] && continue
+    fi
     toe__st=$(awk '$1 == "State:" { print $2 }' "$toe__d/status" 2>/dev/null) || continue
     case $toe__st in ''|Z|X) continue ;; esac
     toe_value="$toe_value${toe_value:+ }$toe__p"

@@ -306,6 +306,29 @@ describe('collector app: refusals', () => {
     assert.equal((await readFile(join(dataDir, 'shop', uid, 'web-0', 'stream'))).length, 1000);
   });
 
+  it('answers Expect: 100-continue with a refusal before the body, and with 100 Continue only for an accepted upload', async () => {
+    const { server, dataDir } = await start();
+    /** Sends the body only on `100 Continue`; reports whether it was asked for. */
+    const expecting = (path: string, token: string, body: string) =>
+      new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const headers = { expect: '100-continue', 'content-length': String(body.length), authorization: `Bearer ${token}` };
+        const req = request({ host: '127.0.0.1', port: server.address.port, method: 'PUT', path, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+        });
+        req.on('continue', () => {
+          continued = true;
+          req.end(body);
+        });
+        req.on('error', reject);
+      });
+    assert.deepEqual(await expecting('/v1/artifacts/big?offset=0', 'tok-web0', 'x'.repeat(1001)), { status: 413, continued: false });
+    assert.deepEqual(await expecting('/v1/artifacts/big?offset=0', 'tok-nobody', 'x'), { status: 401, continued: false });
+    assert.deepEqual(await expecting('/v1/artifacts/fits?offset=0', 'tok-web0', 'hello'), { status: 200, continued: true });
+    assert.equal(await readFile(join(dataDir, 'shop', uid, 'web-0', '.fits.upload'), 'utf8'), 'hello');
+  });
+
   it('answers unknown routes with 404', async () => {
     const { server } = await start();
     assert.equal((await call(server, 'GET', '/v1/nothing')).status, 404);

@@ -29,6 +29,11 @@ export interface CollectorDeps {
   log?: Logger;
 }
 
+/** Sends `100 Continue` once, if the client waits for it. */
+function continueBody(req: Request, res: Response): void {
+  if (req.headers.expect?.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
+}
+
 export function createCollectorApp(deps: CollectorDeps): Express {
   const { store, authenticate } = deps;
   const metrics = deps.metrics ?? createCollectorMetrics(undefined, false);
@@ -38,6 +43,13 @@ export function createCollectorApp(deps: CollectorDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+
+  // server.ts hands `Expect: 100-continue` requests here unanswered: only an upload the store accepts gets its
+  // body (curl asks for bodies over 1 MiB), so a refusal (auth, conflict, cap) costs the tool no upload.
+  app.use((req, res, next) => {
+    if (!(req.method === 'PUT' && req.path.startsWith('/v1/artifacts/'))) continueBody(req, res);
+    next();
+  });
 
   app.use((req, res, next) => {
     res.on('finish', () =>
@@ -95,7 +107,9 @@ export function createCollectorApp(deps: CollectorDeps): Express {
     metrics.activeUploads.inc();
     let out;
     try {
-      out = await store.append(writerOf(id), artifact, offset, req, declaredLength(req.headers['content-length']));
+      out = await store.append(writerOf(id), artifact, offset, req, declaredLength(req.headers['content-length']), () =>
+        continueBody(req, res),
+      );
     } finally {
       metrics.activeUploads.dec();
     }

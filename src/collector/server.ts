@@ -27,6 +27,8 @@ export interface Serving {
 
 export async function serve(app: Express, options: ServeOptions): Promise<Serving> {
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, app) : createHttpServer(app);
+  // Answered by the app (app.ts continueBody): a refused upload is refused before its body is sent.
+  server.on('checkContinue', app);
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.timeout = options.idleTimeoutMs;

@@ -79,8 +79,18 @@ export class Store {
     return meta ? { offset: meta.bytes, complete: true, partial: meta.partial } : { offset: 0, complete: false };
   }
 
-  /** Appends `body` at `offset`, which must equal the bytes already stored (else a conflict naming the right one). */
-  async append(writer: Writer, artifact: string, offset: number, body: Readable, declaredLength?: number): Promise<AppendOutcome> {
+  /**
+   * Appends `body` at `offset`, which must equal the bytes already stored (else a conflict naming the right one).
+   * `beforeRead` runs once the body is accepted and about to be read: the caller answers `Expect: 100-continue` there.
+   */
+  async append(
+    writer: Writer,
+    artifact: string,
+    offset: number,
+    body: Readable,
+    declaredLength?: number,
+    beforeRead?: () => void,
+  ): Promise<AppendOutcome> {
     const paths = artifactPaths(this.dataDir, writer, artifact);
     const key = paths.final;
     const current = this.uploads.get(key)?.bytes ?? 0;
@@ -106,7 +116,7 @@ export class Store {
       }
       if (upload.state.podUID === undefined) await this.saveState(upload, { ...upload.state, podUID: writer.podUID });
       upload.touchedAt = this.now();
-      return await this.receive(upload, body, declaredLength);
+      return await this.receive(upload, body, declaredLength, beforeRead);
     } finally {
       body.off('error', ignore);
       this.locks.delete(key);
@@ -190,12 +200,18 @@ export class Store {
     return this.usage.get(runKey(namespace, powerToolUID));
   }
 
-  private async receive(upload: Upload, body: Readable, declaredLength: number | undefined): Promise<AppendOutcome> {
+  private async receive(
+    upload: Upload,
+    body: Readable,
+    declaredLength: number | undefined,
+    beforeRead: (() => void) | undefined,
+  ): Promise<AppendOutcome> {
     const file = await open(upload.paths.upload, constants.O_WRONLY | constants.O_CREAT, FILE_MODE);
     upload.body = body;
     try {
       const fits = room(upload.bytes, this.usage.get(upload.run), this.limits);
       if (declaredLength !== undefined && declaredLength > fits.bytes) return await this.cap(upload, fits.cap);
+      beforeRead?.();
       // Leaving the loop must not destroy the request: the caller still has to answer it (413).
       for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         const left = room(upload.bytes, this.usage.get(upload.run), this.limits);

@@ -39,14 +39,22 @@ function toolToken(pod: V1Pod): string {
   return token;
 }
 
-/** One request to the collector's upload API, as a tool makes it (a 413 may come before the body is sent). */
+/**
+ * One request to the collector's upload API, as a tool makes it: like curl, a large body waits for
+ * `100 Continue`, so a refusal (413) comes before it is sent instead of racing it (EPIPE).
+ */
 function upload(
   path: string,
   token: string | undefined,
   body: string | Buffer = 'x',
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const large = Buffer.byteLength(body) > 1024 * 1024;
+    const headers = {
+      'content-length': Buffer.byteLength(body),
+      ...(large ? { expect: '100-continue' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    };
     const req = request({ host: network.nodeIp, port, method: 'PUT', path, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -54,7 +62,8 @@ function upload(
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
     });
     req.on('error', reject);
-    req.end(body);
+    if (large) req.on('continue', () => req.end(body));
+    else req.end(body);
   });
 }
 

@@ -111,6 +111,10 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
     );
     assert.equal(load?.status?.phase, 'Succeeded', JSON.stringify(load?.status?.targets));
     assert.equal(profile?.status?.phase, 'Succeeded', JSON.stringify(profile?.status?.targets));
+    // The cpu fault's stress workers share the target's PID namespace; perf must sample the app (its one process,
+    // PID 1) and nothing of the fault beside it, whose short-lived helpers once made `perf record -p` fail.
+    const effect = profile?.status?.targets?.[0]?.result?.effect as { pids?: string } | undefined;
+    assert.equal(effect?.pids, '1', `perf sampled ${JSON.stringify(effect)}`);
     for (const pt of [load, profile]) {
       const end = Date.parse(pt?.status?.finishedAt ?? '');
       assert.ok(
