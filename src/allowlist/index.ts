@@ -26,3 +26,4 @@ export type { AdmittedArgs, AdmitResult } from './check.ts';
 export type { AllowlistSpec } from './config.ts';
 export { admitArgs } from './check.ts';
 export { checkConfig } from './config.ts';
+export { quote } from './errors.ts';

@@ -42,6 +42,12 @@ describe('toolErrors', () => {
     assert.deepEqual(toolErrors(pt('spec.tool.duration', '10m'), config(), ''), []);
   });
 
+  it('refuses a duration that is not positive, as admission does', () => {
+    assert.deepEqual(toolErrors(pt('spec.tool.duration', '0s'), config(), ''), [
+      { path: 'spec.tool.duration', message: 'Invalid value: "0s": must be a positive duration such as "30s" or "5m", at most 10m' },
+    ]);
+  });
+
   it('allows only the output modes the config lists', () => {
     assert.deepEqual(toolErrors(pt('spec.output.mode', 'logs'), config({ outputModes: ['collector'] }), ''), [
       { path: 'spec.output.mode', message: 'Unsupported value: "logs": tool "perf" allows "collector"' },

@@ -1,11 +1,11 @@
-import { admitArgs } from '../allowlist/index.ts';
-import { parseDuration, type PowerTool, type PowerToolConfigSpec } from '../api/index.ts';
+import type { PowerTool, PowerToolConfigSpec } from '../api/index.ts';
+import { admitPowerTool } from '../policy/admit.ts';
 import { quote, type FieldError } from './field-error.ts';
 
 /**
- * A PowerTool against the PowerToolConfig of its tool: the allowlist (parsed and checked by src/allowlist, never
- * here), the duration limit, the output mode and the volume. The schema says what a PowerTool may look like; the
- * config says what this tool admits, which only the config knows (the same check admission applies).
+ * A PowerTool against the PowerToolConfig of its tool. The check itself is admission's (`admitPowerTool`, which
+ * the webhook and the controller call too); this file only finds the config among the input and says where it was
+ * looked for. The schema says what a PowerTool may look like; the config says what this tool admits.
  */
 
 /** A tool's config as found in the input: its spec when it is valid, and where it came from (`FILE#N`). */
@@ -16,11 +16,10 @@ export interface ToolConfig {
 }
 
 export function toolErrors(powerTool: PowerTool, config: ToolConfig | undefined, lookedIn: string): FieldError[] {
-  const { tool, output, volume } = powerTool.spec;
+  const { tool } = powerTool.spec;
   if (!config)
     return [{ path: 'spec.tool.name', message: `Not found: ${quote(tool.name)}: no PowerToolConfig for this tool in ${lookedIn}` }];
-  const spec = config.spec;
-  if (!spec) {
+  if (!config.spec) {
     return [
       {
         path: 'spec.tool.name',
@@ -28,32 +27,6 @@ export function toolErrors(powerTool: PowerTool, config: ToolConfig | undefined,
       },
     ];
   }
-  const errors: FieldError[] = [];
-  const admitted = admitArgs(spec, tool.args, 'spec.tool.args');
-  if (!admitted.ok) errors.push(...admitted.errors);
-
-  const max = spec.limits.maxDuration;
-  if (tool.duration !== undefined && (parseDuration(tool.duration) ?? 0) > (parseDuration(max) ?? Infinity)) {
-    errors.push({
-      path: 'spec.tool.duration',
-      message: `Invalid value: ${quote(tool.duration)}: must be at most ${max}, the limit of tool ${quote(tool.name)} (${config.where})`,
-    });
-  }
-  if (!spec.outputModes.includes(output.mode)) {
-    const allowed = spec.outputModes.map((m) => quote(m)).join(', ');
-    errors.push({
-      path: 'spec.output.mode',
-      message: `Unsupported value: ${quote(output.mode)}: tool ${quote(tool.name)} allows ${allowed}`,
-    });
-  }
-  if (spec.volume === 'required' && !volume) {
-    errors.push({
-      path: 'spec.volume',
-      message: `Required value: tool ${quote(tool.name)} acts on a volume of the target pod; name it in spec.volume.name`,
-    });
-  }
-  if (spec.volume === 'none' && volume) {
-    errors.push({ path: 'spec.volume', message: `Forbidden: tool ${quote(tool.name)} does not act on a volume; remove spec.volume` });
-  }
-  return errors;
+  const admission = admitPowerTool(powerTool.spec, config.spec, { configSource: config.where });
+  return admission.ok ? [] : admission.errors;
 }

@@ -96,7 +96,7 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
       },
     ]);
   }
-  const admission = admitPowerTool(spec, configSpec.data);
+  const admission = admitPowerTool(spec, configSpec.data, { configSource: `PowerToolConfig ${configs.operatorNamespace}/${configName}` });
   if (!admission.ok) return deny(admission.errors.map((e) => ({ type: 'FieldValueInvalid', field: e.path, message: e.message })));
   return allow;
 }

@@ -41,7 +41,7 @@ export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, oper
       blocker: { type: 'Admitted', reason: 'ToolInvalid', message: `the PowerToolConfig ${found.metadata.name} is invalid: ${why}` },
     };
   }
-  const admission = admitPowerTool(pt.spec, parsed.data);
+  const admission = admitPowerTool(pt.spec, parsed.data, { configSource: `PowerToolConfig ${operatorNamespace}/${found.metadata.name}` });
   if (!admission.ok) {
     return {
       ok: false,
