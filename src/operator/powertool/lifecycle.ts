@@ -7,7 +7,8 @@ import type { PowerToolContext } from './context.ts';
 import { observeTarget } from './observe.ts';
 import type { LivePowerTool } from './reconcile.ts';
 import { stopTargets } from './run-stop.ts';
-import { computeStatus, targetEnded } from './status.ts';
+import { computeStatus } from './status.ts';
+import { targetEnded } from './target-phase.ts';
 import { writeStatus } from './write-status.ts';
 
 /** Held while tools may be running, so deleting a PowerTool stops its tools before the object goes. */
@@ -53,7 +54,6 @@ export async function releaseFinalizer(ctx: PowerToolContext, pt: LivePowerTool,
   const namespace = pt.metadata.namespace ?? '';
   let targets = (pt.status?.targets ?? []).map((t) => observeTarget(t, ctx.caches.pods.get(t.pod, namespace)));
   targets = await stopTargets(ctx, pt, targets, 'Deleted', now, log);
-  targets = targets.map((t) => (t.stopRequestedAt && t.phase === 'Succeeded' ? { ...t, phase: 'Stopped' } : t));
   const waitedMs = now.getTime() - Date.parse(pt.metadata.deletionTimestamp ?? now.toISOString());
   const running = targets.filter((t) => !targetEnded(t) && t.phase !== 'Pending');
   if (targets.length > 0) {
@@ -88,6 +88,12 @@ export async function releaseFinalizer(ctx: PowerToolContext, pt: LivePowerTool,
   );
 }
 
+/** How long until a finished run's TTL passes (≤ 0: delete it now); undefined when it has no TTL or has not finished. */
+export function expiresInMs(ttlSeconds: number | undefined, finishedAt: string | undefined, now: Date): number | undefined {
+  if (ttlSeconds === undefined || !finishedAt) return undefined;
+  return Date.parse(finishedAt) + ttlSeconds * 1000 - now.getTime();
+}
+
 /** A finished run: drop the finalizer (nothing runs any more) and delete the object once its TTL has passed. */
 export async function deleteIfExpired(ctx: PowerToolContext, pt: LivePowerTool, now: Date): Promise<ReconcileResult | void> {
   if ((pt.metadata.finalizers ?? []).includes(FINALIZER)) {
@@ -98,10 +104,8 @@ export async function deleteIfExpired(ctx: PowerToolContext, pt: LivePowerTool, 
     );
     return;
   }
-  const ttl = pt.spec.ttlSecondsAfterFinished;
-  const finishedAt = pt.status?.finishedAt;
-  if (ttl === undefined || !finishedAt) return;
-  const dueMs = Date.parse(finishedAt) + ttl * 1000 - now.getTime();
+  const dueMs = expiresInMs(pt.spec.ttlSecondsAfterFinished, pt.status?.finishedAt, now);
+  if (dueMs === undefined) return;
   if (dueMs > 0) return { requeueAfterMs: dueMs };
   try {
     await ctx.clients.custom.deleteNamespacedCustomObject({ ...ref(pt), body: { preconditions: { uid: pt.metadata.uid } } });

@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Artifact, TargetStatus } from '../../api/index.ts';
+import { advance, targetEnded, type TargetEvent } from './target-phase.ts';
 
 /** The prefix of the tool's last stdout line; the same JSON goes to the termination message. */
 export const RESULT_PREFIX = 'TOE-RESULT ';
@@ -54,36 +55,35 @@ function artifactsOf(result: Record<string, unknown> | undefined): Artifact[] | 
 
 /**
  * The target's state as the pod tells it. The pod is the truth, not our last status: an operator that crashed
- * between the PATCH and its status write finds the container here and carries on.
+ * between the PATCH and its status write finds the container here and carries on. What the pod says becomes the
+ * record's next state through target-phase.ts, which refuses moves back (an ended target stays ended).
  */
 export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): TargetStatus {
-  if (prev.phase === 'Succeeded' || prev.phase === 'Failed' || prev.phase === 'Gone' || prev.phase === 'Stopped') return prev;
-  if (!pod || (prev.podUID && pod.metadata?.uid !== prev.podUID)) {
-    return {
-      ...prev,
-      phase: 'Gone',
-      reason: 'PodGone',
-      message: `pod ${prev.pod} was deleted or replaced before the tool finished`,
-      finishedAt: prev.finishedAt,
-    };
-  }
+  const event = podEvent(prev, pod);
+  return event ? advance(prev, event) : prev;
+}
+
+/** What the pod says about the target, if anything. */
+function podEvent(prev: TargetStatus, pod: V1Pod | undefined): TargetEvent | undefined {
+  if (targetEnded(prev)) return undefined;
+  if (!pod || (prev.podUID && pod.metadata?.uid !== prev.podUID)) return { type: 'PodGone' };
   const inSpec = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === prev.ephemeralContainer);
   // Ephemeral containers are never removed, so a target we injected that the cache does not show yet is a stale
   // cache, not a lost container.
-  if (!inSpec) return prev;
+  if (!inSpec) return undefined;
   const status = (pod.status?.ephemeralContainerStatuses ?? []).find((s) => s.name === prev.ephemeralContainer);
   const state = status?.state;
   if (state?.terminated) {
     const t = state.terminated;
     const result = parseResult(t.message);
     const partial = result?.partial === true;
-    // A tool that published a finished result and was then killed still succeeded: when a signal ends the target's
-    // PID 1, the kernel kills every process in that PID namespace, the tool too (exit 137), after its result.
-    const finishedResult = typeof result?.exitReason === 'string' && FINISHED_REASONS.has(result.exitReason);
-    const next: TargetStatus = {
-      ...prev,
-      phase: t.exitCode === 0 || finishedResult ? 'Succeeded' : 'Failed',
+    const artifacts = artifactsOf(result);
+    return {
+      type: 'ContainerTerminated',
       exitCode: t.exitCode,
+      // A tool that published a finished result and was then killed still succeeded: when a signal ends the target's
+      // PID 1, the kernel kills every process in that PID namespace, the tool too (exit 137), after its result.
+      finished: typeof result?.exitReason === 'string' && FINISHED_REASONS.has(result.exitReason),
       reason: typeof result?.exitReason === 'string' ? String(result.exitReason) : (t.reason ?? (t.exitCode === 0 ? 'Completed' : 'Error')),
       message:
         typeof result?.message === 'string'
@@ -91,36 +91,18 @@ export function observeTarget(prev: TargetStatus, pod: V1Pod | undefined): Targe
           : t.exitCode === 0
             ? `completed${partial ? ' (partial data)' : ''}`
             : `exited with code ${t.exitCode}`,
-      startedAt: prev.startedAt ?? toIso(t.startedAt),
-      finishedAt: toIso(t.finishedAt) ?? prev.finishedAt,
+      startedAt: toIso(t.startedAt),
+      finishedAt: toIso(t.finishedAt),
+      extra: { ...(result ? { result } : {}), ...(artifacts ? { artifacts } : {}) },
     };
-    if (result) next.result = result;
-    const artifacts = artifactsOf(result);
-    if (artifacts) next.artifacts = artifacts;
-    return next;
   }
-  if (state?.running)
-    return {
-      ...prev,
-      phase: 'Running',
-      startedAt: prev.startedAt ?? toIso(state.running.startedAt),
-      reason: 'Running',
-      message: 'the tool is running',
-    };
+  if (state?.running) return { type: 'ContainerRunning', startedAt: toIso(state.running.startedAt) };
   const waiting = state?.waiting;
-  if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
-    return {
-      ...prev,
-      phase: 'Failed',
-      reason: waiting.reason,
-      message: waiting.message ?? `the tool container cannot start: ${waiting.reason}`,
-    };
-  }
   return {
-    ...prev,
-    phase: 'Injected',
-    reason: waiting?.reason ?? 'Injected',
-    message: waiting?.message ?? 'waiting for the kubelet to start the tool',
+    type: 'ContainerWaiting',
+    reason: waiting?.reason,
+    message: waiting?.message,
+    fatal: !!waiting?.reason && FATAL_WAITING.has(waiting.reason),
   };
 }
 

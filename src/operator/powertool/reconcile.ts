@@ -15,7 +15,8 @@ import type { PowerToolContext } from './context.ts';
 import { deleteIfExpired, ensureFinalizer, releaseFinalizer } from './lifecycle.ts';
 import { observeTarget } from './observe.ts';
 import { finishGraceMs, resolveTool } from './resolve.ts';
-import { computeStatus, targetEnded, type Blocker } from './status.ts';
+import { computeStatus, type Blocker } from './status.ts';
+import { advance, targetEnded } from './target-phase.ts';
 import { selectRun } from './select.ts';
 import { injectPending } from './run-inject.ts';
 import { stopTargets, stopReasonFor } from './run-stop.ts';
@@ -85,13 +86,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
     if (resolved.ok) targets = await injectPending(ctx, pt, resolved, targets, pods, deadline, log);
   }
   if (stopReason) targets = await stopTargets(ctx, pt, targets, stopReason, now, log);
-  targets = targets.map((t) => settleStopped(t));
-  if (!stopReason && now >= deadline)
-    targets = targets.map((t) =>
-      t.phase === 'Pending'
-        ? { ...t, phase: 'Failed', reason: 'NotInjected', message: t.message ?? 'the deadline passed before the tool could be injected' }
-        : t,
-    );
+  if (!stopReason && now >= deadline) targets = targets.map((t) => advance(t, { type: 'DeadlinePassed' }));
 
   emitTransitions(ctx, pt, prevTargets, targets);
   const status = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline });
@@ -114,11 +109,6 @@ async function blocked(
   if (blocker.type === 'Conflicted') ctx.events.conflicted(pt, blocker.message);
   else if (blocker.type === 'Admitted') ctx.events.argsRefused(pt, blocker.message);
   else ctx.events.selectionRefused(pt, blocker.message);
-}
-
-/** A tool that ended after the operator asked it to stop was stopped, not finished, unless it failed. */
-function settleStopped(t: TargetStatus): TargetStatus {
-  return t.stopRequestedAt && t.phase === 'Succeeded' ? { ...t, phase: 'Stopped' } : t;
 }
 
 function emitTransitions(ctx: PowerToolContext, pt: LivePowerTool, before: TargetStatus[], after: TargetStatus[]): void {

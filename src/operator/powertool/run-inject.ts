@@ -9,6 +9,7 @@ import { observeTarget } from './observe.ts';
 import type { LivePowerTool } from './reconcile.ts';
 import { renderContainer } from './render.ts';
 import type { Resolved } from './resolve.ts';
+import { advance } from './target-phase.ts';
 
 /**
  * Injects every target still Pending, in parallel up to a bound. One pod's failure marks that target (with its
@@ -27,16 +28,7 @@ export async function injectPending(
   const pending = targets.filter((t) => t.phase === 'Pending' && (t.attempts ?? 0) < ctx.maxInjectAttempts);
   if (pending.length === 0) return targets;
   if (pt.spec.output.mode === 'collector' && !ctx.collectorUrl) {
-    return targets.map((t) =>
-      t.phase === 'Pending'
-        ? {
-            ...t,
-            phase: 'Failed',
-            reason: 'CollectorUnavailable',
-            message: 'output mode collector needs the operator to run with --collector-url',
-          }
-        : t,
-    );
+    return targets.map((t) => advance(t, { type: 'CollectorUnavailable' }));
   }
   const remainingMs = Math.max(1_000, deadline.getTime() - ctx.now().getTime());
   const outcomes = await settleBounded(pending, ctx.injectConcurrency, async (t) => {
@@ -63,10 +55,7 @@ export async function injectPending(
     const attempts = (t.attempts ?? 0) + 1;
     if (outcome.status === 'fulfilled') {
       ctx.metrics.injectionsTotal.inc({ tool, result: 'success' });
-      const next = observeTarget(
-        { ...t, attempts, phase: 'Injected', reason: 'Injected', message: 'waiting for the kubelet to start the tool' },
-        outcome.value,
-      );
+      const next = observeTarget(advance(t, { type: 'InjectSucceeded' }), outcome.value);
       ctx.events.injected(pt, next);
       return next;
     }
@@ -74,9 +63,7 @@ export async function injectPending(
     const message = `inject into pod ${t.pod}: ${apiMessage(outcome.reason)}`;
     log.warn({ pod: t.pod, attempts, err: message }, 'injection failed');
     const final = attempts >= ctx.maxInjectAttempts || classify(outcome.reason) === 'terminal';
-    const next: TargetStatus = final
-      ? { ...t, attempts, phase: 'Failed', reason: 'InjectionFailed', message }
-      : { ...t, attempts, reason: 'InjectionRetrying', message };
+    const next = advance(t, { type: 'InjectFailed', message, final });
     if (final) ctx.events.injectionFailed(pt, next, message);
     return next;
   });

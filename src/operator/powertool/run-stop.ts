@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { TargetStatus } from '../../api/index.ts';
 import type { PowerToolContext } from './context.ts';
 import type { LivePowerTool } from './reconcile.ts';
-import { targetEnded } from './status.ts';
+import { advance, targetEnded } from './target-phase.ts';
 
 export type StopReason = NonNullable<TargetStatus['stopReason']>;
 
@@ -31,8 +31,7 @@ export async function stopTargets(
   return Promise.all(
     targets.map(async (t): Promise<TargetStatus> => {
       if (targetEnded(t)) return t;
-      if (t.phase === 'Pending')
-        return { ...t, phase: 'Stopped', stopReason: reason, reason: 'NotStarted', message: `stopped before injection (${reason})` };
+      if (t.phase === 'Pending') return advance(t, { type: 'StoppedBeforeInjection', reason });
       if (t.phase !== 'Running') return t;
       if (t.stopRequestedAt && now.getTime() - Date.parse(t.stopRequestedAt) < STOP_RETRY_MS) return t;
       // The stop is judged by the container ending, not by the exec's answer: toe-stop is killed with the tool it
@@ -49,7 +48,7 @@ export async function stopTargets(
         );
       }
       if (!t.stopRequestedAt) ctx.events.stopping(pt, t, reason);
-      return { ...t, stopRequestedAt: now.toISOString(), stopReason: reason };
+      return advance(t, { type: 'StopRequested', at: now.toISOString(), reason });
     }),
   );
 }

@@ -5,8 +5,8 @@ import { redactContainer, renderContainer, ephemeralName } from './render.ts';
 import type { Resolved } from './resolve.ts';
 import { findConfig } from './resolve.ts';
 import type { Blocker } from './status.ts';
-import { targetEnded } from './status.ts';
-import { findConflict, selectTargets, type ActiveRun } from './targets.ts';
+import { selectedTarget, targetEnded } from './target-phase.ts';
+import { findCappedPod, findConflict, selectTargets, type ActiveRun } from './targets.ts';
 
 export type RunSelection =
   { ok: true; targets: TargetStatus[]; deadline: string; rendered?: Record<string, unknown>[] } | { ok: false; blocker: Blocker };
@@ -25,20 +25,16 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   const selection = selectTargets(pt, config, ns, pods);
   if (!selection.ok) return { ok: false, blocker: { type: 'Selected', reason: selection.reason, message: selection.message } };
 
-  const prefix = `toe-${config.tool.name}-`;
-  for (const t of selection.targets) {
-    const pod = pods.find((p) => p.metadata?.name === t.pod);
-    const carried = (pod?.spec?.ephemeralContainers ?? []).filter((c) => c.name.startsWith(prefix)).length;
-    if (carried >= config.maxPerPod) {
-      return {
-        ok: false,
-        blocker: {
-          type: 'Selected',
-          reason: 'EphemeralContainerCapReached',
-          message: `pod ${t.pod} already carries ${carried} ${config.tool.name} containers, the PowerToolConfig's maxPerPod; ephemeral containers are removed only with the pod, so restart it to run this tool there again`,
-        },
-      };
-    }
+  const capped = findCappedPod(config, selection.targets, pods);
+  if (capped) {
+    return {
+      ok: false,
+      blocker: {
+        type: 'Selected',
+        reason: 'EphemeralContainerCapReached',
+        message: `pod ${capped.pod} already carries ${capped.carried} ${config.tool.name} containers, the PowerToolConfig's maxPerPod; ephemeral containers are removed only with the pod, so restart it to run this tool there again`,
+      },
+    };
   }
 
   const self: ActiveRun = { name: pt.metadata.name, tool: config.tool.name, exclusive: config.exclusive, targets: selection.targets };
@@ -55,14 +51,9 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   }
 
   const deadline = new Date(now.getTime() + resolved.durationMs);
-  const targets: TargetStatus[] = selection.targets.map((t) => ({
-    pod: t.pod,
-    podUID: t.podUID,
-    container: t.container,
-    ephemeralContainer: ephemeralName(config.tool.name, pt.metadata.uid, t.podUID),
-    phase: 'Pending',
-    attempts: 0,
-  }));
+  const targets: TargetStatus[] = selection.targets.map((t) =>
+    selectedTarget(t, ephemeralName(config.tool.name, pt.metadata.uid, t.podUID)),
+  );
   if (!pt.spec.dryRun) return { ok: true, targets, deadline: deadline.toISOString() };
   const rendered = selection.targets.map((t) => {
     const collector = pt.spec.output.mode === 'collector' ? { url: ctx.collectorUrl ?? '', token: '[issued at injection]' } : undefined;

@@ -1,8 +1,7 @@
 import type { Condition, PowerToolPhase, PowerToolStatus, TargetStatus } from '../../api/index.ts';
 import { setCondition, type ConditionInput } from '../../kube/conditions.ts';
 
-const ENDED = new Set(['Succeeded', 'Failed', 'Stopped', 'Gone']);
-export const targetEnded = (t: TargetStatus): boolean => ENDED.has(t.phase);
+import { targetEnded } from './target-phase.ts';
 
 /** A refusal that stops the run before any target is touched; it holds until the spec changes. */
 export interface Blocker {

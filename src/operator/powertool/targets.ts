@@ -90,6 +90,24 @@ export function selectTargets(pt: PowerTool, config: PowerToolConfigSpec, ns: V1
   return { ok: true, targets: targets.sort((a, b) => a.pod.localeCompare(b.pod)) };
 }
 
+/**
+ * A selected pod that already carries the config's maxPerPod containers of this tool. Ephemeral containers stay
+ * until the pod goes, so each run on a pod adds one for good: the cap bounds what a pod accumulates.
+ */
+export function findCappedPod(
+  config: Pick<PowerToolConfigSpec, 'tool' | 'maxPerPod'>,
+  targets: readonly SelectedTarget[],
+  pods: readonly V1Pod[],
+): { pod: string; carried: number } | undefined {
+  const prefix = `toe-${config.tool.name}-`;
+  for (const t of targets) {
+    const pod = pods.find((p) => p.metadata?.name === t.pod);
+    const carried = (pod?.spec?.ephemeralContainers ?? []).filter((c) => c.name.startsWith(prefix)).length;
+    if (carried >= config.maxPerPod) return { pod: t.pod, carried };
+  }
+  return undefined;
+}
+
 export interface ActiveRun {
   name: string;
   tool: string;
