@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { powerToolConfigSpec } from './powertoolconfig.ts';
 import { conditions, dnsLabel, dnsSubdomain, duration, kindHeader, labelSelector, requester, type CrdPresentation } from './meta.ts';
 
 export const outputModes = ['logs', 'pvc', 'collector'] as const;
@@ -122,6 +123,35 @@ export const targetStatus = z
   .describe('The run on one target pod.');
 export type TargetStatus = z.infer<typeof targetStatus>;
 
+const configField = powerToolConfigSpec.shape;
+
+/**
+ * The tool as resolved when the targets were selected, from the PowerToolConfig then current and the admitted args.
+ * Every target is injected from this record, never from the config as it is later: an admin's edit mid-run does not
+ * reach targets still pending, and a config deleted mid-run does not strand them (see resolve.ts `runTool`).
+ */
+export const resolvedTool = z
+  .object({
+    config: z.string().max(253).describe('The PowerToolConfig the run was resolved from.'),
+    generation: z.number().int().min(0).optional().describe("That config's metadata.generation at selection."),
+    resourceVersion: z.string().max(64).optional().describe("That config's metadata.resourceVersion at selection."),
+    image: configField.image,
+    imagePullPolicy: configField.imagePullPolicy,
+    command: configField.command,
+    argv: z
+      .array(z.string().max(4096))
+      .max(1024)
+      .describe("The container's args as admitted: the config's defaultArgs, then the user's args re-serialised."),
+    env: configField.env,
+    securityContext: configField.securityContext,
+    resources: configField.resources,
+    volume: configField.volume,
+    exclusive: configField.exclusive,
+    finishGrace: duration('How long the tools may take past the deadline to save their output.'),
+  })
+  .describe('The tool as resolved at selection; every target is injected from it.');
+export type ResolvedTool = z.infer<typeof resolvedTool>;
+
 export const powerToolStatus = z
   .object({
     phase: z.enum(powerToolPhases).optional().describe('A summary for kubectl, derived from the targets; read conditions for details.'),
@@ -141,6 +171,7 @@ export const powerToolStatus = z
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['pod'] })
       .describe('One record per target pod.'),
     requestedBy: requester.optional(),
+    resolvedTool: resolvedTool.optional(),
     rendered: z
       .array(z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }))
       .max(1000)

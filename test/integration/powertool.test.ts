@@ -1,7 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
+import { GROUP, VERSION, powerToolConfigSpec, powerToolSpec, type PowerTool, type PowerToolConfig } from '../../src/api/index.ts';
+import { mergePatch } from '../../src/kube/patch.ts';
+import { admitPowerTool } from '../../src/policy/admit.ts';
+import { ephemeralName } from '../../src/operator/powertool/render.ts';
+import { freeze } from '../../src/operator/powertool/resolve.ts';
+import { computeStatus } from '../../src/operator/powertool/status.ts';
+import { selectedTarget } from '../../src/operator/powertool/target-phase.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
 import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -42,6 +48,9 @@ async function createPt(name: string, spec: Record<string, unknown>, namespace =
 async function getPt(name: string, namespace = NS): Promise<PowerTool> {
   return (await clients.custom.getNamespacedCustomObject({ group, version, namespace, plural: 'powertools', name })) as PowerTool;
 }
+
+const getConfig = (name: string): Promise<unknown> =>
+  clients.custom.getNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name });
 
 const readPod = (name: string): Promise<V1Pod> => clients.core.readNamespacedPod({ name, namespace: NS });
 
@@ -220,5 +229,100 @@ describe('PowerTool controller against a real API server', () => {
     assert.equal(admitted?.reason, 'ArgsRefused');
     assert.match(admitted?.message ?? '', /spec\.tool\.args\[0\]/);
     for (const name of ['web-1', 'web-2', 'web-3']) assert.equal((await readPod(name)).spec?.ephemeralContainers?.length, 1);
+  });
+  it('records the resolved tool at selection, and injects pending targets from it after the config was edited or deleted', async () => {
+    // The live selection records the config it resolved (name, generation, image, command, argv).
+    await createPt('recorded', {
+      targets: { selector: { matchLabels: { app: 'web' } }, pods: ['web-1'] },
+      tool: { name: 'it-perf' },
+      dryRun: true,
+    });
+    const recorded = await waitFor('status.resolvedTool', async () => (await getPt('recorded')).status?.resolvedTool);
+    const live = (await getConfig('it-perf')) as { metadata: { generation: number } };
+    assert.deepEqual(
+      [recorded.config, recorded.generation, recorded.image, recorded.command, recorded.argv],
+      ['it-perf', live.metadata.generation, 'localhost/toe-perf:test', ['/toe/bin/entrypoint'], ['--event=cpu-clock', '--freq=99']],
+    );
+
+    // An operator that selected two runs and stopped before injecting (a crash, an upgrade): meanwhile an admin edits
+    // one run's config and deletes the other's. The restarted operator injects both from what was selected.
+    await manager?.stop();
+    manager = undefined;
+    const spec = (tool: string) => ({ targets: { selector: { matchLabels: { app: tool } } }, tool: { name: tool, args: ['--freq=49'] } });
+    const runs = [
+      { name: 'frozen-edit', tool: 'it-frozen-edit', pod: 'frozen-1' },
+      { name: 'frozen-gone', tool: 'it-frozen-gone', pod: 'frozen-2' },
+    ];
+    for (const run of runs) {
+      const config = {
+        ...perfConfig,
+        metadata: { name: run.tool, namespace: OPERATOR_NS },
+        spec: { ...perfConfig.spec, tool: { ...perfConfig.spec.tool, name: run.tool } },
+      };
+      const created = (await clients.custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace: OPERATOR_NS,
+        plural: 'powertoolconfigs',
+        body: config,
+      })) as PowerToolConfig;
+      const pod = await runningPod(clients, NS, run.pod, { app: run.tool });
+      await createPt(run.name, spec(run.tool));
+      const pt = (await getPt(run.name)) as PowerTool & { metadata: { uid: string } };
+      const configSpec = powerToolConfigSpec.parse(created.spec);
+      const admitted = admitPowerTool(powerToolSpec.parse(spec(run.tool)), configSpec);
+      assert.ok(admitted.ok);
+      const podUID = pod.metadata?.uid ?? '';
+      const now = new Date();
+      const status = computeStatus({
+        prev: undefined,
+        generation: 1,
+        now,
+        dryRun: false,
+        suspended: false,
+        targets: [selectedTarget({ pod: run.pod, podUID, container: 'app' }, ephemeralName(run.tool, pt.metadata.uid, podUID))],
+        startedAt: now.toISOString(),
+        deadline: new Date(now.getTime() + 300_000).toISOString(),
+        resolvedTool: freeze(created, configSpec, admitted.argv),
+      });
+      await clients.custom.patchNamespacedCustomObjectStatus(
+        { group, version, namespace: NS, plural: 'powertools', name: run.name, body: { status } },
+        mergePatch(),
+      );
+    }
+    const edited = (await getConfig('it-frozen-edit')) as { spec: Record<string, unknown> };
+    await clients.custom.replaceNamespacedCustomObject({
+      group,
+      version,
+      namespace: OPERATOR_NS,
+      plural: 'powertoolconfigs',
+      name: 'it-frozen-edit',
+      body: { ...edited, spec: { ...edited.spec, image: 'localhost/toe-perf:edited', defaultArgs: ['--event=task-clock'] } },
+    });
+    await clients.custom.deleteNamespacedCustomObject({
+      group,
+      version,
+      namespace: OPERATOR_NS,
+      plural: 'powertoolconfigs',
+      name: 'it-frozen-gone',
+    });
+    manager = await start();
+
+    for (const run of runs) {
+      const pod = await waitFor(`${run.pod} injected`, async () => {
+        const p = await readPod(run.pod);
+        return (p.spec?.ephemeralContainers ?? []).length === 1 ? p : undefined;
+      });
+      const c = pod.spec?.ephemeralContainers?.[0];
+      assert.deepEqual([c?.image, c?.args], ['localhost/toe-perf:test', ['--event=cpu-clock', '--freq=49']], run.name);
+      const pt = await waitFor(`${run.name} target Injected`, async () => {
+        const got = await getPt(run.name);
+        return got.status?.targets?.[0]?.phase === 'Injected' ? got : undefined;
+      });
+      assert.equal(pt.status?.resolvedTool?.image, 'localhost/toe-perf:test');
+    }
+    await clients.custom
+      .deleteNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', name: 'it-frozen-edit' })
+      .catch(() => undefined);
   });
 });

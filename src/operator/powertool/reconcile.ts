@@ -14,7 +14,7 @@ import type { ReconcileResult } from '../queue.ts';
 import type { PowerToolContext } from './context.ts';
 import { deleteIfExpired, ensureFinalizer, releaseFinalizer } from './lifecycle.ts';
 import { observeTarget } from './observe.ts';
-import { finishGraceMs, resolveTool } from './resolve.ts';
+import { finishGraceMs, resolveTool, runTool } from './resolve.ts';
 import { computeStatus, type Blocker } from './status.ts';
 import { advance, targetEnded } from './target-phase.ts';
 import { selectRun } from './select.ts';
@@ -68,7 +68,13 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
     if (pt.spec.suspend && !pt.spec.dryRun) return void (await record(computeStatus({ ...base, targets: [] })));
     const selection = selectRun(ctx, pt, resolved, now);
     if (!selection.ok) return blocked(ctx, pt, base, selection.blocker, record);
-    const status = computeStatus({ ...base, targets: selection.targets, startedAt: now.toISOString(), deadline: selection.deadline });
+    const status = computeStatus({
+      ...base,
+      targets: selection.targets,
+      startedAt: now.toISOString(),
+      deadline: selection.deadline,
+      resolvedTool: resolved.tool,
+    });
     if (pt.spec.dryRun) status.rendered = selection.rendered;
     if (await record(status)) ctx.events.selected(pt, selection.targets.length);
     return;
@@ -81,15 +87,20 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   // How long the tools may take after the deadline to save their output before the operator stops them.
   const graceMs = finishGraceMs(pt, ctx.caches.configs, ctx.operatorNamespace);
   const stopReason = stopReasonFor(pt, now, deadline, graceMs);
-  if (!pt.spec.dryRun && !stopReason && now < deadline) {
-    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.policy);
-    if (resolved.ok) targets = await injectPending(ctx, pt, resolved, targets, pods, deadline, log);
+  let resolvedTool = prev?.resolvedTool;
+  if (!pt.spec.dryRun && !stopReason && now < deadline && targets.some((t) => t.phase === 'Pending')) {
+    // From the record taken at selection, not the config as it is now (resolve.ts runTool says why).
+    const tool = runTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.policy);
+    if (tool.ok) {
+      resolvedTool = tool.tool;
+      targets = await injectPending(ctx, pt, tool.tool, targets, pods, deadline, log);
+    } else targets = targets.map((t) => advance(t, { type: 'NotAdmitted', reason: tool.reason, message: tool.message }));
   }
   if (stopReason) targets = await stopTargets(ctx, pt, targets, stopReason, now, log);
   if (!stopReason && now >= deadline) targets = targets.map((t) => advance(t, { type: 'DeadlinePassed' }));
 
   emitTransitions(ctx, pt, prevTargets, targets);
-  const status = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline });
+  const status = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline, resolvedTool });
   if (await record(status)) {
     if (status.finishedAt && !prev?.finishedAt)
       ctx.events.finished(pt, status.phase ?? 'Finished', `${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { powerTool, powerToolConfigSpec } from '../../api/index.ts';
 import { perfConfigInput } from '../../allowlist/testdata/perf.ts';
 import { ephemeralName, redactContainer, renderContainer, VOLUME_MOUNT_PATH } from './render.ts';
+import { freeze } from './resolve.ts';
 
 const config = powerToolConfigSpec.parse({
   ...perfConfigInput,
@@ -32,8 +33,10 @@ const target = { pod: 'web-1', podUID: 'pod-uid', container: 'app' };
 const render = () =>
   renderContainer({
     pt,
-    config,
-    argv: ['record', '--freq=99'],
+    tool: freeze({ apiVersion: 'toe.dev/v1alpha1', kind: 'PowerToolConfig', metadata: { name: 'perf' }, spec: config }, config, [
+      'record',
+      '--freq=99',
+    ]),
     target,
     durationMs: 29_500,
     deadline: new Date('2026-11-02T10:00:30.000Z'),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { V1EphemeralContainer, V1EnvVar, V1VolumeMount } from '@kubernetes/client-node';
-import type { PowerTool, PowerToolConfigSpec } from '../../api/index.ts';
+import type { PowerTool, ResolvedTool } from '../../api/index.ts';
 
 /** Where the tool finds the target pod's volumes: fixed paths, so a tool never learns them from user input. */
 export const VOLUME_MOUNT_PATH = '/toe/volume';
@@ -18,8 +18,8 @@ export function ephemeralName(tool: string, runUID: string, podUID: string): str
 
 export interface RenderInput {
   pt: PowerTool & { metadata: { uid?: string } };
-  config: PowerToolConfigSpec;
-  argv: readonly string[];
+  /** The run's record of its tool (status.resolvedTool), never the config as it is now. */
+  tool: ResolvedTool;
   target: { pod: string; podUID: string; container: string };
   durationMs: number;
   deadline: Date;
@@ -32,10 +32,10 @@ export interface RenderInput {
  * tool enforces it. The command and args are arrays: nothing here passes through a shell.
  */
 export function renderContainer(input: RenderInput): V1EphemeralContainer {
-  const { pt, config, target } = input;
+  const { pt, tool, target } = input;
   const env: V1EnvVar[] = [
-    ...(config.env ?? []).filter((e) => !e.name.startsWith('TOE_')),
-    { name: 'TOE_TOOL', value: config.tool.name },
+    ...(tool.env ?? []).filter((e) => !e.name.startsWith('TOE_')),
+    { name: 'TOE_TOOL', value: pt.spec.tool.name },
     { name: 'TOE_RUN_ID', value: pt.metadata.uid ?? '' },
     { name: 'TOE_POWERTOOL', value: `${pt.metadata.namespace ?? ''}/${pt.metadata.name}` },
     { name: 'TOE_NAMESPACE', value: pt.metadata.namespace ?? '' },
@@ -54,20 +54,20 @@ export function renderContainer(input: RenderInput): V1EphemeralContainer {
   if (pt.spec.output.mode === 'collector' && input.collector) {
     env.push({ name: 'TOE_COLLECTOR_URL', value: input.collector.url }, { name: 'TOE_COLLECTOR_TOKEN', value: input.collector.token });
   }
-  if (pt.spec.volume && config.volume !== 'none') {
+  if (pt.spec.volume && tool.volume !== 'none') {
     mounts.push({ name: pt.spec.volume.name, mountPath: VOLUME_MOUNT_PATH });
     env.push({ name: 'TOE_VOLUME_PATH', value: VOLUME_MOUNT_PATH });
   }
-  const limits = config.resources?.limits;
+  const limits = tool.resources?.limits;
   if (limits?.cpu) env.push({ name: 'TOE_CPU_LIMIT', value: limits.cpu });
   if (limits?.memory) env.push({ name: 'TOE_MEMORY_LIMIT', value: limits.memory });
 
   const container: V1EphemeralContainer = {
-    name: ephemeralName(config.tool.name, pt.metadata.uid ?? '', target.podUID),
-    image: config.image,
-    imagePullPolicy: config.imagePullPolicy,
-    command: [...config.command],
-    args: [...input.argv],
+    name: ephemeralName(pt.spec.tool.name, pt.metadata.uid ?? '', target.podUID),
+    image: tool.image,
+    imagePullPolicy: tool.imagePullPolicy,
+    command: [...tool.command],
+    args: [...tool.argv],
     env,
     targetContainerName: target.container,
     terminationMessagePath: '/dev/termination-log',
@@ -76,7 +76,7 @@ export function renderContainer(input: RenderInput): V1EphemeralContainer {
     tty: false,
   };
   if (mounts.length > 0) container.volumeMounts = mounts;
-  if (config.securityContext) container.securityContext = structuredClone(config.securityContext);
+  if (tool.securityContext) container.securityContext = structuredClone(tool.securityContext);
   return container;
 }
 

@@ -5,7 +5,7 @@ import type { Cache } from '../../kube/informer.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { DEFAULT_TOOL_POLICY } from '../powertoolconfig/check.ts';
-import { DEFAULT_FINISH_GRACE_MS, finishGraceMs, resolveTool } from './resolve.ts';
+import { DEFAULT_FINISH_GRACE_MS, finishGraceMs, resolveTool, runTool } from './resolve.ts';
 
 const pt = (tool: string): PowerTool =>
   powerToolSchema.parse({
@@ -77,5 +77,46 @@ describe('resolveTool', () => {
     assert.ok(!r.ok);
     assert.equal(r.blocker.reason, 'ToolInvalid');
     assert.match(r.blocker.message, /capabilities\.add\[0\]: capability SYS_MODULE is not allowed/);
+  });
+});
+
+describe('runTool (a run under way)', () => {
+  const shipped = parse(readFileSync(new URL('../../../powertools/perf/config.yaml', import.meta.url), 'utf8')) as PowerToolConfig;
+  const one = (config: PowerToolConfig): Cache<PowerToolConfig> => ({ get: () => config, list: () => [config] });
+  const none: Cache<PowerToolConfig> = { get: () => undefined, list: () => [] };
+  const selected = resolveTool(
+    pt('perf'),
+    one({ ...shipped, metadata: { ...shipped.metadata, generation: 3 } as PowerToolConfig['metadata'] }),
+    'toe-system',
+    DEFAULT_TOOL_POLICY,
+  );
+  const frozen = selected.ok ? selected.tool : assert.fail('the shipped perf config resolves');
+  const running = (tool = frozen): PowerTool => ({ ...pt('perf'), status: { resolvedTool: tool } });
+
+  it('records the config it resolved from: name, generation, image, command and argv', () => {
+    assert.deepEqual(
+      [frozen.config, frozen.generation, frozen.image, frozen.command, frozen.argv, frozen.finishGrace],
+      ['perf', 3, 'localhost/toe-perf:0.1.0', ['/toe/bin/entrypoint'], ['--freq=99', '--call-graph=fp'], '30s'],
+    );
+  });
+
+  it('injects from the record whatever the config became, or when it is gone', () => {
+    const edited = { ...shipped, spec: { ...shipped.spec, image: 'localhost/other:1', defaultArgs: ['--evil'] } } as PowerToolConfig;
+    assert.deepEqual(runTool(running(), one(edited), 'toe-system', DEFAULT_TOOL_POLICY), { ok: true, tool: frozen });
+    assert.deepEqual(runTool(running(), none, 'toe-system', DEFAULT_TOOL_POLICY), { ok: true, tool: frozen });
+    assert.equal(finishGraceMs(running(), none, 'toe-system'), 30_000);
+  });
+
+  it("holds the record to the operator's policy", () => {
+    const forged = { ...frozen, securityContext: { privileged: true } };
+    const r = runTool(running(forged), none, 'toe-system', DEFAULT_TOOL_POLICY);
+    assert.deepEqual(r.ok ? '' : r.reason, 'ToolNotAllowed');
+  });
+
+  it('resolves a run without a record (an older operator selected it) now, and names a deleted config', () => {
+    const { generation: _generation, ...unversioned } = frozen;
+    assert.deepEqual(runTool(pt('perf'), one(shipped), 'toe-system', DEFAULT_TOOL_POLICY), { ok: true, tool: unversioned });
+    const gone = runTool(pt('perf'), none, 'toe-system', DEFAULT_TOOL_POLICY);
+    assert.equal(gone.ok ? '' : gone.reason, 'ConfigDeleted');
   });
 });

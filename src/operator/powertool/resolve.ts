@@ -1,12 +1,13 @@
-import type { PowerTool, PowerToolConfig, PowerToolConfigSpec, Requester } from '../../api/index.ts';
+import type { PowerTool, PowerToolConfig, PowerToolConfigSpec, Requester, ResolvedTool } from '../../api/index.ts';
 import { REQUESTED_BY_ANNOTATION, powerToolConfigSpec } from '../../api/index.ts';
 import { parseDuration } from '../../api/units.ts';
 import type { Cache } from '../../kube/informer.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
-import { MAX_FINISH_GRACE_MS, checkToolConfig, type ToolPolicy } from '../powertoolconfig/check.ts';
+import { MAX_FINISH_GRACE_MS, checkToolConfig, securityPolicyErrors, type ToolPolicy } from '../powertoolconfig/check.ts';
 import type { Blocker } from './status.ts';
 
-export type Resolved = { ok: true; config: PowerToolConfigSpec; argv: string[]; durationMs: number } | { ok: false; blocker: Blocker };
+export type Resolved =
+  { ok: true; config: PowerToolConfigSpec; argv: string[]; durationMs: number; tool: ResolvedTool } | { ok: false; blocker: Blocker };
 
 /** The PowerToolConfig for a tool name; configs live in the operator's namespace only, so users cannot add tools. */
 export function findConfig(configs: Cache<PowerToolConfig>, operatorNamespace: string, tool: string): PowerToolConfig | undefined {
@@ -48,7 +49,63 @@ export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, oper
       blocker: { type: 'Admitted', reason: 'ArgsRefused', message: admission.errors.map((e) => `${e.path}: ${e.message}`).join('; ') },
     };
   }
-  return { ok: true, config: parsed.data, argv: admission.argv, durationMs: admission.durationMs };
+  return {
+    ok: true,
+    config: parsed.data,
+    argv: admission.argv,
+    durationMs: admission.durationMs,
+    tool: freeze(found, parsed.data, admission.argv),
+  };
+}
+
+/** The record of what every target of the run gets, taken at selection (status.resolvedTool). */
+export function freeze(found: PowerToolConfig, spec: PowerToolConfigSpec, argv: string[]): ResolvedTool {
+  const meta = found.metadata as { name: string; generation?: number; resourceVersion?: string };
+  const tool: ResolvedTool = {
+    config: meta.name,
+    image: spec.image,
+    imagePullPolicy: spec.imagePullPolicy,
+    command: [...spec.command],
+    argv: [...argv],
+    volume: spec.volume,
+    exclusive: spec.exclusive,
+    finishGrace: spec.limits.finishGrace,
+  };
+  if (meta.generation !== undefined) tool.generation = meta.generation;
+  if (meta.resourceVersion !== undefined) tool.resourceVersion = meta.resourceVersion;
+  if (spec.env) tool.env = structuredClone(spec.env);
+  if (spec.securityContext) tool.securityContext = structuredClone(spec.securityContext);
+  if (spec.resources) tool.resources = structuredClone(spec.resources);
+  return tool;
+}
+
+export type RunTool = { ok: true; tool: ResolvedTool } | { ok: false; reason: string; message: string };
+
+/**
+ * What the run's pending targets are injected with: the record taken at selection, whatever the config became.
+ *
+ * A config edited or deleted mid-run does not change a run under way: the run was admitted as a whole (its args
+ * against the allowlist, its security context against the policy) and its targets get what was admitted, so half a
+ * run cannot get one image and half another, and deleting a config does not strand targets as "not injected". An
+ * admin who wants a run to stop suspends or deletes the PowerTool. The record lives in status, which only the
+ * operator may write (the chart grants powertools/status to it alone); its security context is still held to the
+ * operator's policy here, so a forged record cannot ask for more than any config could.
+ *
+ * A run selected before the record existed (an older operator) resolves from the current config, as it did then,
+ * and records it; if that config is gone, its pending targets fail as ConfigDeleted.
+ */
+export function runTool(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string, policy: ToolPolicy): RunTool {
+  const frozen = pt.status?.resolvedTool;
+  if (frozen) {
+    const problems = securityPolicyErrors(frozen.securityContext, policy);
+    if (problems.length === 0) return { ok: true, tool: frozen };
+    const why = problems.map((e) => `${e.path}: ${e.message}`).join('; ');
+    return { ok: false, reason: 'ToolNotAllowed', message: `the tool recorded at selection is outside this operator's policy: ${why}` };
+  }
+  const resolved = resolveTool(pt, configs, operatorNamespace, policy);
+  if (resolved.ok) return { ok: true, tool: resolved.tool };
+  const reason = resolved.blocker.reason === 'ToolNotFound' ? 'ConfigDeleted' : resolved.blocker.reason;
+  return { ok: false, reason, message: resolved.blocker.message };
 }
 
 /**
@@ -59,7 +116,8 @@ export const DEFAULT_FINISH_GRACE_MS = 3_000;
 
 export function finishGraceMs(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string): number {
   const spec = findConfig(configs, operatorNamespace, pt.spec.tool.name)?.spec as { limits?: { finishGrace?: string } } | undefined;
-  return Math.min(parseDuration(spec?.limits?.finishGrace ?? '') ?? DEFAULT_FINISH_GRACE_MS, MAX_FINISH_GRACE_MS);
+  const grace = pt.status?.resolvedTool?.finishGrace ?? spec?.limits?.finishGrace ?? '';
+  return Math.min(parseDuration(grace) ?? DEFAULT_FINISH_GRACE_MS, MAX_FINISH_GRACE_MS);
 }
 
 /** The requester admission recorded, if the annotation holds a well-formed one. */

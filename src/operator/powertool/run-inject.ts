@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { TargetStatus } from '../../api/index.ts';
+import type { ResolvedTool, TargetStatus } from '../../api/index.ts';
 import { apiMessage, classify } from '../../kube/errors.ts';
 import { settleBounded } from '../bounded.ts';
 import type { PowerToolContext } from './context.ts';
@@ -8,23 +8,22 @@ import { injectContainer, requestToolToken } from './inject.ts';
 import { observeTarget } from './observe.ts';
 import type { LivePowerTool } from './reconcile.ts';
 import { renderContainer } from './render.ts';
-import type { Resolved } from './resolve.ts';
 import { advance } from './target-phase.ts';
 
 /**
- * Injects every target still Pending, in parallel up to a bound. One pod's failure marks that target (with its
- * attempt count, kept in status so a restart does not reset it), never the run.
+ * Injects every target still Pending, in parallel up to a bound, from the run's record of its tool
+ * (status.resolvedTool). One pod's failure marks that target (with its attempt count, kept in status so a restart
+ * does not reset it), never the run.
  */
 export async function injectPending(
   ctx: PowerToolContext,
   pt: LivePowerTool,
-  resolved: Extract<Resolved, { ok: true }>,
+  tool: ResolvedTool,
   targets: TargetStatus[],
   pods: Map<string, V1Pod | undefined>,
   deadline: Date,
   log: Logger,
 ): Promise<TargetStatus[]> {
-  const tool = resolved.config.tool.name;
   const pending = targets.filter((t) => t.phase === 'Pending' && (t.attempts ?? 0) < ctx.maxInjectAttempts);
   if (pending.length === 0) return targets;
   if (pt.spec.output.mode === 'collector' && !ctx.collectorUrl) {
@@ -39,8 +38,7 @@ export async function injectPending(
         : undefined;
     const container = renderContainer({
       pt,
-      config: resolved.config,
-      argv: resolved.argv,
+      tool,
       target: { pod: t.pod, podUID: t.podUID ?? '', container: t.container },
       durationMs: remainingMs,
       deadline,
@@ -54,12 +52,12 @@ export async function injectPending(
     if (!outcome) return t;
     const attempts = (t.attempts ?? 0) + 1;
     if (outcome.status === 'fulfilled') {
-      ctx.metrics.injectionsTotal.inc({ tool, result: 'success' });
+      ctx.metrics.injectionsTotal.inc({ tool: pt.spec.tool.name, result: 'success' });
       const next = observeTarget(advance(t, { type: 'InjectSucceeded' }), outcome.value);
       ctx.events.injected(pt, next);
       return next;
     }
-    ctx.metrics.injectionsTotal.inc({ tool, result: 'error' });
+    ctx.metrics.injectionsTotal.inc({ tool: pt.spec.tool.name, result: 'error' });
     const message = `inject into pod ${t.pod}: ${apiMessage(outcome.reason)}`;
     log.warn({ pod: t.pod, attempts, err: message }, 'injection failed');
     const final = attempts >= ctx.maxInjectAttempts || classify(outcome.reason) === 'terminal';

@@ -58,7 +58,7 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   const rendered = selection.targets.map((t) => {
     const collector = pt.spec.output.mode === 'collector' ? { url: ctx.collectorUrl ?? '', token: '[issued at injection]' } : undefined;
     const c = redactContainer(
-      renderContainer({ pt, config, argv: resolved.argv, target: t, durationMs: resolved.durationMs, deadline, collector }),
+      renderContainer({ pt, tool: resolved.tool, target: t, durationMs: resolved.durationMs, deadline, collector }),
     );
     return { pod: t.pod, ephemeralContainer: JSON.parse(JSON.stringify(c)) as Record<string, unknown> };
   });
@@ -72,7 +72,8 @@ function activeRuns(ctx: PowerToolContext, namespace: string): ActiveRun[] {
     const targets = (other.status?.targets ?? []).filter((t) => !targetEnded(t));
     if (targets.length === 0 || other.spec?.dryRun) continue;
     const config: PowerToolConfig | undefined = findConfig(ctx.caches.configs, ctx.operatorNamespace, other.spec.tool.name);
-    runs.push({ name: other.metadata.name, tool: other.spec.tool.name, exclusive: config?.spec?.exclusive === true, targets });
+    const exclusive = other.status?.resolvedTool?.exclusive ?? config?.spec?.exclusive === true;
+    runs.push({ name: other.metadata.name, tool: other.spec.tool.name, exclusive, targets });
   }
   return runs;
 }

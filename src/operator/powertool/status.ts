@@ -1,4 +1,4 @@
-import type { Condition, PowerToolPhase, PowerToolStatus, TargetStatus } from '../../api/index.ts';
+import type { Condition, PowerToolPhase, PowerToolStatus, ResolvedTool, TargetStatus } from '../../api/index.ts';
 import { setCondition, type ConditionInput } from '../../kube/conditions.ts';
 
 import { targetEnded } from './target-phase.ts';
@@ -20,6 +20,8 @@ export interface StatusInput {
   suspended: boolean;
   startedAt?: string;
   deadline?: string;
+  /** The run's record of its tool, taken at selection; carried from prev when not given. */
+  resolvedTool?: ResolvedTool;
 }
 
 /**
@@ -110,6 +112,8 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
   if (allEnded) status.finishedAt = input.prev?.finishedAt ?? latest(targets) ?? now.toISOString();
   else if (b || (input.dryRun && selected > 0)) status.finishedAt = input.prev?.finishedAt ?? now.toISOString();
   if (input.prev?.requestedBy) status.requestedBy = input.prev.requestedBy;
+  const resolvedTool = input.resolvedTool ?? input.prev?.resolvedTool;
+  if (resolvedTool && selected > 0) status.resolvedTool = resolvedTool;
   if (input.prev?.rendered && input.dryRun) status.rendered = input.prev.rendered;
   return status;
 }

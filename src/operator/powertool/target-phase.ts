@@ -58,6 +58,8 @@ export type TargetEvent =
   | { type: 'StopRequested'; at: string; reason: NonNullable<TargetStatus['stopReason']> }
   /** The run stopped before this target was injected. */
   | { type: 'StoppedBeforeInjection'; reason: NonNullable<TargetStatus['stopReason']> }
+  /** The run's tool can no longer be injected (its config gone with no record of it, or outside the policy). */
+  | { type: 'NotAdmitted'; reason: string; message: string }
   /** The deadline passed and the target is still not injected. */
   | { type: 'DeadlinePassed' };
 
@@ -126,6 +128,9 @@ export function advance(t: TargetStatus, event: TargetEvent): TargetStatus {
     case 'StoppedBeforeInjection':
       if (t.phase !== 'Pending') return t;
       return move(t, 'Stopped', { stopReason: event.reason, reason: 'NotStarted', message: `stopped before injection (${event.reason})` });
+    case 'NotAdmitted':
+      if (t.phase !== 'Pending') return t;
+      return move(t, 'Failed', { reason: event.reason, message: event.message });
     case 'DeadlinePassed':
       if (t.phase !== 'Pending') return t;
       return move(t, 'Failed', { reason: 'NotInjected', message: t.message ?? 'the deadline passed before the tool could be injected' });

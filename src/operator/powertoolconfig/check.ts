@@ -1,4 +1,4 @@
-import { powerToolConfigSpec } from '../../api/index.ts';
+import { powerToolConfigSpec, type PowerToolConfigSpec } from '../../api/index.ts';
 import { checkConfig, type ArgError } from '../../allowlist/index.ts';
 import { parseDuration } from '../../api/units.ts';
 
@@ -40,7 +40,13 @@ export function checkToolConfig(rawSpec: unknown, policy: ToolPolicy): ArgError[
   if ((parseDuration(spec.limits.finishGrace) ?? 0) > MAX_FINISH_GRACE_MS) {
     errors.push({ path: 'spec.limits.finishGrace', message: `must be at most 5m, got "${spec.limits.finishGrace}"` });
   }
-  const sc = spec.securityContext;
+  errors.push(...securityPolicyErrors(spec.securityContext, policy));
+  return errors;
+}
+
+/** What a tool's securityContext asks for beyond the operator's policy; also re-checked on a run's frozen record. */
+export function securityPolicyErrors(sc: PowerToolConfigSpec['securityContext'], policy: ToolPolicy): ArgError[] {
+  const errors: ArgError[] = [];
   if (sc?.privileged && !policy.allowPrivileged) {
     errors.push({
       path: 'spec.securityContext.privileged',
