@@ -3,12 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { buildEvidence, type RcaInput } from './evidence.ts';
-import { causes, type Cause } from './types.ts';
+import { causes, type Cause, type Severity } from './types.ts';
 
 interface Fixture {
   name: string;
   description: string;
   expectedCause: Cause;
+  /** The finding the scenario must produce: its id, severity and the evidence it must cite. */
+  expectedFinding: { id: string; severity: Severity; evidence: string[] };
   input: RcaInput;
 }
 
@@ -26,23 +28,19 @@ describe('evidence: fixture scenarios with a known cause', () => {
     for (const f of fixtures) assert.ok(causes.includes(f.expectedCause), `${f.name}: unknown cause ${f.expectedCause}`);
   });
 
-  const named = new Map<string, boolean>();
   for (const f of fixtures) {
-    it(`${f.name}: names ${f.expectedCause}`, (t) => {
+    it(`${f.name}: finds ${f.expectedCause} first, as ${f.expectedFinding.id}`, () => {
       const { findings } = buildEvidence(f.input);
-      const hit = findings.some((x) => x.cause === f.expectedCause);
-      named.set(f.name, hit);
-      if (!hit) t.diagnostic(`${f.name}: expected ${f.expectedCause}, found ${findings.map((x) => x.cause).join(', ') || 'nothing'}`);
-      // Reported per scenario, enforced in the sum below: the bar is 9 of the set, not every one.
-      if (findings[0]?.cause !== f.expectedCause) t.diagnostic(`${f.name}: top finding is ${findings[0]?.cause ?? 'none'}`);
+      const all = findings.map((x) => `${x.cause} ${x.id}`).join(', ') || 'nothing';
+      assert.equal(findings[0]?.cause, f.expectedCause, `top finding of ${f.name}; found ${all}`);
+      const found = findings.find((x) => x.id === f.expectedFinding.id);
+      assert.ok(found, `${f.expectedFinding.id} missing; found ${all}`);
+      assert.equal(found.cause, f.expectedCause);
+      assert.equal(found.severity, f.expectedFinding.severity);
+      for (const id of f.expectedFinding.evidence)
+        assert.ok(found.evidence.includes(id), `${found.id} does not cite ${id}: ${found.evidence.join(', ')}`);
     });
   }
-
-  it('names the known cause in at least 9 scenarios', (t) => {
-    const misses = fixtures.filter((f) => !buildEvidence(f.input).findings.some((x) => x.cause === f.expectedCause)).map((f) => f.name);
-    t.diagnostic(`named ${fixtures.length - misses.length} of ${fixtures.length}${misses.length ? `; missed: ${misses.join(', ')}` : ''}`);
-    assert.ok(fixtures.length - misses.length >= 9, `missed: ${misses.join(', ')}`);
-  });
 });
 
 describe('evidence: ids and findings', () => {
