@@ -6,8 +6,8 @@ import { admitPowerTool } from '../../policy/admit.ts';
 import { MAX_FINISH_GRACE_MS, checkToolConfig, securityPolicyErrors, type ToolPolicy } from '../powertoolconfig/check.ts';
 import type { Blocker } from './status.ts';
 
-export type Resolved =
-  { ok: true; config: PowerToolConfigSpec; argv: string[]; durationMs: number; tool: ResolvedTool } | { ok: false; blocker: Blocker };
+/** `tool` is what the targets get (its argv the admitted args); `config` is kept for selection's limits. */
+export type Resolved = { ok: true; config: PowerToolConfigSpec; durationMs: number; tool: ResolvedTool } | { ok: false; blocker: Blocker };
 
 /** The PowerToolConfig for a tool name; configs live in the operator's namespace only, so users cannot add tools. */
 export function findConfig(configs: Cache<PowerToolConfig>, operatorNamespace: string, tool: string): PowerToolConfig | undefined {
@@ -49,13 +49,7 @@ export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, oper
       blocker: { type: 'Admitted', reason: 'ArgsRefused', message: admission.errors.map((e) => `${e.path}: ${e.message}`).join('; ') },
     };
   }
-  return {
-    ok: true,
-    config: parsed.data,
-    argv: admission.argv,
-    durationMs: admission.durationMs,
-    tool: freeze(found, parsed.data, admission.argv),
-  };
+  return { ok: true, config: parsed.data, durationMs: admission.durationMs, tool: freeze(found, parsed.data, admission.argv) };
 }
 
 /** The record of what every target of the run gets, taken at selection (status.resolvedTool). */

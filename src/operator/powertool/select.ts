@@ -1,4 +1,4 @@
-import type { PowerToolConfig, TargetStatus } from '../../api/index.ts';
+import type { TargetStatus } from '../../api/index.ts';
 import type { PowerToolContext } from './context.ts';
 import type { LivePowerTool } from './reconcile.ts';
 import { redactContainer, renderContainer, ephemeralName } from './render.ts';
@@ -71,8 +71,10 @@ function activeRuns(ctx: PowerToolContext, namespace: string): ActiveRun[] {
   for (const other of ctx.caches.powerTools.list(namespace)) {
     const targets = (other.status?.targets ?? []).filter((t) => !targetEnded(t));
     if (targets.length === 0 || other.spec?.dryRun) continue;
-    const config: PowerToolConfig | undefined = findConfig(ctx.caches.configs, ctx.operatorNamespace, other.spec.tool.name);
-    const exclusive = other.status?.resolvedTool?.exclusive ?? config?.spec?.exclusive === true;
+    // The run's record says; only a run selected before records existed needs its config looked up.
+    const exclusive =
+      other.status?.resolvedTool?.exclusive ??
+      findConfig(ctx.caches.configs, ctx.operatorNamespace, other.spec.tool.name)?.spec?.exclusive === true;
     runs.push({ name: other.metadata.name, tool: other.spec.tool.name, exclusive, targets });
   }
   return runs;

@@ -2,12 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TargetStatus } from '../../api/index.ts';
 import { computeStatus, type StatusInput } from './status.ts';
+import { selectedTarget } from './target-phase.ts';
 
 const now = new Date('2026-11-02T10:01:00.000Z');
 const target = (pod: string, phase: TargetStatus['phase'], more: Partial<TargetStatus> = {}): TargetStatus => ({
-  pod,
-  container: 'app',
-  ephemeralContainer: `toe-perf-${pod}`,
+  ...selectedTarget({ pod, podUID: `uid-${pod}`, container: 'app' }, `toe-perf-${pod}`),
   phase,
   ...more,
 });
