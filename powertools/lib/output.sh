@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# Output modes (CONTRACTS.md "Output modes"). Tools append to files as they collect; toe_flush ships the new bytes:
+# Output modes (README.md "Output modes"). Tools append to files as they collect; toe_flush ships the new bytes:
 #   pvc        files are written in place under TOE_OUTPUT_DIR/<run>/<pod>/ with a .partial marker until
 #              result.json replaces it, so nothing needs shipping;
 #   logs       new bytes go to stdout in blocks `TOE-ARTIFACT-BEGIN <name>` ... `TOE-ARTIFACT-END <name> <bytes>

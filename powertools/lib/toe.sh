@@ -5,7 +5,7 @@
 # function, undoes its work and calls toe_finish. This file owns what every tool must do the same way: canonical
 # argument parsing (args.sh), SIGTERM/SIGINT/SIGHUP and /toe/bin/toe-stop, the deadline, chunked output in the
 # three modes (output.sh), measurements (measure.sh), and the final `TOE-RESULT <json>` line that is also written to
-# /dev/termination-log for the operator (CONTRACTS.md).
+# /dev/termination-log for the operator (README.md "The result").
 
 toe__lib=${toe_lib:-${0%/*}/../lib}
 . "$toe__lib/args.sh"

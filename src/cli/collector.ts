@@ -18,7 +18,7 @@ const DEFAULT_READER = 'system:serviceaccount:toe-system:toe-operator';
 // In-flight uploads get this long to finish on SIGTERM; an unfinished one stays on disk and resumes or is swept.
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const HELP = `Receive artifacts streamed by running tools (CONTRACTS.md, "Collector HTTP API").
+const HELP = `Receive artifacts streamed by running tools (src/collector/README.md).
 
 Tools authenticate with a pod-bound TokenRequest token (audience toe.dev/collector/<PowerTool UID>), checked with
 TokenReview; files go to <data-dir>/<namespace>/<PowerTool UID>/<pod>/<artifact>, derived from that identity only.

@@ -1,5 +1,5 @@
 /**
- * The collector's HTTP routes (CONTRACTS.md, "Collector HTTP API"). Tools write with a pod-bound token; the path
+ * The collector's HTTP routes (src/collector/README.md, "Routes"). Tools write with a pod-bound token; the path
  * comes from the verified identity only. Readers (operator, report server) list and download with a token whose
  * user is on the `readers` allowlist. Listening, TLS and timeouts live in server.ts.
  *

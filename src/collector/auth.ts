@@ -1,5 +1,5 @@
 /**
- * Bearer token → verified principal, through the Kubernetes TokenReview API (CONTRACTS.md, "Collector HTTP API").
+ * Bearer token → verified principal, through the Kubernetes TokenReview API (src/collector/README.md, "Routes").
  *
  * A tool's token is a TokenRequest for the target pod's ServiceAccount, bound to the pod, with the one audience
  * `toe.dev/collector/<powertool-uid>`. The audience read from the unverified JWT is handed to TokenReview as

@@ -7,7 +7,10 @@
  */
 import { join, resolve, sep } from 'node:path';
 
-/** From CONTRACTS.md. A leading letter or digit keeps names off hidden files, `.` and `..`. */
+/**
+ * The artifact names tools may use (powertools/lib/README.md, "Output modes"). A leading letter or digit keeps names
+ * off hidden files, `.` and `..`.
+ */
 export const ARTIFACT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 // The sidecar that records size, partial flag and digest; an artifact with this suffix would overwrite another's.
 export const META_SUFFIX = '.meta.json';
