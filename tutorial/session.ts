@@ -12,7 +12,7 @@ import { kubernetesDir } from '../src/cluster/steps/build-kubernetes.ts';
 import type { Streams } from '../src/cli/command.ts';
 import type { Steps } from '../src/cli/output.ts';
 import { classify } from '../src/kube/errors.ts';
-import { DEMO_NAMESPACE, repoRoot, waitUntil } from '../src/quickstart/install.ts';
+import { DEMO_NAMESPACE, repoRoot } from '../src/quickstart/install.ts';
 import { gatherFacts, problems } from '../src/quickstart/preflight.ts';
 import { interruption } from '../src/quickstart/interrupt.ts';
 import { ensureCluster, installAll, kubectlCommand, operatorReady } from '../src/quickstart/prepare.ts';
@@ -21,6 +21,7 @@ import { checks, TUTORIAL_POWERTOOLS, type CheckContext } from './checks.ts';
 import { autoPrompt, linePrompt } from './prompt.ts';
 import { runTutorial } from './runner.ts';
 import { loadTutorial } from './steps.ts';
+import { waitFor } from '../src/kube/wait.ts';
 
 export interface SessionOptions {
   yes: boolean;
@@ -63,16 +64,14 @@ async function removeTutorialRuns(kc: KubeConfig, signal?: AbortSignal): Promise
     }
   }
   for (const name of removed) {
-    await waitUntil(
+    await waitFor(
       `PowerTool ${DEMO_NAMESPACE}/${name} deleted`,
-      60_000,
       async () =>
         custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: DEMO_NAMESPACE, plural: 'powertools', name }).then(
           () => undefined,
           (err: unknown) => (classify(err) === 'gone' ? true : undefined),
         ),
-      undefined,
-      signal,
+      { timeoutMs: 60_000, signal: signal },
     );
   }
   return removed;

@@ -3,7 +3,7 @@ import type { Logger } from '../telemetry/log.ts';
 import { isRunning, logTail, startDaemon } from './daemon.ts';
 import type { Layout } from './layout.ts';
 import { writeState, type ClusterState } from './state.ts';
-import { waitFor } from './wait.ts';
+import { waitFor } from '../kube/wait.ts';
 
 /** What every step of `up` gets: where things go, the state to record into, and the progress printer. */
 export interface Context {
@@ -39,10 +39,14 @@ export async function ensureDaemon(
   ctx.state.daemons[name] = rec;
   await saveState(ctx);
   try {
-    await waitFor(`${name} to be ready`, budgetMs, async () => {
-      if (!(await isRunning(rec))) throw new Error(`${name} exited`);
-      return (await ready()) ? true : undefined;
-    });
+    await waitFor(
+      `${name} to be ready`,
+      async () => {
+        if (!(await isRunning(rec))) throw new Error(`${name} exited`);
+        return (await ready()) ? true : undefined;
+      },
+      { timeoutMs: budgetMs },
+    );
   } catch (err) {
     throw new Error(`${name} did not become ready; last lines of ${rec.log}:\n${await logTail(rec)}`, { cause: err });
   }

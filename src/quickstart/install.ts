@@ -5,11 +5,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { applyAll, serverSideApply, type Manifest } from '../kube/apply.ts';
-import { apiMessage } from '../kube/errors.ts';
+import { waitFor } from '../kube/wait.ts';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 export const OPERATOR_NAMESPACE = 'toe-system';
@@ -36,30 +35,6 @@ export async function applyFile(kc: KubeConfig, file: string): Promise<Manifest[
   return docs;
 }
 
-/** Polls `check` every half second until it returns a value; on time-out, says what it last saw. */
-export async function waitUntil<T>(
-  what: string,
-  budgetMs: number,
-  check: () => Promise<T | undefined>,
-  explain?: () => Promise<string>,
-  signal?: AbortSignal,
-): Promise<T> {
-  const until = Date.now() + budgetMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    signal?.throwIfAborted();
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(500, undefined, { signal });
-  }
-  const detail = explain ? await explain().catch(() => '') : last ? apiMessage(last) : '';
-  throw new Error(`${what}: not within ${Math.round(budgetMs / 1000)}s${detail ? `: ${detail}` : ''}`);
-}
-
 export async function installCrds(kc: KubeConfig): Promise<string[]> {
   const dir = join(repoRoot, 'crds');
   const names: string[] = [];
@@ -67,10 +42,14 @@ export async function installCrds(kc: KubeConfig): Promise<string[]> {
     names.push(...(await applyFile(kc, join(dir, f))).map((d) => d.metadata.name));
   const api = kc.makeApiClient(ApiextensionsV1Api);
   for (const name of names) {
-    await waitUntil(`CRD ${name} Established`, 30_000, async () => {
-      const crd = await api.readCustomResourceDefinition({ name });
-      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
-    });
+    await waitFor(
+      `CRD ${name} Established`,
+      async () => {
+        const crd = await api.readCustomResourceDefinition({ name });
+        return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
   }
   return names;
 }
@@ -125,9 +104,8 @@ export async function waitForDemoApp(kc: KubeConfig, budgetMs = 180_000): Promis
     (await core.listNamespacedPod({ namespace: DEMO_NAMESPACE, labelSelector: `app=${DEMO_APP}` })).items.filter(
       (p) => !p.metadata?.deletionTimestamp,
     );
-  return waitUntil(
+  return waitFor(
     `${DEMO_APP} in namespace ${DEMO_NAMESPACE} Ready`,
-    budgetMs,
     async () => {
       const d = await apps.readNamespacedDeployment({ name: DEMO_APP, namespace: DEMO_NAMESPACE });
       const want = d.spec?.replicas ?? 1;
@@ -142,6 +120,6 @@ export async function waitForDemoApp(kc: KubeConfig, budgetMs = 180_000): Promis
       const running = (await pods()).filter((p) => p.status?.phase === 'Running');
       return running.length === want ? running : undefined;
     },
-    async () => waitingReasons(await pods()),
+    { timeoutMs: budgetMs, explain: async () => waitingReasons(await pods()) },
   );
 }

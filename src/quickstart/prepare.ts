@@ -12,17 +12,10 @@ import type { Steps } from '../cli/output.ts';
 import { loadKubeConfig } from '../kube/client.ts';
 import { withContext } from '../kube/errors.ts';
 import { ensureQuickstartImages } from './images.ts';
-import {
-  DEMO_NAMESPACE,
-  OPERATOR_NAMESPACE,
-  installConfigs,
-  installCrds,
-  installSampleApps,
-  waitForDemoApp,
-  waitUntil,
-} from './install.ts';
+import { DEMO_NAMESPACE, OPERATOR_NAMESPACE, installConfigs, installCrds, installSampleApps, waitForDemoApp } from './install.ts';
 import { startOperator, type InProcessOperator } from './operator.ts';
 import type { Target } from './target.ts';
+import { waitFor } from '../kube/wait.ts';
 
 /** "kubectl" when it is on PATH, else the one the local cluster built. */
 export async function kubectlCommand(cacheDir: string): Promise<string> {
@@ -104,22 +97,26 @@ export async function operatorReady(
     const op = await startOperator(kc, { admission: target.local, identity });
     try {
       const custom = kc.makeApiClient(CustomObjectsApi);
-      await waitUntil(`PowerToolConfig ${OPERATOR_NAMESPACE}/${tool} Ready`, 30_000, async () => {
-        const c = (await custom.getNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace: OPERATOR_NAMESPACE,
-          plural: 'powertoolconfigs',
-          name: tool,
-        })) as {
-          metadata: { generation?: number };
-          status?: { observedGeneration?: number; conditions?: { type: string; status: string; message?: string }[] };
-        };
-        const ready = c.status?.conditions?.find((x) => x.type === 'Ready');
-        if ((c.status?.observedGeneration ?? -1) < (c.metadata.generation ?? 0) || !ready) return undefined;
-        if (ready.status !== 'True') throw new Error(`the ${tool} config is not Ready: ${ready.message ?? ''}`);
-        return true;
-      });
+      await waitFor(
+        `PowerToolConfig ${OPERATOR_NAMESPACE}/${tool} Ready`,
+        async () => {
+          const c = (await custom.getNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace: OPERATOR_NAMESPACE,
+            plural: 'powertoolconfigs',
+            name: tool,
+          })) as {
+            metadata: { generation?: number };
+            status?: { observedGeneration?: number; conditions?: { type: string; status: string; message?: string }[] };
+          };
+          const ready = c.status?.conditions?.find((x) => x.type === 'Ready');
+          if ((c.status?.observedGeneration ?? -1) < (c.metadata.generation ?? 0) || !ready) return undefined;
+          if (ready.status !== 'True') throw new Error(`the ${tool} config is not Ready: ${ready.message ?? ''}`);
+          return true;
+        },
+        { timeoutMs: 30_000 },
+      );
       return op;
     } catch (err) {
       await op.stop().catch(() => undefined);

@@ -12,13 +12,14 @@ import type { Streams } from '../cli/command.ts';
 import type { Steps } from '../cli/output.ts';
 import { apiMessage } from '../kube/errors.ts';
 import { follow, readPowerTool, refusal } from './follow.ts';
-import { DEMO_NAMESPACE, readManifests, repoRoot, waitUntil } from './install.ts';
+import { DEMO_NAMESPACE, readManifests, repoRoot } from './install.ts';
 import { aborted, interruption } from './interrupt.ts';
 import { gatherFacts, problems } from './preflight.ts';
 import { ensureCluster, installAll, kubectlCommand, operatorReady } from './prepare.ts';
 import { collectResult } from './result.ts';
 import { formatSummary } from './summary.ts';
 import { chooseTarget, type Target } from './target.ts';
+import { waitFor } from '../kube/wait.ts';
 
 export interface QuickstartOptions {
   keepRunning: boolean;
@@ -50,12 +51,10 @@ async function stopEarlierRuns(custom: CustomObjectsApi, steps: Steps, signal: A
     });
   }
   for (const p of active) {
-    await waitUntil(
+    await waitFor(
       `earlier run ${p.metadata.name} deleted`,
-      60_000,
       async () => ((await readPowerTool(custom, DEMO_NAMESPACE, p.metadata.name)) ? undefined : true),
-      undefined,
-      signal,
+      { timeoutMs: 60_000, signal: signal },
     );
   }
 }

@@ -20,9 +20,10 @@ import { buildToe, imageCommand } from '../../src/cluster/toe-build.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import { watchedCache } from '../../src/kube/informer.ts';
 import { startNode } from '../harness/node.ts';
-import { ensureNamespace, testClients, waitFor } from '../integration/kube.ts';
+import { ensureNamespace, testClients } from '../integration/kube.ts';
 import { OPERATOR_NS, demoDeployment, idleContainer, prepare, startOperator } from '../e2e/operator.ts';
 import type { Bench, BenchResult } from './bench.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const run = promisify(execFile);
 
@@ -107,7 +108,7 @@ export const bench: Bench = {
       await waitFor(
         'operator ready',
         async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok || undefined,
-        60_000,
+        { timeoutMs: 60_000 },
       );
 
       // Watched, not polled: polling dozens of pods every few ms would load the API server and the node's two cores,
@@ -220,7 +221,9 @@ export const bench: Bench = {
       const measure = async (toe?: string[]): Promise<number> => {
         const port = await freePort();
         const op = startOperator(kubeconfig, [`--http-bind=127.0.0.1:${port}`], toe);
-        await waitFor('operator ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok || undefined, 60_000);
+        await waitFor('operator ready', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok || undefined, {
+          timeoutMs: 60_000,
+        });
         await new Promise((r) => setTimeout(r, 2000));
         const mb = rssMb(op.child.pid as number);
         await op.stop();

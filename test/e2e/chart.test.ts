@@ -26,10 +26,11 @@ import { VALIDATING_WEBHOOK_NAME, WEBHOOK_CONFIGURATION_NAME } from '../../src/o
 import { TLS_SECRET_NAME } from '../../src/operator/admission/tls-secret.ts';
 import { admitPowerTool } from '../../src/policy/admit.ts';
 import { buildHelm, helmRunner, type Helm } from '../harness/helm.ts';
-import { ensureNamespace, testClients, waitFor } from '../integration/kube.ts';
+import { ensureNamespace, testClients } from '../integration/kube.ts';
 import { keepEvidence, notFound, putBack, removeWebhooks, setAside, type SetAside } from './chart-release.ts';
 import { demoDeployment } from './operator.ts';
 import { finished, powerTools } from './tools.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const apps = clients.kc.makeApiClient(AppsV1Api);
@@ -167,7 +168,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
           () => false,
           (err: unknown) => notFound(err),
         ),
-      180_000,
+      { timeoutMs: 180_000 },
     ).catch((err: unknown) => process.stderr.write(`chart e2e: ${String(err)}\n`));
     if (saved) await putBack(clients, saved);
     helm?.dispose();
@@ -194,7 +195,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
         const l = await clients.coordination.readNamespacedLease({ name: LEASE, namespace: NS });
         return l.spec?.holderIdentity ? l : undefined;
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
     const holders = names.filter((n) => lease.spec?.holderIdentity?.startsWith(`${n}-`));
     assert.equal(holders.length, 1, `Lease holder ${lease.spec?.holderIdentity} is not one of ${names.join(', ')}`);
@@ -232,7 +233,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
             c.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True')
           );
         },
-        60_000,
+        { timeoutMs: 60_000 },
       );
     }
   });
@@ -244,7 +245,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
         const s = await clients.core.readNamespacedSecret({ name: TLS_SECRET_NAME, namespace: NS });
         return s.data?.['ca.crt'] ? Buffer.from(s.data['ca.crt'], 'base64').toString('utf8').trim() : undefined;
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
     await waitFor(
       "the webhook configurations pointing at the release's Service with that CA",
@@ -261,7 +262,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
               .includes(ca),
         );
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
     // The API server reads webhook configurations through an informer: probe with server-side dry runs until
     // this webhook answers (an earlier configuration may have pointed at an operator that is gone).
@@ -271,7 +272,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
         const r = await refusal(createPowerTool('probe', hostileSpec, 'All')).catch(() => undefined);
         return r?.message.startsWith(`admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request`);
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
 
     const refused = await refusal(createPowerTool('hostile', hostileSpec));
@@ -327,7 +328,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
           () => false,
           (err: unknown) => notFound(err),
         ),
-      60_000,
+      { timeoutMs: 60_000 },
     );
   });
 
@@ -350,7 +351,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
       async () =>
         (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: `app.kubernetes.io/instance=${RELEASE}` })).items.length ===
         0,
-      120_000,
+      { timeoutMs: 120_000 },
     );
 
     const remaining: string[] = [];

@@ -21,22 +21,13 @@ import { processStartTime } from '../../src/cluster/daemon.ts';
 import { BASE_IMAGE, network } from '../../src/cluster/settings.ts';
 import { ensureImages } from '../../src/cluster/images.ts';
 import { toeImage } from '../../src/cluster/toe-image.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const run = promisify(execFile);
 const kc = new KubeConfig();
 kc.loadFromDefault();
 const core = kc.makeApiClient(CoreV1Api);
 const ns = `toe-e2e-cluster-${Date.now().toString(36)}`;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The error a TCP connect ends with. EHOSTUNREACH comes from the local routing table, before any packet is sent. */
 function connectError(host: string, port: number): Promise<string> {
@@ -74,14 +65,16 @@ async function terminated(name: string, timeoutMs = 60_000): Promise<V1Pod> {
       const p = await read(name);
       return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
     },
-    timeoutMs,
+    { timeoutMs: timeoutMs },
   );
 }
 
 describe('toe cluster: a real node', () => {
   before(async () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
-    await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }));
+    await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }), {
+      timeoutMs: 60_000,
+    });
     await core.createNamespacedPod({
       namespace: ns,
       body: pod(
@@ -102,10 +95,14 @@ describe('toe cluster: a real node', () => {
   });
 
   it('runs a pod with two containers', async () => {
-    const p = await waitFor('pod two to run both containers', async () => {
-      const p = await read('two');
-      return p.status?.containerStatuses?.filter((c) => c.ready).length === 2 ? p : undefined;
-    });
+    const p = await waitFor(
+      'pod two to run both containers',
+      async () => {
+        const p = await read('two');
+        return p.status?.containerStatuses?.filter((c) => c.ready).length === 2 ? p : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     assert.equal(p.status?.phase, 'Running');
     assert.match(p.status?.podIP ?? '', /^10\.244\./);
   });
@@ -123,14 +120,22 @@ describe('toe cluster: a real node', () => {
       { name: 'two', namespace: ns, body: { spec: { ephemeralContainers: [ephemeral] } } },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
-    await waitFor('the ephemeral container to run', async () => {
-      const s = (await read('two')).status?.ephemeralContainerStatuses?.find((c) => c.name === 'probe');
-      return s?.state?.running || s?.state?.terminated ? true : undefined;
-    });
-    const status = await waitFor('the ephemeral container to terminate', async () => {
-      const s = (await read('two')).status?.ephemeralContainerStatuses?.find((c) => c.name === 'probe');
-      return s?.state?.terminated ?? undefined;
-    });
+    await waitFor(
+      'the ephemeral container to run',
+      async () => {
+        const s = (await read('two')).status?.ephemeralContainerStatuses?.find((c) => c.name === 'probe');
+        return s?.state?.running || s?.state?.terminated ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    const status = await waitFor(
+      'the ephemeral container to terminate',
+      async () => {
+        const s = (await read('two')).status?.ephemeralContainerStatuses?.find((c) => c.name === 'probe');
+        return s?.state?.terminated ?? undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     assert.equal(status.exitCode, 7);
     const logs = await core.readNamespacedPodLog({ name: 'two', namespace: ns, container: 'probe' });
     assert.match(logs, /^httpd -f -p 8080 -h \/tmp/);
@@ -188,7 +193,11 @@ describe('the toe image', () => {
       await ensureImages([await toeImage(l.cacheDir)], { socket: l.containerdSocket, importedFile: join(l.stateDir, 'images.json') });
     }
     await core.createNamespace({ body: { metadata: { name: imageNs } } });
-    await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: imageNs }));
+    await waitFor(
+      'the namespace default ServiceAccount',
+      () => core.readNamespacedServiceAccount({ name: 'default', namespace: imageNs }),
+      { timeoutMs: 60_000 },
+    );
     const bad = sample('samples/powertools/perf.yaml').replace('["--freq=99", "--call-graph=fp"]', '["--freq=99", "--output=/etc/passwd"]');
     await core.createNamespacedConfigMap({
       namespace: imageNs,
@@ -227,7 +236,7 @@ describe('the toe image', () => {
         const p = await core.readNamespacedPod({ name, namespace: imageNs });
         return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
       },
-      120_000,
+      { timeoutMs: 120_000 },
     );
     return {
       exitCode: p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode,

@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { network } from '../../src/cluster/settings.ts';
 import { MAX_CACHE_TTL_MS } from '../../src/collector/review-cache.ts';
-import { testClients, waitFor } from '../integration/kube.ts';
+import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { allRunning, powerTools, sampleApp, sleep } from './tools.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const NS = `e2e-collector-${Date.now().toString(36)}`;
@@ -84,7 +85,7 @@ describe('collector on a real node', () => {
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
-    await waitFor('collector healthy', async () => (await fetch(`http://${network.nodeIp}:${port}/healthz`)).ok, 20_000);
+    await waitFor('collector healthy', async () => (await fetch(`http://${network.nodeIp}:${port}/healthz`)).ok, { timeoutMs: 20_000 });
     const kubeconfig = await prepare(clients, ['perf']);
     await sampleApp(clients, NS, 'cpu-hot/deployment.yaml', 'demo-app', 3);
     operator = startOperator(kubeconfig, [`--collector-url=http://${network.nodeIp}:${port}`]);
@@ -117,7 +118,7 @@ describe('collector on a real node', () => {
     await waitFor(
       'perf.script bytes in the collector',
       async () => (existsSync(upload) && statSync(upload).size > 0) || (existsSync(file) && statSync(file).size > 0),
-      40_000,
+      { timeoutMs: 40_000 },
     );
     goneToken = toolToken(await clients.core.readNamespacedPod({ name: pod, namespace: NS }));
     await clients.core.deleteNamespacedPod({ name: pod, namespace: NS });
@@ -127,7 +128,7 @@ describe('collector on a real node', () => {
         const m = `${file}.meta.json`;
         return existsSync(m) ? (JSON.parse(readFileSync(m, 'utf8')) as Record<string, unknown>) : undefined;
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
     await sleep(500);
     const bytes = statSync(file).size;
@@ -181,7 +182,7 @@ describe('collector on a real node', () => {
         const r = await upload('/v1/artifacts/late?offset=0', goneToken);
         return r.status === 401 ? r : undefined;
       },
-      MAX_CACHE_TTL_MS + 15_000,
+      { timeoutMs: MAX_CACHE_TTL_MS + 15_000 },
     );
     assert.equal(gone.body.reason, 'unauthenticated', JSON.stringify(gone.body));
     await pts.suspend('live');

@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { GROUP, VERSION, type PowerTool, type PowerToolProcessing } from '../../src/api/index.ts';
 import { network } from '../../src/cluster/settings.ts';
-import { testClients, waitFor } from '../integration/kube.ts';
+import { testClients } from '../integration/kube.ts';
 import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { CHROMIUM, HOT_FUNCTION, hotContainer, ingressClass, keepScreenshot, launchChromium, openReport, reach } from './report-page.ts';
 import { sleep } from './tools.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const NS = `fault-report-${Date.now().toString(36)}`;
@@ -95,7 +96,9 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
     const periodStart = Math.floor(Date.now() / PERIOD_MS) * PERIOD_MS;
 
     await createPowerTool('load', { name: 'cpu', args: ['--workers=1', '--load=50'], duration: '20s' });
-    await waitFor('the cpu fault running', async () => (await getPt('load')).status?.targets?.[0]?.phase === 'Running', 60_000);
+    await waitFor('the cpu fault running', async () => (await getPt('load')).status?.targets?.[0]?.phase === 'Running', {
+      timeoutMs: 60_000,
+    });
     await createPowerTool('profile', { name: 'perf', duration: '8s' });
     const [load, profile] = await Promise.all(
       ['load', 'profile'].map((name) =>
@@ -105,7 +108,7 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
             const pt = await getPt(name);
             return pt.status?.finishedAt ? pt : undefined;
           },
-          90_000,
+          { timeoutMs: 90_000 },
         ),
       ),
     );
@@ -129,7 +132,7 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
         const p = await getPtp();
         return (p.status?.reports ?? []).length > 0 ? p : undefined;
       },
-      PERIOD_MS + 60_000,
+      { timeoutMs: PERIOD_MS + 60_000 },
     );
     const record = ptp.status?.reports?.[0];
     assert.equal(ptp.status?.reports?.length, 1, JSON.stringify(ptp.status?.reports));
@@ -175,7 +178,7 @@ describe('a cpu fault with perf running during it: one report, one time axis', {
         const p = await getPtp();
         return Date.parse(p.status?.nextRunAt ?? '') > nextEnd ? p : undefined;
       },
-      2 * PERIOD_MS + 30_000,
+      { timeoutMs: 2 * PERIOD_MS + 30_000 },
     );
     assert.deepEqual(
       later.status?.reports?.map((r) => [r.id, r.generatedAt]),

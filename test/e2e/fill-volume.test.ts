@@ -9,9 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testClients, waitFor } from '../integration/kube.ts';
+import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { allRunning, finished, powerTools, runningPods, sampleApp, sleep, volumeHostPath, volumeUsedBytes } from './tools.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const NS = `e2e-fill-${Date.now().toString(36)}`;
@@ -41,18 +42,18 @@ async function fillHalf(
       const v = volumeUsedBytes(path);
       return v.used >= v.total * 0.5 ? v : undefined;
     },
-    10_000,
+    { timeoutMs: 10_000 },
   ).catch(() => volumeUsedBytes(path));
   assert.ok(peak >= total * 0.5, `${name}: ${peak} of ${total} B used during the run, less than 50%`);
   return { baseline, peak, total };
 }
 
 const backTo = (path: string, baseline: number, what: string) =>
-  waitFor(`${what}: volume back to its baseline`, async () => volumeUsedBytes(path).used <= baseline + MI || undefined, 15_000).catch(
-    () => {
-      throw new Error(`${what}: ${volumeUsedBytes(path).used} B used, baseline was ${baseline} B`);
-    },
-  );
+  waitFor(`${what}: volume back to its baseline`, async () => volumeUsedBytes(path).used <= baseline + MI || undefined, {
+    timeoutMs: 15_000,
+  }).catch(() => {
+    throw new Error(`${what}: ${volumeUsedBytes(path).used} B used, baseline was ${baseline} B`);
+  });
 
 describe('fill-volume fault on a real node', () => {
   before(async () => {
@@ -77,7 +78,7 @@ describe('fill-volume fault on a real node', () => {
             () => undefined,
             () => true,
           ),
-        60_000,
+        { timeoutMs: 60_000 },
       ).catch(() => undefined);
       try {
         execFileSync('umount', [hostDir]);

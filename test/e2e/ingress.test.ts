@@ -26,6 +26,7 @@ import {
 import { layout } from '../../src/cluster/layout.ts';
 import { BASE_IMAGE, INGRESS_CLASS, network, ports } from '../../src/cluster/settings.ts';
 import { deploymentOf } from './operator.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const run = promisify(execFile);
 const kc = new KubeConfig();
@@ -36,22 +37,6 @@ const net = kc.makeApiClient(NetworkingV1Api);
 const discovery = kc.makeApiClient(DiscoveryV1Api);
 const ns = `toe-e2e-ingress-${Date.now().toString(36)}`;
 const HOST = 'demo.toe.local';
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until)
-      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 interface Answer {
   status: number;
@@ -75,10 +60,14 @@ function get(host: string, path: string): Promise<Answer> {
 
 /** Waits until a path answers with `status` (the controller picks up new objects within a second or two). */
 const answers = (host: string, path: string, status: number): Promise<Answer> =>
-  waitFor(`${host}${path} to answer ${status}`, async () => {
-    const a = await get(host, path);
-    return a.status === status ? a : undefined;
-  });
+  waitFor(
+    `${host}${path} to answer ${status}`,
+    async () => {
+      const a = await get(host, path);
+      return a.status === status ? a : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
 
 function ingress(
   name: string,
@@ -106,7 +95,9 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
 
   before(async () => {
     await core.createNamespace({ body: { metadata: { name: ns } } });
-    await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }));
+    await waitFor('the namespace default ServiceAccount', () => core.readNamespacedServiceAccount({ name: 'default', namespace: ns }), {
+      timeoutMs: 60_000,
+    });
     const web: V1Container = {
       name: 'web',
       image: BASE_IMAGE,
@@ -142,6 +133,7 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
     const ing = await waitFor(
       'the Ingress status address',
       async () => (await net.readNamespacedIngress({ name: 'hello', namespace: ns })).status?.loadBalancer?.ingress?.[0],
+      { timeoutMs: 60_000 },
     );
     assert.equal(ing.ip, network.nodeIp);
   });
@@ -248,6 +240,7 @@ describe('toe cluster: the Ingress controller', { skip: local ? false : 'KUBECON
             req.on('error', () => resolve(undefined));
             req.end();
           }),
+        { timeoutMs: 60_000 },
       );
       assert.match(a.body, /^hello from hello-/);
     } finally {

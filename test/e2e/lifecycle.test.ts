@@ -10,8 +10,9 @@ import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import { kubernetesDir } from '../../src/cluster/steps/build-kubernetes.ts';
 import { layout } from '../../src/cluster/layout.ts';
-import { testClients, waitFor } from '../integration/kube.ts';
+import { testClients } from '../integration/kube.ts';
 import { OPERATOR_NS, demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const NS = `lifecycle-${Date.now().toString(36)}`;
@@ -38,7 +39,7 @@ const until = (name: string, what: string, ok: (pt: PowerTool) => boolean, timeo
       const pt = await getPt(name);
       return ok(pt) ? pt : undefined;
     },
-    timeoutMs,
+    { timeoutMs: timeoutMs },
   );
 
 /** When the tool's container on each target terminated, as the kubelet reports it. */
@@ -154,7 +155,7 @@ describe('PowerTool lifecycle on a real node', () => {
               () => undefined,
               () => true,
             ),
-          60_000,
+          { timeoutMs: 60_000 },
         );
       }
       const ends = await waitFor(
@@ -163,7 +164,7 @@ describe('PowerTool lifecycle on a real node', () => {
           const e = await finishedAt(running);
           return e.length === 3 ? e : undefined;
         },
-        30_000,
+        { timeoutMs: 30_000 },
       );
       for (const end of ends) assert.ok(end - at <= 10_000, `a tool stopped ${end - at} ms after ${how}`);
     });

@@ -18,7 +18,8 @@ import {
 import { BASE_IMAGE } from '../../src/cluster/settings.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import type { Clients } from '../../src/kube/client.ts';
-import { ensureNamespace, installCrds, operatorKubeConfig, waitFor } from '../integration/kube.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig } from '../integration/kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 export const OPERATOR_NS = 'toe-system';
 const root = new URL('../..', import.meta.url).pathname;
@@ -104,6 +105,6 @@ export async function demoDeployment(
       const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
       return running.length === replicas ? running : undefined;
     },
-    90_000,
+    { timeoutMs: 90_000 },
   );
 }

@@ -11,7 +11,7 @@ import { NetworkingV1Api, type V1Container, type V1ResourceRequirements, type V1
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BASE_IMAGE } from '../../src/cluster/settings.ts';
 import type { Clients } from '../../src/kube/client.ts';
-import { waitFor } from '../integration/kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HOT_FUNCTION = 'toe_demo_hot_loop';
@@ -114,7 +114,7 @@ export async function reach(
         const ing = await clients.kc.makeApiClient(NetworkingV1Api).readNamespacedIngress({ name, namespace });
         return ing.status?.loadBalancer?.ingress?.[0]?.ip;
       },
-      60_000,
+      { timeoutMs: 60_000 },
     ).catch(() => undefined);
     via = address ? `Ingress (${className})` : via;
   }
@@ -125,7 +125,7 @@ export async function reach(
   }
   if (!address) throw new Error(`no address serves ${reportUrl}`);
   const target = address;
-  await waitFor(`${url.href} answering at ${target}`, () => statusVia(target, url), 60_000);
+  await waitFor(`${url.href} answering at ${target}`, () => statusVia(target, url), { timeoutMs: 60_000 });
   return { url, address: target, via };
 }
 

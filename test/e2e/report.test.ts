@@ -15,9 +15,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { GROUP, VERSION, type PowerTool, type PowerToolProcessing } from '../../src/api/index.ts';
 import { network } from '../../src/cluster/settings.ts';
-import { testClients, waitFor } from '../integration/kube.ts';
+import { testClients } from '../integration/kube.ts';
 import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { CHROMIUM, HOT_FUNCTION, hotContainer, ingressClass, keepScreenshot, launchChromium, openReport, reach } from './report-page.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const NS = `report-${Date.now().toString(36)}`;
@@ -88,7 +89,7 @@ describe('report of a perf run on a real node', { timeout: 420_000 }, () => {
         })) as PowerTool;
         return p.status?.finishedAt ? p : undefined;
       },
-      180_000,
+      { timeoutMs: 180_000 },
     );
     assert.equal(pt.status?.phase, 'Succeeded', JSON.stringify(pt.status?.targets));
     const ptp = await waitFor(
@@ -103,7 +104,7 @@ describe('report of a perf run on a real node', { timeout: 420_000 }, () => {
         })) as PowerToolProcessing;
         return (p.status?.reports ?? []).length > 0 ? p : undefined;
       },
-      120_000,
+      { timeoutMs: 120_000 },
     );
     const report = ptp.status?.reports?.[0];
     assert.ok(report?.url, JSON.stringify(ptp.status));

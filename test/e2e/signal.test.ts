@@ -6,9 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PowerTool } from '../../src/api/index.ts';
-import { testClients, waitFor } from '../integration/kube.ts';
+import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { finished, powerTools, restartCounts, runningPods, sampleApp, sleep } from './tools.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const NS = `e2e-signal-${Date.now().toString(36)}`;
@@ -62,7 +63,7 @@ describe('signal fault on a real node', () => {
         const c = await restartCounts(clients, NS, 'demo-sidecar');
         return c.sidecar === (before.sidecar ?? 0) + 1 ? c : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
     await sleep(2_000);
     const settled = await restartCounts(clients, NS, 'demo-sidecar');
@@ -83,7 +84,7 @@ describe('signal fault on a real node', () => {
         const c = p.status?.containerStatuses?.find((s) => s.name === 'app');
         return c && c.restartCount === (before.app ?? 0) + 1 ? c : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
     t.diagnostic(
       `restartCount ${before.app} -> ${pod.restartCount}, last exit ${pod.lastState?.terminated?.exitCode}; tool says ${JSON.stringify(done.status?.targets?.[0]?.result?.effect)}`,

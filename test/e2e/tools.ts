@@ -10,7 +10,8 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import type { Clients } from '../../src/kube/client.ts';
-import { ensureNamespace, waitFor } from '../integration/kube.ts';
+import { ensureNamespace } from '../integration/kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -41,7 +42,7 @@ export function powerTools(clients: Clients, namespace: string): PowerTools {
           const pt = await get(name);
           return ok(pt) ? pt : undefined;
         },
-        timeoutMs,
+        { timeoutMs: timeoutMs },
       ),
     suspend: async (name) => {
       await clients.custom.patchNamespacedCustomObject({ ...base, name, body: [{ op: 'replace', path: '/spec/suspend', value: true }] });
@@ -81,7 +82,7 @@ export function runningPods(clients: Clients, namespace: string, label: string, 
       );
       return running.length === count ? running : undefined;
     },
-    90_000,
+    { timeoutMs: 90_000 },
   );
 }
 

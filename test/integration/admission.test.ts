@@ -37,7 +37,8 @@ import { TLS_SECRET_NAME, loadOrCreateTls } from '../../src/operator/admission/t
 import { admitPowerTool } from '../../src/policy/admit.ts';
 import { createMetrics } from '../../src/telemetry/metrics.ts';
 import { logger } from '../../src/telemetry/log.ts';
-import { ensureNamespace, installCrds, operatorKubeConfig, testClients, waitFor } from './kube.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig, testClients } from './kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const webhooks = clients.kc.makeApiClient(AdmissionregistrationV1Api);
@@ -450,7 +451,7 @@ describe('the shared webhook TLS Secret', () => {
           socket.destroy();
           return ok;
         },
-        15_000,
+        { timeoutMs: 15_000 },
       );
       // The API server still reaches the webhook over TLS: the refusal comes from it, not from a TLS failure.
       await waitFor('the API server reaching the renewed webhook', async () => {

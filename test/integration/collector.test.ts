@@ -17,7 +17,8 @@ import { reviewingAuthenticator, tokenReview } from '../../src/collector/auth.ts
 import { serve, type Serving } from '../../src/collector/server.ts';
 import { Store } from '../../src/collector/store.ts';
 import { READER_AUDIENCE } from '../../src/collector/token.ts';
-import { ensureNamespace, testClients, waitFor } from './kube.ts';
+import { ensureNamespace, testClients } from './kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const rbac = clients.kc.makeApiClient(RbacAuthorizationV1Api);

@@ -9,25 +9,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { loadKubeConfig, makeClients, type Clients } from '../../src/kube/client.ts';
 import { classify } from '../../src/kube/errors.ts';
 import { strategicMerge } from '../../src/kube/patch.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 export function testClients(): Clients {
   if (!process.env.KUBECONFIG) throw new Error('integration tests need KUBECONFIG (npm run test:integration starts an API server)');
   return makeClients(loadKubeConfig());
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 /** Installs crds/ exactly as generated (raw server-side apply, every x-kubernetes-* key intact) and waits until served. */

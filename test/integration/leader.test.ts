@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { DEFAULT_LEADER_OPTIONS } from '../../src/operator/leader.ts';
-import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, testClients, waitFor } from './kube.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, testClients } from './kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
@@ -67,7 +68,7 @@ async function handled(name: string): Promise<PowerTool> {
       })) as PowerTool;
       return pt.status?.conditions?.some((c) => c.type === 'Admitted' && c.reason === 'ToolNotFound') ? pt : undefined;
     },
-    30_000,
+    { timeoutMs: 30_000 },
   );
 }
 
@@ -91,7 +92,7 @@ describe('leader election with two operator replicas', () => {
   });
 
   it('one replica leads and works', async () => {
-    const leader = await waitFor('a leader', holder, 40_000);
+    const leader = await waitFor('a leader', holder, { timeoutMs: 40_000 });
     assert.ok(['replica-a', 'replica-b'].includes(leader));
     await handled('before-failover');
   });
@@ -101,7 +102,7 @@ describe('leader election with two operator replicas', () => {
     const standby = leader === 'replica-a' ? 'replica-b' : 'replica-a';
     const killedAt = Date.now();
     children.get(leader)?.kill('SIGKILL');
-    await waitFor('the standby to take the Lease', async () => ((await holder()) === standby ? true : undefined), 60_000);
+    await waitFor('the standby to take the Lease', async () => ((await holder()) === standby ? true : undefined), { timeoutMs: 60_000 });
     const tookMs = Date.now() - killedAt;
     // The standby may only take an unexpired Lease after leaseDuration; one retry period of slack on top.
     const budgetMs = DEFAULT_LEADER_OPTIONS.leaseDurationSeconds * 1000 + DEFAULT_LEADER_OPTIONS.retryPeriodMs * 2;

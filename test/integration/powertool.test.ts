@@ -11,7 +11,8 @@ import { selectedTarget } from '../../src/operator/powertool/target-phase.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
 import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients, waitFor } from './kube.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients } from './kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';

@@ -24,7 +24,8 @@ import { mergePatch } from '../../src/kube/patch.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
 import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
 import { periodReportId, runReportId } from '../../src/operator/powertoolprocessing/trigger.ts';
-import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, testClients, waitFor } from './kube.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, testClients } from './kube.ts';
+import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
@@ -44,7 +45,7 @@ const untilPtp = (name: string, what: string, ok: (p: Ptp) => boolean, timeoutMs
       const p = await getPtp(name);
       return ok(p) ? p : undefined;
     },
-    timeoutMs,
+    { timeoutMs: timeoutMs },
   );
 
 async function createPtp(name: string, spec: Record<string, unknown>): Promise<void> {

@@ -3,7 +3,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { kubeConfigFrom } from '../client.ts';
 import type { Context } from '../context.ts';
 import { network, NODE_NAME } from '../settings.ts';
-import { waitFor } from '../wait.ts';
+import { waitFor } from '../../kube/wait.ts';
 
 /**
  * "Ready" as a user means it: the kubelet has reported Ready since this `up` began (etcd keeps the last run's
@@ -14,24 +14,29 @@ export async function runWaitReady(ctx: Context): Promise<void> {
   // Heartbeats have one-second resolution.
   const since = ctx.startedAt - 1000;
   const core = kubeConfigFrom(ctx.layout.kubeconfig).makeApiClient(CoreV1Api);
-  await waitFor(`node ${NODE_NAME} to be Ready`, 60_000, async () => {
-    const node = await core.readNode({ name: NODE_NAME });
-    const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-    return ready?.status === 'True' && new Date(ready.lastHeartbeatTime ?? 0).getTime() >= since ? true : undefined;
-  });
+  await waitFor(
+    `node ${NODE_NAME} to be Ready`,
+    async () => {
+      const node = await core.readNode({ name: NODE_NAME });
+      const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+      return ready?.status === 'True' && new Date(ready.lastHeartbeatTime ?? 0).getTime() >= since ? true : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
   // The ServiceAccount admission plugin refuses pods until the controller-manager has made the namespace's SA.
-  await waitFor('the default ServiceAccount', 30_000, async () =>
-    (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined,
+  await waitFor(
+    'the default ServiceAccount',
+    async () => ((await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined),
+    { timeoutMs: 30_000 },
   );
   const resolver = new Resolver({ timeout: 500, tries: 1 });
   resolver.setServers([network.dnsServiceIp]);
   await waitFor(
     'Service names to resolve through CoreDNS',
-    90_000,
     async () => {
       const addrs = await resolver.resolve4(`kubernetes.default.svc.${network.clusterDomain}`);
       return addrs.includes(network.apiServiceIp) ? true : undefined;
     },
-    500,
+    { timeoutMs: 90_000, intervalMs: 500 },
   );
 }
