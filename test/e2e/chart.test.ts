@@ -31,6 +31,7 @@ import { keepEvidence, notFound, putBack, removeWebhooks, setAside, type SetAsid
 import { demoDeployment } from './operator.ts';
 import { finished, powerTools } from './tools.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const apps = clients.kc.makeApiClient(AppsV1Api);
@@ -40,6 +41,7 @@ const suffix = Date.now().toString(36);
 /** The release's namespace: the operator's, where its Lease, configs and webhook Secret live. */
 const NS = `toe-chart-${suffix}`;
 const APP_NS = `e2e-chart-app-${suffix}`;
+dumpOnFailure(import.meta.filename, () => [NS, APP_NS]);
 const RELEASE = 'toe';
 const LEASE = 'toe-operator';
 const OPERATOR_LABELS = `app.kubernetes.io/instance=${RELEASE},app.kubernetes.io/component=operator`;

@@ -22,12 +22,14 @@ import { BASE_IMAGE, network } from '../../src/cluster/settings.ts';
 import { ensureImages } from '../../src/cluster/images.ts';
 import { toeImage } from '../../src/cluster/toe-image.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const run = promisify(execFile);
 const kc = new KubeConfig();
 kc.loadFromDefault();
 const core = kc.makeApiClient(CoreV1Api);
 const ns = `toe-e2e-cluster-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [ns]);
 
 /** The error a TCP connect ends with. EHOSTUNREACH comes from the local routing table, before any packet is sent. */
 function connectError(host: string, port: number): Promise<string> {

@@ -18,9 +18,11 @@ import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { allRunning, powerTools, sampleApp, sleep } from './tools.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `e2e-collector-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const pts = powerTools(clients, NS);
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'toe-e2e-collector-'));

@@ -19,9 +19,11 @@ import { demoDeployment, prepare, startOperator, type OperatorProcess } from './
 import { CHROMIUM, HOT_FUNCTION, hotContainer, ingressClass, keepScreenshot, launchChromium, openReport, reach } from './report-page.ts';
 import { sleep } from './tools.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `fault-report-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const base = { group: GROUP, version: VERSION, namespace: NS };
 const PERIOD_MS = 90_000;
 /** Both runs must end inside one period: start them only this early in it. */

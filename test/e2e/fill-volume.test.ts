@@ -13,9 +13,11 @@ import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { allRunning, finished, powerTools, runningPods, sampleApp, sleep, volumeHostPath, volumeUsedBytes } from './tools.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `e2e-fill-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const pts = powerTools(clients, NS);
 const MI = 1024 * 1024;
 let operator: OperatorProcess | undefined;

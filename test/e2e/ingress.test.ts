@@ -27,6 +27,7 @@ import { layout } from '../../src/cluster/layout.ts';
 import { BASE_IMAGE, INGRESS_CLASS, network, ports } from '../../src/cluster/settings.ts';
 import { deploymentOf } from './operator.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const run = promisify(execFile);
 const kc = new KubeConfig();
@@ -36,6 +37,7 @@ const apps = kc.makeApiClient(AppsV1Api);
 const net = kc.makeApiClient(NetworkingV1Api);
 const discovery = kc.makeApiClient(DiscoveryV1Api);
 const ns = `toe-e2e-ingress-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [ns]);
 const HOST = 'demo.toe.local';
 
 interface Answer {

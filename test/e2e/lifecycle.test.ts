@@ -13,9 +13,11 @@ import { layout } from '../../src/cluster/layout.ts';
 import { testClients } from '../integration/kube.ts';
 import { OPERATOR_NS, demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `lifecycle-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const group = GROUP;
 const version = VERSION;
 let kubeconfig = '';

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { testClients } from '../integration/kube.ts';
 import { demoDeployment, idleContainer, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { allRunning, finished, podMemoryBytes, powerTools, sleep } from './tools.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `e2e-memory-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const pts = powerTools(clients, NS);
 const MI = 1024 * 1024;
 let operator: OperatorProcess | undefined;

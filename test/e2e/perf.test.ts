@@ -11,9 +11,11 @@ import { spoolLogArtifacts } from '../../src/operator/powertoolprocessing/log-ar
 import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { finished, powerTools, runningPods, sampleApp, toolLog } from './tools.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `e2e-perf-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const pts = powerTools(clients, NS);
 const scratch = mkdtempSync(join(tmpdir(), 'toe-e2e-perf-'));
 let operator: OperatorProcess | undefined;

@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { snapshotWebhooks } from '../../src/quickstart/webhooks.ts';
 import { testClients } from '../integration/kube.ts';
+import { dumpOnFailure } from './diagnose.ts';
+
+dumpOnFailure(import.meta.filename, () => ['demo']);
 
 const root = new URL('../..', import.meta.url).pathname;
 const clients = testClients();

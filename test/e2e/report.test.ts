@@ -19,9 +19,11 @@ import { testClients } from '../integration/kube.ts';
 import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { CHROMIUM, HOT_FUNCTION, hotContainer, ingressClass, keepScreenshot, launchChromium, openReport, reach } from './report-page.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `report-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const group = GROUP;
 const version = VERSION;
 const INGRESS_HOST = 'reports.toe.test';

@@ -10,9 +10,11 @@ import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { finished, powerTools, restartCounts, runningPods, sampleApp, sleep } from './tools.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
 const NS = `e2e-signal-${Date.now().toString(36)}`;
+dumpOnFailure(import.meta.filename, () => [NS]);
 const pts = powerTools(clients, NS);
 let operator: OperatorProcess | undefined;
 

@@ -14,6 +14,9 @@ import { GROUP, VERSION } from '../../src/api/index.ts';
 import { checks, TUTORIAL_POWERTOOLS } from '../../tutorial/checks.ts';
 import { loadTutorial } from '../../tutorial/steps.ts';
 import { testClients } from '../integration/kube.ts';
+import { dumpOnFailure } from './diagnose.ts';
+
+dumpOnFailure(import.meta.filename, () => ['demo']);
 
 const root = new URL('../..', import.meta.url).pathname;
 const clients = testClients();
