@@ -1,9 +1,9 @@
 /**
  * Helm for the suites that install the chart: built once from its Go module (src/cluster/go/helm, version
  * HELM_VERSION) into the TOE cache, the way `up` builds Traefik, so no download site is needed. `up` never builds
- * it and unit tests only use a binary that is already there: its cold build is the chart suite's cost.
+ * it; the unit phase's chart test (lint, template) is the first to need it, so a cold run pays its build there.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../../src/cluster/exec.ts';
@@ -13,12 +13,6 @@ import { buildGoProgram, sourceKey } from '../../src/cluster/steps/build-program
 /** Where the cached binary is, whether or not it has been built. */
 export async function helmPath(cacheDir = layout().cacheDir): Promise<string> {
   return join(cacheDir, 'helm', await sourceKey('helm'), 'helm');
-}
-
-/** The binary if an earlier run built it (no build: for fast, offline tests). */
-export async function builtHelm(cacheDir = layout().cacheDir): Promise<string | undefined> {
-  const path = await helmPath(cacheDir);
-  return existsSync(path) ? path : undefined;
 }
 
 /** Builds Helm unless cached (cold: minutes of `go build` on two cores) and returns its path. */
