@@ -9,7 +9,7 @@ workers=1
 load=100
 on_arg() {
   case $1 in
-    workers) toe_need_value "$1" "$3" && toe_int "$1" "$2" 1 8 && workers=$2 ;;
+    workers) toe_need_value "$1" "$3" && toe_int "$1" "$2" 1 4 && workers=$2 ;;
     load) toe_need_value "$1" "$3" && toe_percent "$1" "$2" 1 100 && load=$toe_value ;;
     *) toe_unknown "$1" "--workers --load" ;;
   esac

@@ -175,3 +175,10 @@ toe__output_close() {
   printf '%s\n' "$1" > "$toe_outdir/result.json.tmp" && mv "$toe_outdir/result.json.tmp" "$toe_outdir/result.json" &&
     rm -f "$toe_outdir/.partial"
 }
+
+# toe_size_reached FILE MAX WHAT: true once FILE has grown to MAX bytes (a --max-size); then toe_message says that
+# WHAT ("the trace", "the capture") reached it and was stopped. For a tick: `toe_size_reached ... && return 1`.
+toe_size_reached() {
+  [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ] || return 1
+  toe_message="$3 reached --max-size=$(toe_bytes_text "$2") and was stopped"
+}

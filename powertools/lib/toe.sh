@@ -26,6 +26,13 @@ toe_log=$toe__state/tool.log
 toe_start() {
   toe_tool=$1
   shift
+  if [ "${TOE_CHECK_ARGS:-}" = 1 ]; then
+    # Check the arguments only and do nothing else (no state, output or signals): what the bounds test runs, to hold
+    # each entrypoint's checks against its config's allowlist.
+    toe_refuse() { printf 'refused: %s\n' "$1" >&2; exit 2; }
+    toe__parse_args "$@"
+    exit 0
+  fi
   if ! { mkdir -p "$toe__state" && true > "$toe_log"; } 2>/dev/null; then
     # Nothing else works without it (a read-only root filesystem?): say so in the one line the operator reads.
     toe_log=/dev/null

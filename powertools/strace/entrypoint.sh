@@ -78,9 +78,8 @@ else
   run_strace "$art" -tt -T
   truncated=false
   tick() {
-    if [ "$(stat -c %s "$art")" -ge "$max_size" ]; then
+    if toe_size_reached "$art" "$max_size" "the trace"; then
       truncated=true
-      toe_message="the trace reached --max-size=$(toe_bytes_text "$max_size") and was stopped"
       return 1
     fi
     kill -0 "$strace_pid" 2>/dev/null && return 0

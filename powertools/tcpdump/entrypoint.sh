@@ -56,9 +56,8 @@ dump=$toe_pid
 capped=false
 
 tick() {
-  if [ "$(stat -c %s "$pcap")" -ge "$max_size" ]; then
+  if toe_size_reached "$pcap" "$max_size" "the capture"; then
     capped=true
-    toe_message="the capture reached --max-size=$(toe_bytes_text "$max_size") and was stopped"
     return 1
   fi
   kill -0 "$dump" 2>/dev/null && return 0
