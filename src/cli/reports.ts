@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { listen, urlOf } from '../net/listen.ts';
 import { createReportsApp } from '../reports/app.ts';
 import { logger } from '../telemetry/log.ts';
 import { UsageError, type Command } from './command.ts';
@@ -67,12 +67,7 @@ export const reports: Command = async (argv, streams) => {
   const server = createServer(await createReportsApp({ dir: opts.dir, log }));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new Error(`listen on ${opts.listen.host}:${opts.listen.port}`, { cause: err })));
-    server.listen(opts.listen.port, opts.listen.host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
+  const url = `${urlOf(await listen(server, opts.listen, '--listen'), 'http')}/`;
   // The URL is the command's result (a test or script reads the port it got); progress goes to the log.
   streams.out.write(`${url}\n`);
   log.info({ url, dir: opts.dir }, 'reports server started');

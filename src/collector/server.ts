@@ -10,6 +10,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { listen, urlOf } from '../net/listen.ts';
 
 export interface ServeOptions {
   host: string;
@@ -32,17 +33,9 @@ export async function serve(app: Express, options: ServeOptions): Promise<Servin
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.timeout = options.idleTimeoutMs;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const address = await listen(server, options, '--listen');
   return {
-    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+    url: urlOf(address, options.tls ? 'https' : 'http'),
     address,
     close: (graceMs) =>
       new Promise<void>((resolve) => {

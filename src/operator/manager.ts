@@ -4,12 +4,13 @@
  * then the Lease, then the controllers; stop order is the reverse.
  */
 import express from 'express';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { makeClients } from '../kube/client.ts';
 import { apiMessage, classify } from '../kube/errors.ts';
 import { Recorder } from '../kube/recorder.ts';
+import { listen } from '../net/listen.ts';
 import { logger } from '../telemetry/log.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { makeCaches, startCaches, stopCaches } from './caches.ts';
@@ -74,14 +75,26 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
   });
   app.get('/healthz', (_req, res) => void res.send('ok'));
   app.get('/readyz', (_req, res) => void (cachesSynced ? res.send('ok') : res.status(503).send('caches not synced')));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(opts.http.port, opts.http.host, () => resolve(s));
-  });
-  const httpPort = (server.address() as { port: number }).port;
+  const server = createServer(app);
+  const httpPort = (await listen(server, opts.http, '--http-bind')).port;
+  const closeServer = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
 
-  await startCaches(caches);
+  // What started so far, stopped in reverse if a later step fails, so a failed start leaves nothing running
+  // (an open server or informer would keep `toe operator` from exiting with its error).
+  const undo: Array<() => Promise<unknown>> = [closeServer];
+  const unwind = async (err: unknown): Promise<never> => {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw err;
+  };
+  undo.push(() => stopCaches(caches));
+  await startCaches(caches).catch(unwind);
   cachesSynced = true;
-  const admission = opts.admission ? await opts.admission({ clients, caches, metrics, log }) : undefined;
+  const admission = opts.admission ? await opts.admission({ clients, caches, metrics, log }).catch(unwind) : undefined;
+  if (admission) undo.push(() => admission.stop());
 
   const recorder = new Recorder(clients.events, opts.identity, log);
   const ptLog = logger('operator.powertool', { ...extra, controller: 'powertool' });
@@ -145,7 +158,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
           collectorUrl: opts.collectorUrl,
           serviceAccount: { namespace: opts.operatorNamespace, name: OPERATOR_SERVICE_ACCOUNT },
         },
-      )
+      ).catch(unwind)
     : undefined;
 
   const index = new TargetIndex();
@@ -212,7 +225,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
       await admission?.stop();
       await elector?.release().catch(() => undefined);
       await stopCaches(caches);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer();
     },
   };
 }

@@ -29,12 +29,21 @@ export const powerToolConfigRules: Rule[] = [
   { apiGroups: ['toe.dev'], resources: ['powertoolconfigs/status'], verbs: ['patch'] },
 ];
 
-/** Admission registers its own webhooks (with the CA it generated) and reads configs through the cache above. */
+/**
+ * Admission registers its own webhooks (with the CA it generated) and reads configs through the cache above; a
+ * host-run operator removes its registration when it stops, and only that one configuration (register.ts).
+ */
 export const admissionRules: Rule[] = [
   {
     apiGroups: ['admissionregistration.k8s.io'],
     resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
     verbs: ['get', 'create', 'update', 'patch'],
+  },
+  {
+    apiGroups: ['admissionregistration.k8s.io'],
+    resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+    verbs: ['delete'],
+    resourceNames: ['toe-powertools'],
   },
 ];
 

@@ -1,8 +1,7 @@
 /**
  * Admission's webhook configurations as they were before a short-lived operator of ours registered its own, and
- * how to put them back. The operator keeps them registered when it stops (with failurePolicy Fail, for a real
- * deployment that is right); a quickstart or tutorial that leaves them pointing at its closed loopback port would
- * refuse every later PowerTool on the cluster. So we restore what was there, or remove what we added.
+ * how to put them back. The operator removes its own URL registration when it stops, but the one it replaced at
+ * start (an in-cluster operator's, say) would stay missing: so we restore what was there, or remove what we added.
  */
 import type {
   AdmissionregistrationV1Api,

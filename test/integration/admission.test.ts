@@ -31,7 +31,13 @@ import { makeClients } from '../../src/kube/client.ts';
 import { watchedCache } from '../../src/kube/informer.ts';
 import { mergePatch } from '../../src/kube/patch.ts';
 import { startAdmission, type Admission } from '../../src/operator/admission/index.ts';
-import { MUTATING_WEBHOOK_NAME, VALIDATING_WEBHOOK_NAME, WEBHOOK_CONFIGURATION_NAME } from '../../src/operator/admission/register.ts';
+import {
+  MUTATING_WEBHOOK_NAME,
+  VALIDATING_WEBHOOK_NAME,
+  WEBHOOK_CONFIGURATION_NAME,
+  mutatingConfiguration,
+  validatingConfiguration,
+} from '../../src/operator/admission/register.ts';
 import { generateWebhookTls, hostsOf } from '../../src/operator/admission/certs.ts';
 import { TLS_SECRET_NAME, loadOrCreateTls } from '../../src/operator/admission/tls-secret.ts';
 import { admitPowerTool } from '../../src/policy/admit.ts';
@@ -479,5 +485,116 @@ describe('the shared webhook TLS Secret', () => {
     for (const hook of [now.validating?.webhooks?.[0], now.mutating?.webhooks?.[0]]) {
       assert.ok(!hook?.clientConfig.url?.startsWith(`https://127.0.0.1:${port}/`), `still registered: ${hook?.clientConfig.url}`);
     }
+  });
+});
+
+/**
+ * A host-run operator (`toe operator --webhook-url`) that stops takes its registration with it, and one that
+ * starts repairs a registration left pointing at a dead URL. The registrations this suite plants itself carry a
+ * namespaceSelector for its own namespace, so while they exist they refuse writes there only, never in suites
+ * running beside it.
+ */
+describe("a host-run operator's webhook registration", () => {
+  const REG_NS = `${NS}-reg`;
+  const log = logger('operator.admission', { test: 'integration' });
+  const noConfigs = { get: () => undefined, list: () => [] };
+  let operator: ReturnType<typeof makeClients>;
+  let saved: Registered = {};
+
+  const write = (name: string) =>
+    clients.custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: REG_NS,
+      plural: 'powertools',
+      dryRun: 'All',
+      body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PowerTool', metadata: { name }, spec: specWith([], 'no-such-tool') },
+    });
+  const deniedByLiveWebhook = async (name: string) =>
+    (await refusal(write(name))).message.startsWith(`admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request`);
+  const notFound = async (read: () => Promise<unknown>) =>
+    read().then(
+      () => false,
+      (err: unknown) => err instanceof ApiException && err.code === 404,
+    );
+
+  /** What an operator that died (or a newer one elsewhere) left: both configurations pointing at `url`. */
+  async function plant(url: string): Promise<void> {
+    await removeWebhooks();
+    const { caBundle } = await loadOrCreateTls(clients.core, OPERATOR_NS, hostsOf(['127.0.0.1']), log);
+    const scope = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': REG_NS } } };
+    const validating = validatingConfiguration({ url }, caBundle);
+    const mutating = mutatingConfiguration({ url }, caBundle);
+    await webhooks.createValidatingWebhookConfiguration({
+      body: { ...validating, webhooks: validating.webhooks?.map((w) => ({ ...w, ...scope })) },
+    });
+    await webhooks.createMutatingWebhookConfiguration({
+      body: { ...mutating, webhooks: mutating.webhooks?.map((w) => ({ ...w, ...scope })) },
+    });
+  }
+
+  const start = (port: number) =>
+    startAdmission({
+      clients: operator,
+      configs: noConfigs,
+      metrics: createMetrics(),
+      log,
+      operatorNamespace: OPERATOR_NS,
+      listen: { host: '127.0.0.1', port },
+      clientConfig: { url: `https://127.0.0.1:${port}` },
+    });
+
+  before(async () => {
+    saved = await savedWebhooks();
+    await ensureNamespace(clients, OPERATOR_NS);
+    await ensureNamespace(clients, REG_NS);
+    // The operator's own ServiceAccount under the chart's rules: the delete on stop needs its RBAC grant.
+    operator = makeClients(await operatorKubeConfig(clients, OPERATOR_NS));
+  });
+
+  after(async () => {
+    await restoreWebhooks(saved);
+    await clients.core.deleteNamespace({ name: REG_NS }).catch(() => undefined);
+  });
+
+  it('replaces a registration pointing at a dead URL at start, and removes its own at stop', async () => {
+    const dead = `https://127.0.0.1:${await freePort()}`;
+    await plant(dead);
+    await waitFor('the dead registration in effect', async () => /connection refused/.test((await refusal(write('stale'))).message));
+
+    const port = await freePort();
+    const admission = await start(port);
+    let stopped = false;
+    try {
+      const validating = await webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+      const mutating = await webhooks.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+      assert.equal(validating.webhooks?.[0]?.clientConfig.url, `https://127.0.0.1:${port}/validate`);
+      assert.equal(mutating.webhooks?.[0]?.clientConfig.url, `https://127.0.0.1:${port}/mutate`);
+      await waitFor('the live webhook reviewing', () => deniedByLiveWebhook('live'));
+
+      await admission.stop();
+      stopped = true;
+      assert.ok(await notFound(() => webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME })));
+      assert.ok(await notFound(() => webhooks.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME })));
+      // The first write after stop: no webhook reviews it, so nothing refuses it.
+      await write('after-stop');
+    } finally {
+      if (!stopped) await admission.stop();
+    }
+  });
+
+  it('leaves a registration another operator made after it started', async () => {
+    const port = await freePort();
+    const admission = await start(port);
+    const newer = `https://127.0.0.1:${await freePort()}`;
+    try {
+      await plant(newer);
+    } finally {
+      await admission.stop();
+    }
+    const validating = await webhooks.readValidatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+    const mutating = await webhooks.readMutatingWebhookConfiguration({ name: WEBHOOK_CONFIGURATION_NAME });
+    assert.equal(validating.webhooks?.[0]?.clientConfig.url, `${newer}/validate`);
+    assert.equal(mutating.webhooks?.[0]?.clientConfig.url, `${newer}/mutate`);
   });
 });

@@ -3,6 +3,11 @@
  * HTTPS server, then the webhook configurations. Until the last step the API server does not call us, so a
  * replica never receives a review it cannot answer. Every hour the certificates are checked again (renewed a
  * month before expiry, or re-read after another replica renewed them) and the configurations re-registered.
+ *
+ * Registering replaces whatever was there, so a registration left by an operator that died is repaired at start.
+ * A host-run operator (a URL client config) removes its registration when it stops: nothing else answers at its
+ * URL, and with failurePolicy Fail a registration left pointing at a closed port refuses every PowerTool write in
+ * the cluster. In the cluster (a Service) the registration stays, see `stop`.
  */
 import type { Logger } from 'pino';
 import type { PowerToolConfig } from '../../api/index.ts';
@@ -13,7 +18,7 @@ import type { Cache } from '../../kube/informer.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import { findConfig } from '../powertool/resolve.ts';
 import { hostsOf } from './certs.ts';
-import { hostsFor, registerWebhooks, WEBHOOK_CONFIGURATION_NAME, type ClientConfig } from './register.ts';
+import { deregisterWebhooks, hostsFor, registerWebhooks, WEBHOOK_CONFIGURATION_NAME, type ClientConfig } from './register.ts';
 import type { ConfigLookup } from './review.ts';
 import { createAdmissionApp, listenAdmission } from './server.ts';
 import { loadOrCreateTls, TLS_SECRET_NAME } from './tls-secret.ts';
@@ -43,6 +48,9 @@ export interface Admission {
 // serves an operator on the host and one in the cluster.
 const LOOPBACK = '127.0.0.1';
 const BUNDLE_PROPAGATION_MS = 3000;
+// The API server drops a deleted webhook configuration through an informer too: keep answering reviews that
+// long after deregistering, so writes in that window are reviewed rather than refused with "connection refused".
+const DEREGISTER_PROPAGATION_MS = 2000;
 
 export async function startAdmission(opts: AdmissionOptions): Promise<Admission> {
   const { clients, log, operatorNamespace } = opts;
@@ -63,9 +71,11 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
     opts.listen,
   );
   try {
-    await withContext(`register the webhook configurations ${WEBHOOK_CONFIGURATION_NAME}`, () =>
+    const replaced = await withContext(`register the webhook configurations ${WEBHOOK_CONFIGURATION_NAME}`, () =>
       registerWebhooks(clients.admission, opts.clientConfig, shared.caBundle),
     );
+    for (const { kind, targets } of replaced)
+      log.info({ kind, was: targets }, 'replaced a webhook registration that pointed elsewhere (a stopped or older operator)');
   } catch (err) {
     await server.close();
     throw err;
@@ -91,14 +101,31 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
   }, opts.refreshMs ?? 3600_000);
   timer.unref();
 
+  const deregister = async (): Promise<void> => {
+    try {
+      const { removed, kept } = await deregisterWebhooks(clients.admission, opts.clientConfig, shared.caBundle);
+      for (const { kind, targets } of kept)
+        log.info({ kind, now: targets }, 'webhook registration left: another operator registered since');
+      if (removed.length === 0) return;
+      log.info({ removed }, 'webhook configurations removed');
+      await setTimeout(DEREGISTER_PROPAGATION_MS);
+    } catch (err) {
+      log.warn(
+        { err: apiMessage(err) },
+        `could not remove the webhook configurations; if no operator serves them, every PowerTool write fails until: kubectl delete validatingwebhookconfiguration,mutatingwebhookconfiguration ${WEBHOOK_CONFIGURATION_NAME}`,
+      );
+    }
+  };
+
   return {
     port: server.port,
     async stop() {
       clearInterval(timer);
       // A refresh under way would register the webhooks again after a caller removed them.
       await refreshing;
-      // The configurations stay: other replicas keep serving them, and with failurePolicy Fail a missing
-      // webhook would let unchecked PowerTools in, not keep them out.
+      // In the cluster the configurations stay: other replicas behind the Service keep serving them, and a
+      // missing webhook would let unchecked PowerTools in (the controller still re-checks them before injecting).
+      if ('url' in opts.clientConfig) await deregister();
       await server.close();
     },
   };

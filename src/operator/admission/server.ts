@@ -4,8 +4,9 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { listen as bindTo } from '../../net/listen.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { KeyPairPem } from './certs.ts';
 import { admissionReviewRequest, reviewResponse, verdictOf, type AdmissionRequest, type AdmissionResponse } from './envelope.ts';
@@ -103,16 +104,10 @@ export async function listenAdmission(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listen.port, listen.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const { port } = await bindTo(server, listen, '--webhook-bind');
   return {
     server,
-    port: (server.address() as AddressInfo).port,
+    port,
     reload: (next) => server.setSecureContext({ key: next.key, cert: next.cert, minVersion: 'TLSv1.2' }),
     close: () =>
       new Promise<void>((resolve) => {

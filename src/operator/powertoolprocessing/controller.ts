@@ -74,7 +74,12 @@ export async function startProcessingController(deps: ProcessingDeps, opts: Proc
         const path = (p.spec as { report?: { expose?: { ingress?: { path?: string } } } } | undefined)?.report?.expose?.ingress?.path;
         return path ? [ingressPath(path)] : [];
       });
-    server = await startReportsServer({ dir: opts.reportsDir, host: opts.bind.host, port: opts.bind.port, prefixes, log });
+    server = await startReportsServer({ dir: opts.reportsDir, host: opts.bind.host, port: opts.bind.port, prefixes, log }).catch(
+      async (err: unknown) => {
+        await processings.stop();
+        throw err;
+      },
+    );
   }
   const ctx: ProcessingContext = {
     clients,

@@ -14,8 +14,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { listen } from '../../net/listen.ts';
 import { createReportsApp } from '../../reports/app.ts';
 import { resolveReport } from '../../reports/resolve.ts';
 
@@ -86,12 +86,9 @@ export async function startReportsServer(opts: {
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new Error(`reports server: listen on ${opts.host}:${opts.port}`, { cause: err })));
-    server.listen(opts.port, opts.host, resolve);
-  });
+  const { port } = await listen(server, opts, '--reports-bind');
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
