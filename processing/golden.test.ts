@@ -12,10 +12,9 @@ import { describe, it } from 'node:test';
 import type { EventsV1Event, V1Pod } from '@kubernetes/client-node';
 import { buildEvidence } from './rca/evidence.ts';
 import { renderReport } from './report/page.ts';
-import { mergeEvidence, rcaInput, reportModel, type Run } from '../src/operator/powertoolprocessing/assemble.ts';
-import type { LivePowerTool } from '../src/operator/powertoolprocessing/context.ts';
-import type { ArtifactInput, RunInputs } from '../src/operator/powertoolprocessing/gather.ts';
-import { processRun } from '../src/operator/powertoolprocessing/process.ts';
+import { mergeEvidence, rcaInput, reportModel, type Run } from './pipeline/assemble.ts';
+import { processRun } from './pipeline/process.ts';
+import type { ArtifactInput, RunInputs, RunPowerTool as LivePowerTool } from './run.ts';
 import type { AnalysisResult } from './rca/analyse.ts';
 
 const golden = (name: string): URL => new URL(`./fixtures/golden/${name}`, import.meta.url);

@@ -1,9 +1,9 @@
 /** Fault timelines: the target's series on one time axis with the fault window, profiler runs and pod events. */
-import type { EffectMeasure, Metric, Timeline } from '../timeline.ts';
-import { renderTimeChart } from './charts.ts';
-import { bytes, clock, count, millicores, percent, seconds } from './format.ts';
-import { html, type Html } from './html.ts';
-import { renderTable } from './table.ts';
+import type { EffectMeasure, Metric, Timeline } from './parse.ts';
+import { renderTimeChart } from '../../report/charts.ts';
+import { bytes, clock, count, millicores, percent, seconds } from '../../report/format.ts';
+import { html, type Html } from '../../report/html.ts';
+import { renderTable } from '../../report/table.ts';
 
 const META: Record<Metric | 'profilerSamples', { title: string; format: (v: number) => string }> = {
   cpuMillicores: { title: 'CPU', format: millicores },

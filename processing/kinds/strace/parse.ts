@@ -5,7 +5,7 @@
  *
  * Bounded: syscall names must look like syscall names and at most MAX_NAMES are kept; pids are only counted.
  */
-import { forEachLine, type ByteSource } from './lines.ts';
+import { forEachLine, type ByteSource } from '../../lines.ts';
 
 export interface SyscallRow {
   syscall: string;

@@ -1,10 +1,10 @@
 /** The profile: flame graphs (merged, per target, differential) and the top-functions table. */
-import type { FunctionDelta, FunctionRow } from '../flame.ts';
+import type { FunctionDelta, FunctionRow } from './flame.ts';
 import { renderFlameGraph } from './flamegraph.ts';
-import { count, percent } from './format.ts';
-import { html, type Html } from './html.ts';
-import type { PerfReport, PerfView } from './model.ts';
-import { renderTable } from './table.ts';
+import { count, percent } from '../../report/format.ts';
+import { html, type Html } from '../../report/html.ts';
+import type { PerfReport, PerfView } from './assemble.ts';
+import { renderTable } from '../../report/table.ts';
 
 export function renderPerf(perf: PerfReport | undefined): Html {
   if (!perf) return html``;

@@ -2,7 +2,7 @@
  * Folded stacks as data: read and write the `frame;frame;… count` text (stackcollapse's output, also a handy
  * artifact to keep), and merge the profiles of several targets into one.
  */
-import { forEachLine, type ByteSource } from './lines.ts';
+import { forEachLine, type ByteSource } from '../../lines.ts';
 
 export interface Folded {
   stacks: Map<string, number>;

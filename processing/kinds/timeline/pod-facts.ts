@@ -4,7 +4,7 @@
  * Events (pass them as PodFacts.events).
  */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import type { PodFacts } from './timeline.ts';
+import type { PodFacts } from './parse.ts';
 
 function iso(t: Date | string | undefined): string | undefined {
   if (t === undefined) return undefined;

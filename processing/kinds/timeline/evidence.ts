@@ -1,11 +1,9 @@
 /**
- * Evidence from a fault's timeline (effect against request, recovery, the CPU / memory / volume series against
- * their limits) and from cgroup CPU throttling counters.
+ * RCA evidence from a fault's timeline: the effect against the request, the recovery, and the CPU / memory / volume
+ * series against their limits.
  */
-import type { Evidence, EvidenceValue, TimelineSummary } from '../types.ts';
-import { asArray, asNumber, asRecord, asString, at, idPart, percent } from '../loose.ts';
-
-const MAX_THROTTLE_ROWS = 1000;
+import type { Evidence, EvidenceValue, TimelineSummary } from '../../rca/types.ts';
+import { asNumber, asRecord, asString, at, percent } from '../../rca/loose.ts';
 
 function round(n: number | undefined): number | null {
   return n === undefined ? null : Math.round(n * 1000) / 1000;
@@ -81,26 +79,5 @@ export function timelineEvidence(timeline: TimelineSummary | undefined): Evidenc
   out.push(...series('cpu', 'cpuMillicores', timeline.cpuMillicores, 'm'));
   out.push(...series('memory', 'memoryBytes', timeline.memoryBytes, 'B'));
   out.push(...series('volume', 'volumeUsedBytes', timeline.volumeUsedBytes, 'B'));
-  return out;
-}
-
-export function throttleEvidence(rows: unknown): Evidence[] {
-  const out: Evidence[] = [];
-  for (const r of asArray(rows, MAX_THROTTLE_ROWS)) {
-    const pod = asString(at(r, 'pod'), 253);
-    const container = asString(at(r, 'container'), 253);
-    const periods = asNumber(at(r, 'nrPeriods'));
-    const throttled = asNumber(at(r, 'nrThrottled'));
-    if (!pod || !container || periods === undefined || throttled === undefined) continue;
-    const seconds = asNumber(at(r, 'throttledSeconds'));
-    out.push({
-      id: `ev-throttle-${idPart(pod)}-${idPart(container)}`,
-      kind: 'cpu-throttling',
-      source: 'cgroup',
-      summary: `container ${container} of pod ${pod} was CPU-throttled in ${throttled} of ${periods} periods (${percent(throttled, periods)}%)${seconds !== undefined ? `, ${seconds}s in total` : ''}`,
-      subject: { pod, container },
-      data: { nrPeriods: periods, nrThrottled: throttled, throttledPct: percent(throttled, periods), throttledSeconds: seconds ?? null },
-    });
-  }
   return out;
 }

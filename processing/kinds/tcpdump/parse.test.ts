@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { decodePacket, formatIPv6, LINKTYPE } from './packet.ts';
-import { summarizePcap } from './tcpdump.ts';
+import { summarizePcap } from './parse.ts';
 
-const lo = readFileSync(new URL('./fixtures/lo.pcap', import.meta.url));
-const any = readFileSync(new URL('./fixtures/any.pcap', import.meta.url));
+const lo = readFileSync(new URL('../../fixtures/lo.pcap', import.meta.url));
+const any = readFileSync(new URL('../../fixtures/any.pcap', import.meta.url));
 
 /** Rewrites a little-endian capture in big-endian order, as a big-endian host's tcpdump would have written it. */
 function toBigEndian(le: Buffer): Buffer {

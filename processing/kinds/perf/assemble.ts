@@ -1,8 +1,30 @@
-/** Turns processor results into the report's perf view: one call for the controller per run. */
-import { buildFlameTree, diffFlame, diffTopFunctions, topFunctions } from '../flame.ts';
-import { mergeFolded, type Folded } from '../folded.ts';
-import type { FoldedProfile } from '../perf.ts';
-import type { PerfReport, PerfView } from './model.ts';
+/** The report's perf section from the targets' profiles: merged, per target, and against a baseline. */
+import {
+  buildFlameTree,
+  diffFlame,
+  diffTopFunctions,
+  topFunctions,
+  type FlameNode,
+  type FunctionDelta,
+  type FunctionRow,
+} from './flame.ts';
+import { mergeFolded, type Folded } from './folded.ts';
+import type { FoldedProfile, FoldedStats } from './parse.ts';
+
+export interface PerfView {
+  name: string;
+  flame: FlameNode;
+  top: FunctionRow[];
+  samples: number;
+  stats?: FoldedStats;
+}
+
+export interface PerfReport {
+  /** All targets summed; shown first. */
+  merged?: PerfView;
+  targets: PerfView[];
+  diff?: { baseline: string; flame: FlameNode; top: FunctionDelta[] };
+}
 
 export interface PerfInput {
   /** One profile per target (pod), named for display. */

@@ -8,9 +8,9 @@
  * tolerance of the baseline: 10% of the baseline, but never tighter than 5% of the requested change or a small
  * absolute floor, since an idle baseline (2m of CPU) would otherwise need an exact return to be "recovered".
  */
-import type { PowerToolStatus } from '../src/api/powertool.ts';
-import { forEachLine, type ByteSource } from './lines.ts';
-import { Downsampler, Stats, type Point } from './series.ts';
+import type { PowerToolStatus } from '../../../src/api/powertool.ts';
+import { forEachLine, type ByteSource } from '../../lines.ts';
+import { Downsampler, Stats, type Point } from '../../series.ts';
 
 export const metrics = ['cpuMillicores', 'memoryBytes', 'volumeUsedBytes'] as const;
 export type Metric = (typeof metrics)[number];

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseStraceSummary, parseStraceTrace } from './strace.ts';
+import { parseStraceSummary, parseStraceTrace } from './parse.ts';
 
-const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
+const fixture = (name: string): URL => new URL(`../../fixtures/${name}`, import.meta.url);
 
 describe('parseStraceSummary', () => {
   it('reads a real strace -c -f table, with and without an errors column', async () => {

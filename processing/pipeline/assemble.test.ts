@@ -1,14 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
-import { buildEvidence } from '../../../processing/rca/evidence.ts';
-import { renderReport } from '../../../processing/report/page.ts';
+import { buildEvidence } from '../rca/evidence.ts';
+import { renderReport } from '../report/page.ts';
+import type { ArtifactInput, RunInputs, RunPowerTool as LivePowerTool } from '../run.ts';
 import { mergeEvidence, rcaInput, reportModel, type Run } from './assemble.ts';
-import type { LivePowerTool } from './context.ts';
-import type { ArtifactInput, RunInputs } from './gather.ts';
-import { faultWindow, processRun, requestedEffect } from './process.ts';
+import { processRun } from './process.ts';
 
-const fixture = (name: string) => new URL(`../../../processing/fixtures/${name}`, import.meta.url);
+const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url);
 const artifact = (pod: string, name: string, partial = false): ArtifactInput => ({
   pod,
   name,
@@ -97,7 +96,7 @@ describe('assemble', () => {
       'web-1/strace.summary could not be processed: connection reset',
       'web-1/strace.trace is partial: the tool was stopped or cut off before it finished collecting.',
     ]);
-    assert.equal(r.processed.strace.length, 1);
+    assert.equal(r.processed.items.strace.length, 1);
   });
 
   it('puts a profiler that ran on the fault pod on the fault timeline, in one report for the period', async () => {
@@ -130,23 +129,5 @@ describe('assemble', () => {
     assert.equal(model.timelines?.[0]?.effects.find((e) => e.metric === 'cpuMillicores')?.requested, 1000);
     assert.deepEqual(model.analysis, { status: 'Failed', error: 'cannot reach Ollama' });
     assert.equal(model.perf?.targets[0]?.name, 'web-perf/web-1');
-  });
-
-  it('takes the fault window from the result when the tool reports one, else nothing', () => {
-    assert.deepEqual(faultWindow({ faultStartedAt: '2026-11-22T03:32:25Z', faultEndedAt: '2026-11-22T03:32:40Z' }), {
-      window: { start: '2026-11-22T03:32:25Z', end: '2026-11-22T03:32:40Z' },
-    });
-    assert.deepEqual(faultWindow({ faultStartedAt: '2026-11-22T03:32:45Z', faultEndedAt: '2026-11-22T03:32:40Z' }), {});
-    assert.deepEqual(faultWindow({ faultStartedAt: 'soon', faultEndedAt: '2026-11-22T03:32:40Z' }), {});
-    assert.deepEqual(faultWindow({ requestedMillicores: 500 }), {});
-    assert.deepEqual(faultWindow(undefined), {});
-  });
-
-  it('reads the requested effect from the result by field name', () => {
-    assert.deepEqual(requestedEffect({ requestedMillicores: 500, workers: 1 }), { cpuMillicores: 500 });
-    assert.deepEqual(requestedEffect({ requestedBytes: 1024 }), { memoryBytes: 1024 });
-    assert.deepEqual(requestedEffect({ requestedPercent: 80, requestedBytes: 1 }), { volumeFillPercent: 80 });
-    assert.equal(requestedEffect({ signal: 'TERM' }), undefined);
-    assert.equal(requestedEffect('nonsense'), undefined);
   });
 });

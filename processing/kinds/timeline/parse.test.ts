@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { PowerToolStatus } from '../src/api/powertool.ts';
-import { addProfilerRun, buildFaultTimeline, expectedCpuMillicores } from './timeline.ts';
+import type { PowerToolStatus } from '../../../src/api/powertool.ts';
+import { addProfilerRun, buildFaultTimeline, expectedCpuMillicores } from './parse.ts';
 
 // fixtures/samples.jsonl was measured on this host by fixtures/fault.py: 2 workers at 50% and 50 MiB held,
 // in a cgroup, from 03:32:23.30 to 03:32:33.26, sampled once a second from 5 s before to 10 s after.
-const samples = (): NodeJS.ReadableStream => createReadStream(new URL('./fixtures/samples.jsonl', import.meta.url));
+const samples = (): NodeJS.ReadableStream => createReadStream(new URL('../../fixtures/samples.jsonl', import.meta.url));
 const status: PowerToolStatus = {
   phase: 'Succeeded',
   startedAt: '2026-11-22T03:32:20Z',

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { describe, it } from 'node:test';
 import { formatFolded, mergeFolded, parseFolded } from './folded.ts';
-import { OTHER_FRAME, TRUNCATED_FRAME, collapsePerfScript } from './perf.ts';
+import { OTHER_FRAME, TRUNCATED_FRAME, collapsePerfScript } from './parse.ts';
 
-const fixture = new URL('./fixtures/perf.script', import.meta.url);
+const fixture = new URL('../../fixtures/perf.script', import.meta.url);
 
 /** Splits text into awkward chunks, as a network stream would deliver it. */
 function* chunks(text: string, size = 7): Generator<Buffer> {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { describe, it } from 'node:test';
-import { buildFaultTimeline, expectedCpuMillicores } from '../timeline.ts';
-import { buildEvidence } from './evidence.ts';
-import { fromTimeline } from './from-timeline.ts';
-import type { RcaInput } from './types.ts';
+import { buildFaultTimeline, expectedCpuMillicores } from './parse.ts';
+import { buildEvidence } from '../../rca/evidence.ts';
+import { fromTimeline } from './summary.ts';
+import type { RcaInput } from '../../rca/types.ts';
 
 describe('fromTimeline', () => {
   it('turns a measured fault timeline into evidence the rules read', async () => {
@@ -28,7 +28,7 @@ describe('fromTimeline', () => {
       tool: 'cpu',
       status,
       pod: 'web-1',
-      samples: createReadStream(new URL('../fixtures/samples.jsonl', import.meta.url)),
+      samples: createReadStream(new URL('../../fixtures/samples.jsonl', import.meta.url)),
       requested: { cpuMillicores: expectedCpuMillicores(2, 50) },
     });
     const summary = fromTimeline(timeline, { cpuMillicores: 2000 });

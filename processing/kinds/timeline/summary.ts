@@ -1,10 +1,10 @@
 /**
- * processing/timeline.ts's `Timeline` as the evidence builder's `TimelineSummary`: series reduced to min / mean /
+ * kinds/timeline/parse.ts's `Timeline` as the evidence builder's `TimelineSummary`: series reduced to min / mean /
  * max against the limits the caller knows from the pod spec (the timeline itself has no limits), and the first
  * effect the fault asked for with its recovery.
  */
-import type { Metric, Timeline } from '../timeline.ts';
-import type { SeriesSummary, TimelineSummary } from './types.ts';
+import type { Metric, Timeline } from './parse.ts';
+import type { SeriesSummary, TimelineSummary } from '../../rca/types.ts';
 
 export interface Limits {
   cpuMillicores?: number;

@@ -10,7 +10,7 @@
  * counted rather than misattributed.
  */
 import type { Folded } from './folded.ts';
-import { forEachLine, type ByteSource } from './lines.ts';
+import { forEachLine, type ByteSource } from '../../lines.ts';
 
 export type StackGroup = 'comm' | 'pid' | 'tid' | 'none';
 

@@ -3,7 +3,7 @@
  * (transport by IP version), and packets and bytes per time bucket. Streams the capture through PcapReader;
  * every table is bounded (past its cap, new keys count under `other`), so memory does not grow with the capture.
  */
-import type { ByteSource } from './lines.ts';
+import type { ByteSource } from '../../lines.ts';
 import { decodePacket, linkTypeName } from './packet.ts';
 import { PcapReader } from './pcap.ts';
 

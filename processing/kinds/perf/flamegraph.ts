@@ -3,8 +3,8 @@
  * frame's name is real text in the DOM (a `<title>` tooltip and, where it fits, a label), and the size is bounded
  * by pruning narrow frames. The inline client script only adds zoom (click a frame) and search.
  */
-import { countNodes, pruneFlame, type FlameNode } from '../flame.ts';
-import { html, join, type Html } from './html.ts';
+import { countNodes, pruneFlame, type FlameNode } from './flame.ts';
+import { html, join, type Html } from '../../report/html.ts';
 
 const WIDTH = 1200;
 const ROW = 17;
