@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collapsePerfScript } from '../../processing/perf.ts';
+import { collapsePerfScript } from '../../processing/kinds/perf/parse.ts';
 import { buildHotApp, privateBinaryCommand } from '../../test/tools/hot-app.ts';
 import { outputDir } from '../../test/tools/outputs.ts';
 import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';

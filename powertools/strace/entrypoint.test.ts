@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStraceSummary, parseStraceTrace } from '../../processing/strace.ts';
+import { parseStraceSummary, parseStraceTrace } from '../../processing/kinds/strace/parse.ts';
 import { logArtifacts, outputDir } from '../../test/tools/outputs.ts';
 import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PcapReader, type PcapRecord } from '../../processing/pcap.ts';
+import { PcapReader, type PcapRecord } from '../../processing/kinds/tcpdump/pcap.ts';
 import { outputDir } from '../../test/tools/outputs.ts';
 import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 

@@ -1,16 +1,16 @@
 /**
  * The deterministic half of root-cause analysis: plain data in (the PowerTool, its target pods, Events, what the
- * processors computed), evidence with stable ids and findings out. No I/O and no clock: the same input gives the
- * same output, so a report can be rebuilt and two runs compared. Nothing here throws on malformed input; a
+ * processors computed), evidence with stable ids and findings out. Each artifact kind draws its own evidence
+ * (kinds/<kind>/evidence.ts); this adds the run's, its pods' and its Events', and runs the rules. No I/O and no
+ * clock: the same input gives the same output, so a report can be rebuilt and two runs compared. Nothing here throws on malformed input; a
  * source that cannot be read becomes an `input-unreadable` evidence item instead.
  */
+import { kinds } from '../kinds/index.ts';
 import { asArray } from './loose.ts';
 import { runRules } from './rules/index.ts';
 import { eventEvidence, MAX_EVENTS } from './sources/events.ts';
 import { MAX_PODS, podEvidence } from './sources/pods.ts';
 import { powerToolEvidence, targetContainers } from './sources/powertool.ts';
-import { networkEvidence, perfEvidence, straceEvidence } from './sources/profiles.ts';
-import { throttleEvidence, timelineEvidence } from './sources/timeline.ts';
 import type { Evidence, EvidenceSet, RcaInput } from './types.ts';
 
 export type { Evidence, EvidenceSet, Finding, RcaInput } from './types.ts';
@@ -52,11 +52,8 @@ export function buildEvidence(input: RcaInput): EvidenceSet {
   run('powertool', () => powerToolEvidence(safe.powerTool));
   run('pods', () => podEvidence(pods, targetContainers(safe.powerTool)));
   run('events', () => eventEvidence(events));
-  run('perf', () => perfEvidence(safe.perf?.topFunctions));
-  run('strace', () => straceEvidence(safe.strace?.rows));
-  run('tcpdump', () => networkEvidence(safe.tcpdump));
-  run('timeline', () => timelineEvidence(safe.timeline));
-  run('cgroup', () => throttleEvidence(safe.cpuThrottling));
+  // In the kinds table's order (perf, strace, tcpdump, timeline, cgroup): the LLM prompt tie-breaks on it.
+  for (const kind of kinds) run(kind.name, () => kind.rca.evidence(safe[kind.rca.key]));
   if (pods.length > MAX_PODS) evidence.push(truncated('pods', pods.length, MAX_PODS));
   if (events.length > MAX_EVENTS) evidence.push(truncated('events', events.length, MAX_EVENTS));
   // Two objects with the same name (a pod listed twice) would give two items one id; the first one stands.

@@ -73,7 +73,7 @@ export interface Finding {
   evidence: string[];
 }
 
-/** perf's top-functions table, as processing/perf.ts computes it. */
+/** perf's top-functions table, as processing/kinds/perf/parse.ts computes it. */
 export interface HotFunction {
   name: string;
   selfPct: number;

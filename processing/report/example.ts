@@ -3,11 +3,11 @@
  * what the tests render and open in a browser, and a quick way to look at the report's layout.
  */
 import { createReadStream } from 'node:fs';
-import { collapsePerfScript } from '../perf.ts';
-import { parseStraceSummary, parseStraceTrace } from '../strace.ts';
-import { summarizePcap } from '../tcpdump.ts';
-import { addProfilerRun, buildFaultTimeline, expectedCpuMillicores } from '../timeline.ts';
-import { assemblePerf } from './assemble.ts';
+import { collapsePerfScript } from '../kinds/perf/parse.ts';
+import { parseStraceSummary, parseStraceTrace } from '../kinds/strace/parse.ts';
+import { summarizePcap } from '../kinds/tcpdump/parse.ts';
+import { addProfilerRun, buildFaultTimeline, expectedCpuMillicores } from '../kinds/timeline/parse.ts';
+import { assemblePerf } from '../kinds/perf/assemble.ts';
 import type { ReportModel } from './model.ts';
 
 const fixture = (name: string): NodeJS.ReadableStream => createReadStream(new URL(`../fixtures/${name}`, import.meta.url));

@@ -1,12 +1,9 @@
 /**
- * What a report shows: plain data the controller assembles from the processors' results, the RCA module's
- * findings and the optional LLM analysis. Every string in it is treated as hostile and escaped when rendered.
+ * What a report shows: plain data the pipeline assembles from the kinds' results (one section per kind, typed by
+ * the kinds table), the RCA module's findings and the optional LLM analysis. Every string in it is treated as
+ * hostile and escaped when rendered.
  */
-import type { FoldedStats } from '../perf.ts';
-import type { FlameNode, FunctionDelta, FunctionRow } from '../flame.ts';
-import type { StraceTrace, SyscallRow } from '../strace.ts';
-import type { TrafficSummary } from '../tcpdump.ts';
-import type { Timeline } from '../timeline.ts';
+import type { KindSections } from '../kinds/index.ts';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -48,28 +45,7 @@ export interface RunHeader {
   partial?: boolean;
 }
 
-export interface PerfView {
-  name: string;
-  flame: FlameNode;
-  top: FunctionRow[];
-  samples: number;
-  stats?: FoldedStats;
-}
-
-export interface PerfReport {
-  /** All targets summed; shown first. */
-  merged?: PerfView;
-  targets: PerfView[];
-  diff?: { baseline: string; flame: FlameNode; top: FunctionDelta[] };
-}
-
-export interface StraceView {
-  name: string;
-  rows: SyscallRow[];
-  trace?: Pick<StraceTrace, 'pids' | 'signals' | 'exited' | 'killed' | 'unfinished' | 'garbageLines'>;
-}
-
-export interface ReportModel {
+export interface ReportBase {
   /** The report's stable id (the run it covers). */
   id: string;
   generatedAt: string;
@@ -77,10 +53,9 @@ export interface ReportModel {
   findings?: ReportFinding[];
   evidence?: ReportEvidence[];
   analysis?: ReportAnalysis;
-  perf?: PerfReport;
-  strace?: StraceView[];
-  traffic?: { name: string; summary: TrafficSummary }[];
-  timelines?: Timeline[];
   /** Artifacts that were partial or could not be read, said plainly. */
   notes?: string[];
 }
+
+/** The run's header, findings, analysis and notes, and each artifact kind's section under its field. */
+export type ReportModel = ReportBase & KindSections;

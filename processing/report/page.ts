@@ -5,12 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { html, raw, type Html } from './html.ts';
-import { renderPerf } from './perf-section.ts';
-import { renderStrace, renderTraffic } from './io-sections.ts';
+import { html, join, raw, type Html } from './html.ts';
+import { reportedKinds } from '../kinds/index.ts';
 import type { ReportModel } from './model.ts';
 import { renderAnalysis, renderFindings, renderHeader } from './sections.ts';
-import { renderTimelines } from './timeline-section.ts';
 
 const style = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
 const script = readFileSync(new URL('./client.js', import.meta.url), 'utf8');
@@ -42,23 +40,27 @@ ${body}
 
 export function renderReport(model: ReportModel): string {
   const r = model.run;
+  const sections = reportedKinds().map((k) => ({
+    toc: k.report.toc,
+    data: (model as unknown as Record<string, unknown>)[k.report.field],
+    kind: k,
+  }));
   const toc = [
     ['findings', 'Findings'],
     model.analysis && model.analysis.status !== 'None' ? ['analysis', 'Analysis'] : undefined,
-    model.timelines?.length ? ['timeline', 'Timeline'] : undefined,
-    model.perf ? ['profile', 'CPU profile'] : undefined,
-    model.strace?.length ? ['syscalls', 'System calls'] : undefined,
-    model.traffic?.length ? ['traffic', 'Network'] : undefined,
+    ...sections.map((s) => (shown(s.data) ? [s.toc.id, s.toc.label] : undefined)),
   ].filter((x): x is string[] => x !== undefined);
   const body = html`${renderHeader(r, model.generatedAt)}
 <nav class="toc">${toc.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
 ${model.notes?.length ? html`<ul class="note">${model.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
 ${renderFindings(model.findings, model.evidence)}
 ${renderAnalysis(model.analysis)}
-${renderTimelines(model.timelines)}
-${renderPerf(model.perf)}
-${renderStrace(model.strace)}
-${renderTraffic(model.traffic)}
+${join(sections.map((s, i) => html`${i > 0 ? '\n' : ''}${s.kind.report.render(s.data)}`))}
 <footer>TOE report <code>${model.id}</code>. This file is self-contained: it loads nothing and sends nothing.</footer>`;
   return page(`${r.tool} ${r.namespace}/${r.name} — TOE report`, body);
+}
+
+/** A section is in the table of contents when it has something: a list with items, or an object. */
+function shown(data: unknown): boolean {
+  return Array.isArray(data) ? data.length > 0 : data !== undefined && data !== null;
 }

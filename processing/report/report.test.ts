@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { exampleReport } from './example.ts';
-import { fit } from './flamegraph.ts';
+import { fit } from '../kinds/perf/flamegraph.ts';
 import { escape, html } from './html.ts';
 import { indexEntry, renderIndex, reportHref } from './index.ts';
 import { renderReport } from './page.ts';

@@ -9,17 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, EventsV1Api, Log, type EventsV1Event, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { mergeFolded } from '../../processing/folded.ts';
-import { topFunctions, type FunctionRow } from '../../processing/flame.ts';
+import { mergeFolded } from '../../processing/kinds/perf/folded.ts';
+import { topFunctions, type FunctionRow } from '../../processing/kinds/perf/flame.ts';
 import type { ByteSource } from '../../processing/lines.ts';
 import { buildEvidence } from '../../processing/rca/evidence.ts';
 import type { PowerTool, TargetStatus } from '../api/index.ts';
 import { apiMessage, classify } from '../kube/errors.ts';
-import { rcaInput, reportModel } from '../operator/powertoolprocessing/assemble.ts';
+import { rcaInput, reportModel } from '../../processing/pipeline/assemble.ts';
 import type { LivePowerTool } from '../operator/powertoolprocessing/context.ts';
 import type { ArtifactInput, RunInputs } from '../operator/powertoolprocessing/gather.ts';
 import { spoolLogArtifacts } from '../operator/powertoolprocessing/log-artifacts.ts';
-import { processRun } from '../operator/powertoolprocessing/process.ts';
+import { processRun } from '../../processing/pipeline/process.ts';
 import { writeIndex, writeReport } from '../operator/powertoolprocessing/write.ts';
 import { reportPath } from '../operator/powertoolprocessing/expose.ts';
 
@@ -96,7 +96,7 @@ export async function collectResult(kc: KubeConfig, pt: PowerTool, reportsDir: s
     }
     const inputs: RunInputs = { pt: live, pods, events, artifacts, notes };
     const processed = await processRun(inputs);
-    const merged = mergeFolded(processed.perf.map((p) => p.profile));
+    const merged = mergeFolded(processed.items.perf.map((p) => p.profile));
     const run = { inputs, processed };
     const model = reportModel({
       id: live.metadata.name,

@@ -1,5 +1,5 @@
 /** The quickstart's closing text (stdout): per target, the hottest functions, where the data is, what to run next. Pure. */
-import type { FunctionRow } from '../../processing/flame.ts';
+import type { FunctionRow } from '../../processing/kinds/perf/flame.ts';
 import type { PowerTool, TargetStatus } from '../api/index.ts';
 
 export interface SummaryInput {

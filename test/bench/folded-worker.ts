@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { collapsePerfScript } from '../../processing/perf.ts';
+import { collapsePerfScript } from '../../processing/kinds/perf/parse.ts';
 
 const [mode, path] = process.argv.slice(2) as ['baseline' | 'folded', string];
 const started = process.hrtime.bigint();

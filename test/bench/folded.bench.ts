@@ -1,5 +1,5 @@
 /**
- * Folded-stack building (processing/perf.ts) on a synthetic perf script of 100 MB and 1 GB, written to a temp file
+ * Folded-stack building (processing/kinds/perf/parse.ts) on a synthetic perf script of 100 MB and 1 GB, written to a temp file
  * in chunks and read back as a stream. Each figure comes from a fresh process (so peak RSS is that run's alone),
  * best of a few runs because the machine is shared; the baseline is readline splitting the same file into lines,
  * measured in the same run, so the ratio holds on a slower or busier machine.
@@ -37,7 +37,7 @@ async function measure(mode: 'baseline' | 'folded', path: string, runs: number):
 }
 
 export const bench: Bench = {
-  name: 'folded stacks from perf script (processing/perf.ts)',
+  name: 'folded stacks from perf script (processing/kinds/perf/parse.ts)',
   async run({ quick, log }) {
     const sizes = quick ? [20 * MB, 100 * MB] : [100 * MB, 1000 * MB];
     const dir = mkdtempSync(join(tmpdir(), 'toe-bench-'));

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { analyse, type AnalysisResult } from '../../../processing/rca/analyse.ts';
 import { buildEvidence } from '../../../processing/rca/evidence.ts';
 import type { PowerToolProcessingSpec, ReportRecord } from '../../api/index.ts';
-import { mergeEvidence, rcaInput, reportModel, type Run } from './assemble.ts';
+import { mergeEvidence, rcaInput, reportModel, type Run } from '../../../processing/pipeline/assemble.ts';
 import type { LivePowerTool, LiveProcessing, ProcessingContext } from './context.ts';
 import { reportUrl } from './expose.ts';
 import { gatherRun } from './gather.ts';
-import { processRun } from './process.ts';
+import { processRun } from '../../../processing/pipeline/process.ts';
 import type { Candidate } from './trigger.ts';
 import { workDir, writeReport } from './write.ts';
 

@@ -10,26 +10,13 @@ import { PassThrough } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { Log, type EventsV1Event, type V1Pod } from '@kubernetes/client-node';
 import type { ByteSource } from '../../../processing/lines.ts';
+import type { ArtifactInput, RunInputs } from '../../../processing/run.ts';
 import { apiMessage } from '../../kube/errors.ts';
 import { listRun, openArtifact } from './collector-reader.ts';
 import type { LivePowerTool, ProcessingContext } from './context.ts';
 import { spoolLogArtifacts } from './log-artifacts.ts';
 
-export interface ArtifactInput {
-  pod: string;
-  name: string;
-  bytes?: number;
-  partial: boolean;
-  open: () => Promise<ByteSource>;
-}
-
-export interface RunInputs {
-  pt: LivePowerTool;
-  pods: V1Pod[];
-  events: EventsV1Event[];
-  artifacts: ArtifactInput[];
-  notes: string[];
-}
+export type { ArtifactInput, RunInputs } from '../../../processing/run.ts';
 
 const MAX_EVENTS = 2000;
 const LOG_TIMEOUT_MS = 120_000;
