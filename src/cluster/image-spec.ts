@@ -3,8 +3,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 
 /**
- * `powertools/<tool>/image.yaml`: how to build a tool's image without a registry or a Dockerfile engine (the format
- * agreed in the team's contracts, "Tool images"):
+ * `powertools/<tool>/image.yaml`: how to build a tool's image without a registry or a Dockerfile engine (this
+ * comment is the format's reference):
  *
  *   name: toe-perf                 # the image is localhost/<name>:<tag>
  *   tag: "1"                       # optional; default: the version in package.json
