@@ -15,7 +15,7 @@ import { logger } from '../telemetry/log.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { makeCaches, startCaches, stopCaches } from './caches.ts';
 import { DEFAULT_LEADER_OPTIONS, LeaderElector } from './leader.ts';
-import { WorkQueue } from './queue.ts';
+import { WorkQueue, type Outcome } from './queue.ts';
 import { PowerToolEvents } from './powertool/events.ts';
 import { reconcilePowerTool } from './powertool/reconcile.ts';
 import { stopTool } from './powertool/stop.ts';
@@ -113,10 +113,13 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
     stopTool: (ns, pod, container) => stopTool(kc, ns, pod, container),
   };
   const hooks = (controller: string) => ({
-    onResult: (key: string, outcome: 'success' | 'error', seconds: number, err?: unknown) => {
+    onResult: (key: string, outcome: Outcome, seconds: number, err?: unknown) => {
       metrics.reconcileTotal.inc({ controller, result: outcome });
       metrics.reconcileDuration.observe({ controller }, seconds);
-      if (outcome === 'error') {
+      if (outcome === 'terminal') {
+        metrics.reconcileErrors.inc({ controller });
+        log.warn({ controller, key, err: apiMessage(err) }, 'reconcile failed; not retried until the object changes');
+      } else if (outcome === 'error') {
         metrics.reconcileErrors.inc({ controller });
         // A conflict means our cache was behind; the retry reads fresh data. Only other errors deserve a warning.
         const level = classify(err) === 'conflict' ? 'debug' : 'warn';

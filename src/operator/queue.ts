@@ -3,6 +3,18 @@
  * reconciled by one worker at a time; adding a key that is waiting is a no-op, and adding one that is being
  * reconciled runs it once more afterwards. Failures back off per key; a result may ask for a later visit.
  */
+
+/**
+ * An error retrying cannot fix (controller-runtime's TerminalError): the failure does not requeue the key, which
+ * is visited again only when it is added again, i.e. when its object (or something it watches) changes. The
+ * controller records why (condition, Event) where it records failures, before it throws.
+ */
+export class TerminalError extends Error {
+  override readonly name = 'TerminalError';
+}
+
+export type Outcome = 'success' | 'error' | 'terminal';
+
 export interface ReconcileResult {
   /** Visit again after this many milliseconds, e.g. at the next deadline. */
   requeueAfterMs?: number;
@@ -11,7 +23,7 @@ export interface ReconcileResult {
 export type Reconciler = (key: string) => Promise<ReconcileResult | void>;
 
 export interface QueueHooks {
-  onResult?: (key: string, outcome: 'success' | 'error', seconds: number, err?: unknown) => void;
+  onResult?: (key: string, outcome: Outcome, seconds: number, err?: unknown) => void;
   onDepth?: (depth: number) => void;
 }
 
@@ -114,6 +126,11 @@ export class WorkQueue {
       this.hooks.onResult?.(key, 'success', (performance.now() - started) / 1000);
       if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     } catch (err) {
+      if (err instanceof TerminalError) {
+        this.failures.delete(key);
+        this.hooks.onResult?.(key, 'terminal', (performance.now() - started) / 1000, err);
+        return;
+      }
       const n = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, n);
       this.hooks.onResult?.(key, 'error', (performance.now() - started) / 1000, err);

@@ -10,7 +10,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { powerTool as powerToolSchema, type PowerTool, type PowerToolStatus, type TargetStatus } from '../../api/index.ts';
 import { isTrue } from '../../kube/conditions.ts';
-import type { ReconcileResult } from '../queue.ts';
+import { TerminalError, type ReconcileResult } from '../queue.ts';
 import type { PowerToolContext } from './context.ts';
 import { deleteIfExpired, ensureFinalizer, releaseFinalizer } from './lifecycle.ts';
 import { observeTarget } from './observe.ts';
@@ -39,9 +39,10 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   if (!raw) return;
   const parsed = powerToolSchema.safeParse(raw);
   const log = ctx.log.child({ namespace, name, reconcileID: randomUUID() });
+  // Admission and the CRD schema keep such objects out; one that got in anyway waits for its spec to change.
   if (!parsed.success) {
-    log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'powertool does not match the schema');
-    return;
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new TerminalError(`powertool does not match the schema: ${issues.join('; ')}`);
   }
   const pt = { ...parsed.data, metadata: raw.metadata } as LivePowerTool;
   const now = ctx.now();
