@@ -7,6 +7,7 @@ import {
   EventsV1Api,
   KubeConfig,
 } from '@kubernetes/client-node';
+import { toeResources, type ToeResources } from './resources.ts';
 
 /** KUBECONFIG (or ~/.kube/config) when set, else the in-cluster service account: as kubectl and client-go do. */
 export function loadKubeConfig(path = process.env.KUBECONFIG): KubeConfig {
@@ -20,6 +21,8 @@ export interface Clients {
   kc: KubeConfig;
   core: CoreV1Api;
   custom: CustomObjectsApi;
+  /** The toe.dev kinds, typed; controllers use these rather than `custom` with group/version/plural strings. */
+  resources: ToeResources;
   coordination: CoordinationV1Api;
   events: EventsV1Api;
   admission: AdmissionregistrationV1Api;
@@ -27,10 +30,12 @@ export interface Clients {
 }
 
 export function makeClients(kc: KubeConfig): Clients {
+  const custom = kc.makeApiClient(CustomObjectsApi);
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),
-    custom: kc.makeApiClient(CustomObjectsApi),
+    custom,
+    resources: toeResources(custom),
     coordination: kc.makeApiClient(CoordinationV1Api),
     events: kc.makeApiClient(EventsV1Api),
     admission: kc.makeApiClient(AdmissionregistrationV1Api),

@@ -16,20 +16,14 @@ export interface OperatorCaches {
  * namespace only: a config elsewhere defines nothing.
  */
 export function makeCaches(clients: Clients, operatorNamespace: string, log: Logger): OperatorCaches {
-  const { kc, core, custom } = clients;
-  const group = GROUP;
-  const version = VERSION;
+  const { kc, core, resources } = clients;
+  const { powerTools, configs } = resources;
   return {
-    powerTools: watchedCache(
-      kc,
-      `/apis/${group}/${version}/powertools`,
-      () => custom.listClusterCustomObject({ group, version, plural: 'powertools' }) as never,
-      log,
-    ),
+    powerTools: watchedCache(kc, `/apis/${GROUP}/${VERSION}/${powerTools.plural}`, () => powerTools.list() as never, log),
     configs: watchedCache(
       kc,
-      `/apis/${group}/${version}/namespaces/${operatorNamespace}/powertoolconfigs`,
-      () => custom.listNamespacedCustomObject({ group, version, namespace: operatorNamespace, plural: 'powertoolconfigs' }) as never,
+      `/apis/${GROUP}/${VERSION}/namespaces/${operatorNamespace}/${configs.plural}`,
+      () => configs.list(operatorNamespace) as never,
       log,
     ),
     pods: watchedCache(kc, '/api/v1/pods', () => core.listPodForAllNamespaces(), log),

@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
-import { GROUP, VERSION } from '../../api/index.ts';
 import { classify } from '../../kube/errors.ts';
-import { mergePatch } from '../../kube/patch.ts';
 import type { ReconcileResult } from '../queue.ts';
 import type { PowerToolContext } from './context.ts';
 import { observeTarget } from './observe.ts';
@@ -20,20 +18,11 @@ export const FINALIZER = 'toe.dev/stop-tools';
  */
 const DELETE_WAIT_MS = 60_000;
 
-const ref = (pt: LivePowerTool) => ({
-  group: GROUP,
-  version: VERSION,
-  namespace: pt.metadata.namespace ?? '',
-  plural: 'powertools',
-  name: pt.metadata.name,
-});
-
 async function setFinalizers(ctx: PowerToolContext, pt: LivePowerTool, finalizers: string[]): Promise<void> {
   try {
-    await ctx.clients.custom.patchNamespacedCustomObject(
-      { ...ref(pt), body: { metadata: { finalizers, resourceVersion: pt.metadata.resourceVersion } } },
-      mergePatch(),
-    );
+    await ctx.clients.resources.powerTools.mergePatch(pt.metadata.namespace ?? '', pt.metadata.name, {
+      metadata: { finalizers, resourceVersion: pt.metadata.resourceVersion },
+    });
   } catch (err) {
     if (classify(err) !== 'gone') throw err;
   }
@@ -108,7 +97,7 @@ export async function deleteIfExpired(ctx: PowerToolContext, pt: LivePowerTool, 
   if (dueMs === undefined) return;
   if (dueMs > 0) return { requeueAfterMs: dueMs };
   try {
-    await ctx.clients.custom.deleteNamespacedCustomObject({ ...ref(pt), body: { preconditions: { uid: pt.metadata.uid } } });
+    await ctx.clients.resources.powerTools.delete(pt.metadata.namespace ?? '', pt.metadata.name, { uid: pt.metadata.uid });
   } catch (err) {
     if (classify(err) !== 'gone') throw err;
   }

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import { GROUP, VERSION, type PowerToolStatus } from '../../api/index.ts';
-import { mergePatch } from '../../kube/patch.ts';
+import type { PowerToolStatus } from '../../api/index.ts';
 import type { PowerToolContext } from './context.ts';
 import type { LivePowerTool } from './reconcile.ts';
 import { requesterOf } from './resolve.ts';
@@ -23,17 +22,7 @@ export async function writeStatus(ctx: PowerToolContext, pt: LivePowerTool, stat
   const requestedBy = status.requestedBy ?? requesterOf(pt);
   const next: PowerToolStatus = requestedBy ? { ...status, requestedBy } : status;
   if (canonical(pt.status ?? {}) === canonical(next)) return false;
-  await ctx.clients.custom.patchNamespacedCustomObjectStatus(
-    {
-      group: GROUP,
-      version: VERSION,
-      namespace: pt.metadata.namespace ?? '',
-      plural: 'powertools',
-      name: pt.metadata.name,
-      body: { metadata: { resourceVersion: pt.metadata.resourceVersion }, status: next },
-    },
-    mergePatch(),
-  );
+  await ctx.clients.resources.powerTools.patchStatus(pt.metadata.namespace ?? '', pt.metadata.name, next, pt.metadata.resourceVersion);
   if (next.phase !== pt.status?.phase)
     log.info({ phase: next.phase, selected: next.selected, succeeded: next.succeeded, failed: next.failed }, 'phase changed');
   return true;

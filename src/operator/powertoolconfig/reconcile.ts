@@ -4,10 +4,9 @@
  * Owns nothing else: PowerTools re-check their config themselves before acting.
  */
 import type { Logger } from 'pino';
-import { GROUP, VERSION, type PowerToolConfig } from '../../api/index.ts';
+import type { PowerToolConfig } from '../../api/index.ts';
 import { setCondition } from '../../kube/conditions.ts';
 import type { Cache } from '../../kube/informer.ts';
-import { mergePatch } from '../../kube/patch.ts';
 import type { Clients } from '../../kube/client.ts';
 import { canonical } from '../powertool/write-status.ts';
 import { checkToolConfig, type ToolPolicy } from './check.ts';
@@ -45,16 +44,6 @@ export async function reconcilePowerToolConfig(ctx: PowerToolConfigContext, key:
   );
   const status = { observedGeneration: generation, conditions };
   if (canonical(ptc.status ?? {}) === canonical(status)) return;
-  await ctx.clients.custom.patchNamespacedCustomObjectStatus(
-    {
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: 'powertoolconfigs',
-      name,
-      body: { metadata: { resourceVersion: ptc.metadata.resourceVersion }, status },
-    },
-    mergePatch(),
-  );
+  await ctx.clients.resources.configs.patchStatus(namespace, name, status, ptc.metadata.resourceVersion);
   ctx.log.info({ namespace, name, ready: errors.length === 0 }, 'config checked');
 }

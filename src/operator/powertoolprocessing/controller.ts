@@ -61,8 +61,8 @@ export async function startProcessingController(deps: ProcessingDeps, opts: Proc
   // Typed as caches.ts types its custom objects; the reconciler reads them as LiveProcessing.
   const processings = watchedCache<PowerToolProcessing & { kind?: string; metadata: { name: string } }>(
     clients.kc,
-    `/apis/${GROUP}/${VERSION}/powertoolprocessings`,
-    () => clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'powertoolprocessings' }) as never,
+    `/apis/${GROUP}/${VERSION}/${clients.resources.processings.plural}`,
+    () => clients.resources.processings.list() as never,
     log,
   ) as unknown as WatchedCache<LiveProcessing & KubernetesObject>;
   await processings.start();

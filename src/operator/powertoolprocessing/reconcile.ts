@@ -9,10 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { GROUP, VERSION, type ReportRecord } from '../../api/index.ts';
+import type { ReportRecord } from '../../api/index.ts';
 import { findCondition, type ConditionInput } from '../../kube/conditions.ts';
 import { classify } from '../../kube/errors.ts';
-import { mergePatch } from '../../kube/patch.ts';
 import { canonical } from '../powertool/write-status.ts';
 import type { ReconcileResult } from '../queue.ts';
 import { buildReport, type Built } from './build.ts';
@@ -118,13 +117,7 @@ function covered(ctx: ProcessingContext, namespace: string, names: string[]): Li
 
 async function fresh(ctx: ProcessingContext, namespace: string, name: string): Promise<LiveProcessing | undefined> {
   try {
-    return (await ctx.clients.custom.getNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: 'powertoolprocessings',
-      name,
-    })) as LiveProcessing;
+    return (await ctx.clients.resources.processings.get(namespace, name)) as LiveProcessing;
   } catch (err) {
     if (classify(err) === 'gone') return undefined;
     throw err;
@@ -185,16 +178,11 @@ async function record(ctx: ProcessingContext, p: LiveProcessing, o: Outcome, now
       served: o.served,
     });
     if (canonical(prev ?? {}) === canonical(status)) return;
-    await ctx.clients.custom.patchNamespacedCustomObjectStatus(
-      {
-        group: GROUP,
-        version: VERSION,
-        namespace: obj.metadata.namespace ?? '',
-        plural: 'powertoolprocessings',
-        name: obj.metadata.name,
-        body: { metadata: { resourceVersion: obj.metadata.resourceVersion }, status },
-      },
-      mergePatch(),
+    await ctx.clients.resources.processings.patchStatus(
+      obj.metadata.namespace ?? '',
+      obj.metadata.name,
+      status,
+      obj.metadata.resourceVersion,
     );
   };
   try {

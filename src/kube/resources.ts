@@ -1,0 +1,97 @@
+import type { CustomObjectsApi, KubernetesListObject } from '@kubernetes/client-node';
+import {
+  GROUP,
+  VERSION,
+  powerToolConfigPresentation,
+  powerToolPresentation,
+  powerToolProcessingPresentation,
+  type PowerTool,
+  type PowerToolConfig,
+  type PowerToolProcessing,
+} from '../api/index.ts';
+import { mergePatch } from './patch.ts';
+
+/** What the API server adds to an object's metadata; the zod schemas leave it open (`loose`). */
+export interface ServerMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  finalizers?: string[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+interface Resource {
+  metadata: { name: string };
+  status?: unknown;
+}
+
+/** An object as read from the API server: the schema's type plus the server's metadata. */
+export type Live<T extends Resource> = T & { metadata: T['metadata'] & ServerMeta };
+
+/**
+ * One custom resource of the toe.dev group, typed by its zod-inferred type, so callers name neither group, version
+ * nor plural. The CustomObjectsApi returns `object`; the casts live here, once. Reads are not validated: the CRD's
+ * schema already holds what the API server stores, and reconcilers parse what they act on.
+ */
+export class ResourceClient<T extends Resource> {
+  constructor(
+    private readonly custom: CustomObjectsApi,
+    readonly plural: string,
+  ) {}
+
+  private ref(namespace: string, name: string) {
+    return { group: GROUP, version: VERSION, plural: this.plural, namespace, name };
+  }
+
+  async get(namespace: string, name: string): Promise<Live<T>> {
+    return (await this.custom.getNamespacedCustomObject(this.ref(namespace, name))) as Live<T>;
+  }
+
+  /** One namespace, or all of them without one. */
+  async list(namespace?: string): Promise<KubernetesListObject<Live<T>>> {
+    const list =
+      namespace === undefined
+        ? await this.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: this.plural })
+        : await this.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, plural: this.plural, namespace });
+    return list as KubernetesListObject<Live<T>>;
+  }
+
+  /** A JSON merge patch of the object (metadata, spec); a `metadata.resourceVersion` in it is a precondition. */
+  async mergePatch(namespace: string, name: string, body: object): Promise<Live<T>> {
+    return (await this.custom.patchNamespacedCustomObject({ ...this.ref(namespace, name), body }, mergePatch())) as Live<T>;
+  }
+
+  /**
+   * A merge patch of the status subresource. With a resourceVersion the write is refused (409) when the object
+   * changed since it was read, so a status computed from stale data never lands over newer state.
+   */
+  async patchStatus(namespace: string, name: string, status: NonNullable<T['status']>, resourceVersion?: string): Promise<Live<T>> {
+    const body = { ...(resourceVersion !== undefined ? { metadata: { resourceVersion } } : {}), status };
+    return (await this.custom.patchNamespacedCustomObjectStatus({ ...this.ref(namespace, name), body }, mergePatch())) as Live<T>;
+  }
+
+  /** Deletes the object; with a uid, only that incarnation of the name (a re-created object is left alone). */
+  async delete(namespace: string, name: string, preconditions?: { uid?: string }): Promise<void> {
+    await this.custom.deleteNamespacedCustomObject({ ...this.ref(namespace, name), ...(preconditions ? { body: { preconditions } } : {}) });
+  }
+}
+
+/** The three kinds' clients; plurals come from the presentations the CRDs are generated from. */
+export interface ToeResources {
+  powerTools: ResourceClient<PowerTool>;
+  configs: ResourceClient<PowerToolConfig>;
+  processings: ResourceClient<PowerToolProcessing>;
+}
+
+export function toeResources(custom: CustomObjectsApi): ToeResources {
+  return {
+    powerTools: new ResourceClient<PowerTool>(custom, powerToolPresentation.plural),
+    configs: new ResourceClient<PowerToolConfig>(custom, powerToolConfigPresentation.plural),
+    processings: new ResourceClient<PowerToolProcessing>(custom, powerToolProcessingPresentation.plural),
+  };
+}
