@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,23 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
       assert.equal(run.result, undefined);
       assert.deepEqual(out.files(), ['.partial', 'out.bin', 'out.txt']);
       assert.match(readFileSync(join(out.runDir, 'out.txt'), 'utf8'), /^line 1\nline 2\n/);
+    } finally {
+      out.remove();
+    }
+  });
+
+  it('pvc mode: writes below TOE_OUTPUT_SUBPATH and refuses one that could leave the volume', async () => {
+    const out = outputDir();
+    try {
+      const env = { TOE_DURATION_SECONDS: '1', TOE_OUTPUT_MODE: 'pvc', TOE_OUTPUT_DIR: out.dir };
+      const run = await runTool('fixture', { target, entrypoint: fixture, env: { ...env, TOE_OUTPUT_SUBPATH: 'toe/runs' } });
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(existsSync(join(out.dir, 'toe/runs/run-1/pod-1/result.json')), 'no result.json below the subPath');
+      for (const bad of ['../up', 'a/../../b', '/abs', 'a//b', '.hidden']) {
+        const refused = await runTool('fixture', { target, entrypoint: fixture, env: { ...env, TOE_OUTPUT_SUBPATH: bad } });
+        assert.equal(refused.code, 1, bad);
+        assert.match(refused.result?.message ?? '', /TOE_OUTPUT_SUBPATH/, bad);
+      }
     } finally {
       out.remove();
     }
