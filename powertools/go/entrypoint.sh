@@ -4,8 +4,8 @@
 # the endpoint is read the way `go tool pprof` reads it.
 #
 # CPU profiles are taken in slices (`/debug/pprof/profile?seconds=N`, at most 8 per run, each at least 10 s but the
-# last, ending 2 s before the run), every one a standard pprof file of its own (cpu-1.pprof, ...), so an abrupt end loses at most the slice in flight and
-# every artifact opens in `go tool pprof`. The heap profile (`/debug/pprof/heap`, heap.pprof) is taken at the end,
+# last, which ends 2 s before the run), every one a standard pprof file of its own (cpu-1.pprof, ...), so an abrupt
+# end loses at most the slice in flight and every artifact opens in `go tool pprof`. The heap profile (`/debug/pprof/heap`, heap.pprof) is taken at the end,
 # also after a stop.
 set -u
 toe_lib=${0%/*}/../lib
@@ -37,12 +37,12 @@ part=$toe__state/slice.pprof
 
 start_slice() {
   toe_remaining
-  # The program answers a second or so after its slice: a slice ends 2 s before the run, or it would be cut.
+  # The program answers a moment after its slice: a slice ends 2 s before the run, or the run's end would cut it.
   left=$((toe_value - 2))
   [ "$left" -ge 1 ] || return 1
   [ "$slice" -gt "$left" ] && slice=$left
   rm -f "$part"
-  # The program answers after the slice; curl may wait that long and 15 s more on a busy node.
+  # curl waits the slice and 15 s more, for a busy node.
   toe_spawn curl -sS -f --max-time $((slice + 15)) -o "$part" "$base/profile?seconds=$slice"
   fetcher=$toe_pid
   fetching=1
