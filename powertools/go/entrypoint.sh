@@ -5,8 +5,8 @@
 #
 # CPU profiles are taken in slices (`/debug/pprof/profile?seconds=N`, at most 8 per run, each at least 10 s but the
 # last, which ends 2 s before the run), every one a standard pprof file of its own (cpu-1.pprof, ...), so an abrupt
-# end loses at most the slice in flight and every artifact opens in `go tool pprof`. The heap profile (`/debug/pprof/heap`, heap.pprof) is taken at the end,
-# also after a stop.
+# end loses at most the slice in flight and every artifact opens in `go tool pprof`. The heap profile
+# (`/debug/pprof/heap`, heap.pprof) is taken at the end, also after a stop.
 set -u
 toe_lib=${0%/*}/../lib
 . "$toe_lib/toe.sh"
