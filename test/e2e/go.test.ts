@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spoolLogArtifacts } from '../../src/operator/powertoolprocessing/log-artifacts.ts';
+import { spoolLogArtifacts } from '../../processing/pipeline/log-artifacts.ts';
 import { processRun } from '../../processing/pipeline/process.ts';
 import { rcaInput } from '../../processing/pipeline/assemble.ts';
 import { buildEvidence } from '../../processing/rca/evidence.ts';
