@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # Output modes (README.md "Output modes"). Tools append to files as they collect; toe_flush ships the new bytes:
-#   pvc        files are written in place under TOE_OUTPUT_DIR/<run>/<pod>/ with a .partial marker until
+#   pvc        files are written in place under TOE_OUTPUT_DIR[/TOE_OUTPUT_SUBPATH]/<run>/<pod>/ with a .partial marker until
 #              result.json replaces it, so nothing needs shipping;
 #   logs       new bytes go to stdout in blocks `TOE-ARTIFACT-BEGIN <name>` ... `TOE-ARTIFACT-END <name> <bytes>
 #              <partial>`; an artifact may come in several blocks (concatenate them in order); text blocks end on
@@ -19,7 +19,11 @@ toe__output_init() {
   case $toe_mode in
     pvc)
       [ -n "${TOE_OUTPUT_DIR:-}" ] && [ -d "$TOE_OUTPUT_DIR" ] || toe_error "TOE_OUTPUT_DIR is not a directory: output mode pvc needs the output volume"
-      toe_outdir=$TOE_OUTPUT_DIR/$toe_run/$toe_pod
+      # The subPath is checked at admission; checked again here because it names a place on a shared volume.
+      case /${TOE_OUTPUT_SUBPATH:-}/ in
+        */.*|*//*/*) toe_error "TOE_OUTPUT_SUBPATH must be a relative path whose segments do not start with a dot" ;;
+      esac
+      toe_outdir=$TOE_OUTPUT_DIR${TOE_OUTPUT_SUBPATH:+/$TOE_OUTPUT_SUBPATH}/$toe_run/$toe_pod
       mkdir -p "$toe_outdir" && rm -f "$toe_outdir/result.json" && true > "$toe_outdir/.partial" ||
         toe_error "cannot write to the output volume at $toe_outdir"
       ;;

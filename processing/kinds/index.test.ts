@@ -8,7 +8,7 @@ describe('the kinds table', () => {
   it('lists the RCA evidence in the order the LLM prompt tie-breaks on', () => {
     assert.deepEqual(
       kinds.map((k) => k.name),
-      ['perf', 'strace', 'tcpdump', 'timeline', 'cgroup'],
+      ['perf', 'pprof', 'strace', 'tcpdump', 'timeline', 'cgroup'],
     );
   });
 
@@ -42,7 +42,7 @@ describe('the kinds table', () => {
   it('places the fault timeline first on the page, then the profile, syscalls and network', () => {
     assert.deepEqual(
       reportedKinds().map((k) => k.report.toc.id),
-      ['timeline', 'profile', 'syscalls', 'traffic'],
+      ['timeline', 'profile', 'runtime-profiles', 'syscalls', 'traffic'],
     );
   });
 

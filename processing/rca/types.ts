@@ -34,7 +34,7 @@ export const causes = [
 export type Cause = (typeof causes)[number];
 
 /** Where a piece of evidence comes from. */
-export const evidenceSources = ['powertool', 'pod', 'event', 'perf', 'strace', 'tcpdump', 'timeline', 'cgroup', 'input'] as const;
+export const evidenceSources = ['powertool', 'pod', 'event', 'perf', 'pprof', 'strace', 'tcpdump', 'timeline', 'cgroup', 'input'] as const;
 export type EvidenceSource = (typeof evidenceSources)[number];
 
 /** The objects a piece of evidence is about; these are the names anonymisation replaces. */
@@ -81,6 +81,14 @@ export interface HotFunction {
 }
 
 /** One row of the strace syscall table. */
+export interface RuntimeProfile {
+  runtime: string;
+  type: 'cpu' | 'heap';
+  topFunctions: (HotFunction & { source?: string })[];
+  gcPct?: number;
+  lockPct?: number;
+}
+
 export interface SyscallRow {
   syscall: string;
   calls: number;
@@ -135,6 +143,8 @@ export interface RcaInput {
   pods?: V1Pod[];
   events?: KubeEvent[];
   perf?: { topFunctions?: HotFunction[] };
+  /** Runtime-aware profiles (pprof), one per runtime and profile type; CPU ones with the GC and lock shares. */
+  runtimeProfiles?: RuntimeProfile[];
   strace?: { rows?: SyscallRow[] };
   tcpdump?: NetworkSummary;
   timeline?: TimelineSummary;

@@ -1,16 +1,12 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { down } from '../cluster/down.ts';
-import { clusterImages, ensureImages } from '../cluster/images.ts';
-import { toeImage } from '../cluster/toe-image.ts';
-import { toolImages } from '../cluster/tool-images.ts';
+import { images } from '../cluster/images.ts';
 import { layout } from '../cluster/layout.ts';
 import { kubernetesDir } from '../cluster/steps/build-kubernetes.ts';
 import { formatStatus, status } from '../cluster/status.ts';
 import { readState } from '../cluster/state.ts';
-import { isRunning } from '../cluster/daemon.ts';
 import { isUp, type Mode } from '../cluster/modes.ts';
-import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type Streams } from './command.ts';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from './command.ts';
 import { Steps } from './output.ts';
 
 const USAGE = `Bring a local single-node Kubernetes cluster up or down (real kube-apiserver, kubelet, containerd).
@@ -91,24 +87,6 @@ export function parseOptions(argv: string[]): Options | 'help' {
   };
 }
 
-async function runImagesCommand(o: Options, steps: Steps, streams: Streams): Promise<number> {
-  const l = layout();
-  const state = await readState(l.stateFile);
-  const socket = (await isRunning(state?.daemons.containerd)) ? l.containerdSocket : undefined;
-  if (!socket) steps.info('containerd is not running: building only; `toe cluster up` imports the images');
-  const jobs = [...(await clusterImages(l.cacheDir)), await toeImage(l.cacheDir), ...(await toolImages(l.cacheDir))];
-  await steps.run(`images (${jobs.length})`, () =>
-    ensureImages(jobs, {
-      socket,
-      importedFile: join(l.stateDir, 'images.json'),
-      rebuild: o.rebuild,
-      onImage: (ref, action) => steps.info(`${ref}: ${action}`),
-    }),
-  );
-  for (const j of jobs) streams.out.write(`${j.ref}\t${j.archive}\n`);
-  return EXIT_OK;
-}
-
 export const cluster: Command = async (argv, streams) => {
   const o = parseOptions(argv);
   if (o === 'help') {
@@ -144,7 +122,9 @@ export const cluster: Command = async (argv, streams) => {
       streams.out.write(o.output === 'json' ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
       return s.phase === 'degraded' ? EXIT_FAILURE : EXIT_OK;
     }
-    case 'images':
-      return runImagesCommand(o, steps, streams);
+    case 'images': {
+      for (const j of await images(l, steps, { rebuild: o.rebuild })) streams.out.write(`${j.ref}\t${j.archive}\n`);
+      return EXIT_OK;
+    }
   }
 };

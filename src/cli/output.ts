@@ -1,3 +1,4 @@
+import { step, type Progress } from '../cluster/progress.ts';
 import { UsageError } from './command.ts';
 
 /** One error printout for the whole CLI: `ERROR: …`, the cause chain, and a hint where one helps. */
@@ -24,23 +25,26 @@ function causeOf(err: unknown): unknown {
 }
 
 /** A kind-style step line: "• doing x ..." then "✓ doing x (1.2s)" or "✗ doing x". Plain lines off a terminal. */
-export class Steps {
+export class Steps implements Progress {
   constructor(
     private readonly err: NodeJS.WritableStream,
     private readonly quiet = false,
   ) {}
 
-  async run<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    const started = Date.now();
+  run<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    return step(this, title, fn);
+  }
+
+  start(title: string): void {
     if (!this.quiet) this.err.write(` • ${title} ...\n`);
-    try {
-      const result = await fn();
-      if (!this.quiet) this.err.write(` ✓ ${title} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
-      return result;
-    } catch (err) {
-      this.err.write(` ✗ ${title}\n`);
-      throw err;
-    }
+  }
+
+  done(title: string, ms: number): void {
+    if (!this.quiet) this.err.write(` ✓ ${title} (${(ms / 1000).toFixed(1)}s)\n`);
+  }
+
+  fail(title: string): void {
+    this.err.write(` ✗ ${title}\n`);
   }
 
   info(line: string): void {

@@ -1,15 +1,15 @@
-import type { Steps } from '../cli/output.ts';
 import type { Logger } from '../telemetry/log.ts';
 import { isRunning, logTail, startDaemon } from './daemon.ts';
 import type { Layout } from './layout.ts';
+import type { Progress } from './progress.ts';
 import { writeState, type ClusterState } from './state.ts';
 import { waitFor } from '../kube/wait.ts';
 
-/** What every step of `up` gets: where things go, the state to record into, and the progress printer. */
+/** What every step of `up` gets: where things go, the state to record into, and where to report progress. */
 export interface Context {
   layout: Layout;
   state: ClusterState;
-  steps: Steps;
+  progress: Progress;
   log: Logger;
   /** When this `up` began (ms): status written before it belongs to an earlier run. */
   startedAt: number;

@@ -1,14 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Steps } from '../cli/output.ts';
 import { logger } from '../telemetry/log.ts';
 import { KUBEPODS, PIDS_ROOT, pidsIn, removeCgroupTree, TOE_CGROUP } from './cgroup.ts';
 import { stopDaemon } from './daemon.ts';
-import { exec, succeeds } from './exec.ts';
+import { exec, succeeds } from '../host/exec.ts';
 import { removeKubeChains } from './iptables.ts';
 import type { Layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { mounts, mountsUnder, unmount } from './mounts.ts';
+import { step, type Progress } from './progress.ts';
 import { ensureUnreachableRoutes } from './routes.ts';
 import { emptyState, readState, type ClusterState } from './state.ts';
 import { binary } from './steps/build-kubernetes.ts';
@@ -46,7 +46,7 @@ async function killCgroup(path: string, budgetMs: number): Promise<number[]> {
  * TOE cgroup (containerd's shims), then mounts, iptables, links, sysctls, cgroups.
  * Each step runs even if an earlier one failed; the error lists what is left.
  */
-export async function teardown(l: Layout, state: ClusterState, steps: Steps): Promise<void> {
+export async function teardown(l: Layout, state: ClusterState, progress: Progress): Promise<void> {
   const left: string[] = [];
   const log = logger('cluster');
   const attempt = async (what: string, fn: () => Promise<void>): Promise<void> => {
@@ -106,7 +106,7 @@ export async function teardown(l: Layout, state: ClusterState, steps: Steps): Pr
   if (left.length) {
     throw new Error(`toe cluster down left some things behind; remove them by hand:\n${left.map((x) => `  * ${x}`).join('\n')}`);
   }
-  steps.info('no process, mount or network link of the cluster is left');
+  progress.info('no process, mount or network link of the cluster is left');
 }
 
 export interface DownResult {
@@ -114,17 +114,17 @@ export interface DownResult {
 }
 
 /** Stops the cluster; with `purge`, also deletes its state (certificates, etcd data, containerd's images). */
-export async function down(l: Layout, steps: Steps, opts: { purge?: boolean } = {}): Promise<DownResult> {
+export async function down(l: Layout, progress: Progress, opts: { purge?: boolean } = {}): Promise<DownResult> {
   return withLock(`${l.stateDir}.lock`, 120_000, async () => {
     let state = await readState(l.stateFile);
     if (!state && ((await pidsIn(TOE_CGROUP)).length > 0 || mountsUnder(await mounts(), [l.stateDir]).length > 0)) {
       // The state file is gone but processes or mounts of ours are not: the cgroup and the prefix still find them.
       // The kernel settings' old values went with the file: say so rather than guess.
-      steps.warn('no state file: stopping what the TOE cgroup and mounts show; kernel settings cannot be restored');
+      progress.warn('no state file: stopping what the TOE cgroup and mounts show; kernel settings cannot be restored');
       state = { ...emptyState('', ''), mode: 'node', links: [network.bridge] };
     }
-    if (state) await steps.run('stopping the cluster', () => teardown(l, state, steps));
-    if (opts.purge) await steps.run(`removing ${l.stateDir}`, () => rm(l.stateDir, { recursive: true, force: true }));
+    if (state) await step(progress, 'stopping the cluster', () => teardown(l, state, progress));
+    if (opts.purge) await step(progress, `removing ${l.stateDir}`, () => rm(l.stateDir, { recursive: true, force: true }));
     return { wasRunning: state !== undefined };
   });
 }

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 
 /**
  * The environment for every Go build: no cgo (the binaries run on any glibc and need no compiler), the installed

@@ -1,113 +1,33 @@
-import { access, chmod, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { importImage, listImages, packImage } from './oci.ts';
-import { busyboxRoot } from './rootfs.ts';
-import { BASE_IMAGE, COREDNS_IMAGE, PAUSE_IMAGE } from './settings.ts';
-import { buildGoProgram, sourceKey } from './steps/build-programs.ts';
+import { join } from 'node:path';
+import { ensureImages, type ImageJob } from '../images/images.ts';
+import { productImages } from '../images/product-images.ts';
+import { isRunning } from './daemon.ts';
+import type { Layout } from './layout.ts';
+import { clusterImages } from './node-images.ts';
+import { step, type Progress } from './progress.ts';
+import { readState } from './state.ts';
 
-/** An image the cluster can build: its reference and how to make its archive. */
-export interface ImageJob {
-  ref: string;
-  archive: string;
-  build: (archive: string) => Promise<void>;
-}
-
-export function split(ref: string): { repository: string; tag: string } {
-  const i = ref.lastIndexOf(':');
-  return { repository: ref.slice(0, i), tag: ref.slice(i + 1) };
-}
-
-/** Bumped when the way images are assembled changes, so archives built the old way are not reused. */
-const BUILDER_VERSION = 'b2';
-
-/** `<images>/<name>_<tag>-<key>.tar`: the key covers everything that goes in, so a stale archive is never reused. */
-export function archivePath(imagesDir: string, ref: string, key: string): string {
-  return join(imagesDir, `${ref.replace(/^localhost\//, '').replace(/[/:]/g, '_')}-${BUILDER_VERSION}${key ? `-${key}` : ''}.tar`);
-}
-
-export async function withRootfs(fill: (root: string) => Promise<void>, pack: (root: string) => Promise<void>): Promise<void> {
-  const work = await mkdtemp(join(tmpdir(), 'toe-rootfs-'));
-  try {
-    await fill(work);
-    await pack(work);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
-
-/** The images every node needs: the sandbox (pause), a busybox base for tests, and CoreDNS. */
-export async function clusterImages(cacheDir: string): Promise<ImageJob[]> {
-  const imagesDir = join(cacheDir, 'images');
-  const program = async (name: 'pause' | 'coredns', ref: string, entrypoint: string[], base: boolean): Promise<ImageJob> => ({
-    ref,
-    archive: archivePath(imagesDir, ref, await sourceKey(name)),
-    build: async (archive) => {
-      const bin = await buildGoProgram(cacheDir, name);
-      await withRootfs(
-        async (root) => {
-          if (base) await busyboxRoot(root);
-          await copyFile(bin, join(root, name));
-          await chmod(join(root, name), 0o755);
-        },
-        (root) => packImage(root, split(ref).tag, { entrypoint }, archive),
-      );
-    },
-  });
-  return [
-    await program('pause', PAUSE_IMAGE, ['/pause'], false),
-    {
-      ref: BASE_IMAGE,
-      archive: archivePath(imagesDir, BASE_IMAGE, ''),
-      build: (archive) => withRootfs(busyboxRoot, (root) => packImage(root, split(BASE_IMAGE).tag, { entrypoint: ['/bin/sh'] }, archive)),
-    },
-    await program('coredns', COREDNS_IMAGE, ['/coredns'], true),
-  ];
-}
-
-/** Removes the older archives of the same image (same name and tag, other key): they are never used again. */
-async function pruneArchives(current: string): Promise<void> {
-  const dir = dirname(current);
-  const prefix = basename(current).replace(/-[0-9a-f]{12}\.tar$/, '-');
-  if (prefix === basename(current)) return;
-  for (const f of await readdir(dir)) {
-    if (f.startsWith(prefix) && /-[0-9a-f]{12}\.tar$/.test(f) && f !== basename(current)) await rm(join(dir, f), { force: true });
-  }
+/** Which archive containerd last imported for each image ref (ensureImages re-imports a rebuilt archive). */
+export function importedFile(l: Layout): string {
+  return join(l.stateDir, 'images.json');
 }
 
 /**
- * Builds the archives that are missing (all of them with `rebuild`), and imports into containerd each archive it has
- * not imported yet (recorded in `importedFile`, so a rebuilt archive under the same name is imported again).
- * Without a socket it only builds: `up` imports later. Carries on past a failed image; the error lists them all.
+ * `toe cluster images`: builds the node's images and the product's (src/images/), then imports them into the running
+ * containerd. Without one it only builds, and `up` imports them later. Returns every image it covered.
  */
-export async function ensureImages(
-  jobs: ImageJob[],
-  opts: { socket?: string; importedFile?: string; rebuild?: boolean; onImage?: (ref: string, action: string) => void },
-): Promise<void> {
-  const present = opts.socket ? new Set(await listImages(opts.socket)) : new Set<string>();
-  const imported: Record<string, string> = opts.importedFile ? JSON.parse(await readFile(opts.importedFile, 'utf8').catch(() => '{}')) : {};
-  const failed: string[] = [];
-  for (const job of jobs) {
-    try {
-      const built =
-        opts.rebuild ||
-        !(await access(job.archive).then(
-          () => true,
-          () => false,
-        ));
-      if (built) {
-        await job.build(job.archive);
-        await pruneArchives(job.archive);
-      }
-      if (opts.socket && (built || !present.has(job.ref) || imported[job.ref] !== job.archive)) {
-        await importImage(opts.socket, job.archive, split(job.ref).repository);
-        imported[job.ref] = job.archive;
-        if (opts.importedFile) await writeFile(opts.importedFile, JSON.stringify(imported, null, 2) + '\n');
-        opts.onImage?.(job.ref, built ? 'built and imported' : 'imported');
-      } else if (built) opts.onImage?.(job.ref, 'built');
-    } catch (err) {
-      failed.push(`${job.ref}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (failed.length) throw new Error(`could not build or import ${failed.length} image(s):\n${failed.map((f) => `  * ${f}`).join('\n')}`);
+export async function images(l: Layout, progress: Progress, opts: { rebuild?: boolean } = {}): Promise<ImageJob[]> {
+  const state = await readState(l.stateFile);
+  const socket = (await isRunning(state?.daemons.containerd)) ? l.containerdSocket : undefined;
+  if (!socket) progress.info('containerd is not running: building only; `toe cluster up` imports the images');
+  const jobs = [...(await clusterImages(l.cacheDir)), ...(await productImages(l.cacheDir))];
+  await step(progress, `images (${jobs.length})`, () =>
+    ensureImages(jobs, {
+      socket,
+      importedFile: importedFile(l),
+      rebuild: opts.rebuild,
+      onImage: (ref, action) => progress.info(`${ref}: ${action}`),
+    }),
+  );
+  return jobs;
 }

@@ -1,4 +1,4 @@
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 
 /**
  * The kubelet and kube-proxy name every chain they make KUBE-*; `kube-proxy --cleanup` removes kube-proxy's own,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 
 export interface MountEntry {
   mountPoint: string;

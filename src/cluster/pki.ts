@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 
 /** One certificate the cluster needs: subject, and SANs when it serves TLS. */
 export interface CertSpec {

@@ -4,7 +4,7 @@ import type { ClusterState } from './state.ts';
 import { isRunning } from './daemon.ts';
 import { PIDS_ROOT } from './cgroup.ts';
 import { network, ports } from './settings.ts';
-import { succeeds } from './exec.ts';
+import { succeeds } from '../host/exec.ts';
 import { mayProbe } from './routes.ts';
 
 function answers(host: string, port: number): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 import { network } from './settings.ts';
 
 /**

@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import type { Steps } from '../cli/output.ts';
 import { logger } from '../telemetry/log.ts';
 import { ensureCgroup } from './cgroup.ts';
 import { saveState, type Context } from './context.ts';
@@ -8,6 +7,7 @@ import type { Layout } from './layout.ts';
 import { withLock } from './lock.ts';
 import { isUp, runningDaemons, type Mode } from './modes.ts';
 import { preflight } from './preflight.ts';
+import { step as runStep, type Progress } from './progress.ts';
 import { ensureUnreachableRoutes } from './routes.ts';
 import { COREDNS_VERSION, INGRESS_CLASS, KUBERNETES_VERSION, network, TRAEFIK_VERSION } from './settings.ts';
 import { emptyState, readState } from './state.ts';
@@ -66,7 +66,7 @@ const plan: Step[] = [
     run: async (ctx) => (await import('./steps/wait-ready.ts')).runWaitReady(ctx),
     node: true,
   },
-  { title: 'toe and tool images (src/cluster/toe-image.yaml, powertools/*/image.yaml)', run: runToolImages, node: true },
+  { title: 'toe and tool images (src/images/toe-image.yaml, powertools/*/image.yaml)', run: runToolImages, node: true },
 ];
 
 export function stepsFor(mode: Mode): string[] {
@@ -89,7 +89,7 @@ export interface UpOptions {
  * Brings the cluster up to `mode`. Checks everything first; if a step fails, undoes what this run started (unless
  * `retain`), so a failed `up` leaves the machine as it was. A cluster that is already up is reported, not touched.
  */
-export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = {}): Promise<UpResult> {
+export async function up(l: Layout, mode: Mode, progress: Progress, opts: UpOptions = {}): Promise<UpResult> {
   return withLock(`${l.stateDir}.lock`, 120_000, async () => {
     let state = await readState(l.stateFile);
     if (await isUp(state, mode)) return { alreadyRunning: true, kubeconfig: l.kubeconfig };
@@ -100,7 +100,7 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = 
     const wasRunning = (await runningDaemons(state)).length > 0;
     if (state && !wasRunning) {
       // Left over from a crash or a reboot: clear its mounts and settings before starting afresh.
-      await teardown(l, state, steps);
+      await teardown(l, state, progress);
       state = undefined;
     }
     if (opts.fresh && !wasRunning) {
@@ -110,7 +110,7 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = 
     state ??= emptyState(KUBERNETES_VERSION, COREDNS_VERSION);
     state.traefikVersion = TRAEFIK_VERSION;
     if (mode === 'node') state.mode = 'node';
-    const ctx: Context = { layout: l, state, steps, log: logger('cluster'), startedAt: Date.now(), background: new Map() };
+    const ctx: Context = { layout: l, state, progress, log: logger('cluster'), startedAt: Date.now(), background: new Map() };
     await ensureCgroup();
     await saveState(ctx);
     if (mode === 'node') {
@@ -120,12 +120,12 @@ export async function up(l: Layout, mode: Mode, steps: Steps, opts: UpOptions = 
     try {
       for (const step of plan) {
         if (step.node && mode !== 'node') continue;
-        await steps.run(step.title, () => step.run(ctx));
+        await runStep(progress, step.title, () => step.run(ctx));
       }
     } catch (err) {
       if (!opts.retain && !wasRunning) {
-        steps.warn('undoing this run (use --retain to keep it for debugging)');
-        await teardown(l, ctx.state, steps).catch((e: unknown) => steps.warn(`cleanup failed too: ${String(e)}`));
+        progress.warn('undoing this run (use --retain to keep it for debugging)');
+        await teardown(l, ctx.state, progress).catch((e: unknown) => progress.warn(`cleanup failed too: ${String(e)}`));
       }
       throw err;
     }

@@ -4,9 +4,9 @@
  * a broken recipe of another tool must not stop the quickstart.
  */
 import { join } from 'node:path';
-import { ensureImages } from '../cluster/images.ts';
+import { ensureImages } from '../images/images.ts';
 import type { Layout } from '../cluster/layout.ts';
-import { toolImages } from '../cluster/tool-images.ts';
+import { toolImages } from '../images/tool-images.ts';
 import { readManifests, repoRoot } from './install.ts';
 
 /** The image references the quickstart runs: the perf config's and demo-app's containers'. */

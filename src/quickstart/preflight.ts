@@ -4,7 +4,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exec } from '../cluster/exec.ts';
+import { exec } from '../host/exec.ts';
 import { kubernetesDir } from '../cluster/steps/build-kubernetes.ts';
 import { freeBytes, type Target } from './target.ts';
 

@@ -1,4 +1,5 @@
 import type { SchemaNode } from '../api/crd.ts';
+import { quote as quoteText } from '../allowlist/errors.ts';
 
 /** One problem with one field of a document, kubectl style: `spec.tool.args[1]` and what is wrong with it. */
 export interface FieldError {
@@ -37,14 +38,12 @@ export function fieldPath(segments: readonly (string | number)[], schema?: Schem
   return path;
 }
 
-const QUOTE_LIMIT = 80;
-
 /**
- * A value for a message: JSON, cut short so a huge value cannot flood the output, and with everything outside
- * printable ASCII escaped so a hostile value cannot reorder or fake text in a terminal (bidi controls, escapes).
+ * A value for a message. Text is quoted by the one rule every TOE message uses (src/allowlist/errors.ts: printable
+ * ASCII only, cut at 80 characters); numbers, booleans and null as they are; anything else as its JSON, quoted.
  */
 export function quote(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value);
-  const text = json.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
-  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 3)}...` : text;
+  if (typeof value === 'string') return quoteText(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return quoteText(JSON.stringify(value) ?? String(value));
 }

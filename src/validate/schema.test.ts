@@ -96,7 +96,7 @@ describe('schemaErrors', () => {
       [
         withField(validConfig, 'spec.image', 'i'.repeat(600)),
         'spec.image',
-        `Too long: "${'i'.repeat(76)}...: may not be more than 512 characters`,
+        `Too long: "${'i'.repeat(80)}…": may not be more than 512 characters`,
       ],
     ];
     for (const [doc, path, message] of cases) {
@@ -126,6 +126,6 @@ describe('schemaErrors', () => {
 
   it('escapes control and bidi characters in the values it quotes', () => {
     const [error] = errorsOf(withField(validPowerTool, 'spec.output.mode', 'logs\u202E\u001b[2J'));
-    assert.equal(error?.message.startsWith('Unsupported value: "logs\\u{202E}\\u001b[2J"'), true, error?.message);
+    assert.equal(error?.message.startsWith('Unsupported value: "logs\\u202E\\u001B[2J"'), true, error?.message);
   });
 });

@@ -16,7 +16,7 @@ import { GROUP, VERSION } from '../../src/api/index.ts';
 import { layout } from '../../src/cluster/layout.ts';
 import { BASE_IMAGE } from '../../src/cluster/settings.ts';
 import { kubernetesDir } from '../../src/cluster/steps/build-kubernetes.ts';
-import { buildToe, imageCommand } from '../../src/cluster/toe-build.ts';
+import { buildToe, imageCommand } from '../../src/images/toe-build.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import { watchedCache } from '../../src/kube/informer.ts';
 import { startNode } from '../harness/node.ts';

@@ -19,8 +19,8 @@ import { isUp } from '../../src/cluster/modes.ts';
 import { readState } from '../../src/cluster/state.ts';
 import { processStartTime } from '../../src/cluster/daemon.ts';
 import { BASE_IMAGE, network } from '../../src/cluster/settings.ts';
-import { ensureImages } from '../../src/cluster/images.ts';
-import { toeImage } from '../../src/cluster/toe-image.ts';
+import { ensureImages } from '../../src/images/images.ts';
+import { toeImage } from '../../src/images/toe-image.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { dumpOnFailure } from './diagnose.ts';
 

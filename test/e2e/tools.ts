@@ -140,3 +140,21 @@ export async function restartCounts(clients: Clients, namespace: string, pod: st
   const p = await clients.core.readNamespacedPod({ name: pod, namespace });
   return Object.fromEntries((p.status?.containerStatuses ?? []).map((c) => [c.name, c.restartCount]));
 }
+
+/** Host PIDs of one container of a pod, from its cgroup (cgroupfs driver: <pod cgroup>/<container id>). */
+export async function containerHostPids(clients: Clients, namespace: string, pod: string, container: string): Promise<number[]> {
+  const p = await clients.core.readNamespacedPod({ name: pod, namespace });
+  const status = p.status?.containerStatuses?.find((c) => c.name === container);
+  const id = status?.containerID?.replace(/^[a-z]+:\/\//, '');
+  if (!id || !p.metadata?.uid) throw new Error(`container ${container} of ${namespace}/${pod} has no container ID yet`);
+  const procs = readFileSync(join(podCgroup('cpuacct', p.metadata.uid), id, 'cgroup.procs'), 'utf8');
+  return procs.split('\n').filter(Boolean).map(Number);
+}
+
+/** The PID that ptrace-attached to `pid` (0: none), as the node's /proc says. */
+export function tracerPid(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('TracerPid:'));
+  return Number(line?.split(/\s+/)[1] ?? 0);
+}

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exec } from '../../src/cluster/exec.ts';
+import { exec } from '../../src/host/exec.ts';
 import { layout } from '../../src/cluster/layout.ts';
 import { buildGoProgram, sourceKey } from '../../src/cluster/steps/build-programs.ts';
 

@@ -5,8 +5,8 @@
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseImageSpec, resolveSource } from '../../src/cluster/image-spec.ts';
-import { busyboxRoot, copyHostPath, copyWithLibraries } from '../../src/cluster/rootfs.ts';
+import { parseImageSpec, resolveSource } from '../../src/images/image-spec.ts';
+import { busyboxRoot, copyHostPath, copyWithLibraries } from '../../src/images/rootfs.ts';
 
 const powertools = new URL('../../powertools', import.meta.url).pathname;
 

@@ -31,6 +31,24 @@ describe('parseStraceSummary', () => {
     );
     assert.equal(s.garbageLines, 2);
   });
+
+  it('takes "% time" again of the summed seconds, so slices of one run never add up past 100%', async () => {
+    const slice = (read: string, write: string): string =>
+      `% time     seconds  usecs/call     calls    errors syscall\n------ ----------- ----------- --------- --------- ----------------\n` +
+      ` ${read}   read\n ${write}   write\n------ ----------- ----------- --------- --------- ----------------\n`;
+    const s = await parseStraceSummary([
+      slice('75.00    0.000300          30        10', '25.00    0.000100          10        10'),
+      slice('25.00    0.000100          10        10', '75.00    0.000300          30        10'),
+      slice('90.00    0.000900          90        10', '10.00    0.000100          10        10'),
+    ]);
+    assert.deepEqual(
+      s.rows.map((r) => [r.syscall, r.percentTime]),
+      [
+        ['read', 72.22],
+        ['write', 27.78],
+      ],
+    );
+  });
 });
 
 describe('parseStraceTrace', () => {

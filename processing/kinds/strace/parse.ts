@@ -48,13 +48,16 @@ export async function parseStraceSummary(source: ByteSource): Promise<StraceSumm
       row.errors += errors ?? 0;
       row.seconds += seconds;
       row.usecsPerCall = row.calls > 0 ? (row.seconds * 1e6) / row.calls : 0;
-      row.percentTime += percentTime;
     } else if (byName.size < MAX_NAMES) {
       byName.set(name, { syscall: name, calls, errors: errors ?? 0, seconds, usecsPerCall, percentTime });
     }
   });
   const rows = sortRows([...byName.values()]);
-  return { rows, total: totalOf(rows), garbageLines };
+  const total = totalOf(rows);
+  // Each table's "% time" is a share of that table only: summed over the slices of one run it exceeds 100, so the
+  // share is taken again of the summed seconds (strace rounds it to two decimals too).
+  if (total.seconds > 0) for (const row of rows) row.percentTime = Math.round((10_000 * row.seconds) / total.seconds) / 100;
+  return { rows, total, garbageLines };
 }
 
 function sortRows(rows: SyscallRow[]): SyscallRow[] {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
-import { exec } from '../exec.ts';
+import { exec } from '../../host/exec.ts';
 import { allExist, goEnv, moduleGoModPath } from '../go-build.ts';
 import { buildGoMod, toolsGo, versionLdflags } from '../gomod.ts';
 import { KUBERNETES_VERSION } from '../settings.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
-import { exec } from '../exec.ts';
+import { exec } from '../../host/exec.ts';
 import { allExist, goEnv } from '../go-build.ts';
 import { HELM_VERSION, TRAEFIK_VERSION } from '../settings.ts';
 

@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { succeeds } from '../../host/exec.ts';
+import { ensureImages } from '../../images/images.ts';
+import { productImages } from '../../images/product-images.ts';
 import type { Context } from '../context.ts';
 import { ensureDaemon } from '../context.ts';
-import { succeeds } from '../exec.ts';
-import { clusterImages, ensureImages } from '../images.ts';
-import { toeImage } from '../toe-image.ts';
-import { toolImages } from '../tool-images.ts';
+import { importedFile } from '../images.ts';
 import type { Layout } from '../layout.ts';
+import { clusterImages } from '../node-images.ts';
 import { PAUSE_IMAGE } from '../settings.ts';
 
 /** containerd's config: its own root, state and socket under the TOE state root, so it never meets another containerd. */
@@ -60,8 +61,8 @@ export async function runContainerd(ctx: Context): Promise<void> {
 function importOptions(ctx: Context) {
   return {
     socket: ctx.layout.containerdSocket,
-    importedFile: join(ctx.layout.stateDir, 'images.json'),
-    onImage: (ref: string, action: string) => ctx.steps.info(`${ref}: ${action}`),
+    importedFile: importedFile(ctx.layout),
+    onImage: (ref: string, action: string) => ctx.progress.info(`${ref}: ${action}`),
   };
 }
 
@@ -71,8 +72,7 @@ function importOptions(ctx: Context) {
  */
 export async function runImages(ctx: Context): Promise<void> {
   await ensureImages(await clusterImages(ctx.layout.cacheDir), importOptions(ctx));
-  const tools = (async () =>
-    ensureImages([await toeImage(ctx.layout.cacheDir), ...(await toolImages(ctx.layout.cacheDir))], importOptions(ctx)))();
+  const tools = (async () => ensureImages(await productImages(ctx.layout.cacheDir), importOptions(ctx)))();
   ctx.background.set(
     'tool-images',
     tools.then(
@@ -85,5 +85,5 @@ export async function runImages(ctx: Context): Promise<void> {
 /** A tool image that fails is a warning: one broken powertools/ folder must not keep the cluster from coming up. */
 export async function runToolImages(ctx: Context): Promise<void> {
   const problem = await ctx.background.get('tool-images');
-  if (problem) ctx.steps.warn(`tool images: ${problem} (fix it, then run \`toe cluster images\`)`);
+  if (problem) ctx.progress.warn(`tool images: ${problem} (fix it, then run \`toe cluster images\`)`);
 }

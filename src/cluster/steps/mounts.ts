@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Context } from '../context.ts';
 import { saveState } from '../context.ts';
-import { exec } from '../exec.ts';
+import { exec } from '../../host/exec.ts';
 import { mounts } from '../mounts.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from '../context.ts';
 import { saveState } from '../context.ts';
-import { exec, succeeds } from '../exec.ts';
+import { exec, succeeds } from '../../host/exec.ts';
 import { network } from '../settings.ts';
 import { setSysctls } from '../sysctl.ts';
 

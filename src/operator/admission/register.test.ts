@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostsFor, mutatingConfiguration, validatingConfiguration, webhookClientConfig } from './register.ts';
+import { hostsFor, isOwnRegistration, mutatingConfiguration, targetsOf, validatingConfiguration, webhookClientConfig } from './register.ts';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -59,5 +59,37 @@ describe('webhook registration', () => {
     }
     assert.equal(validatingConfiguration({ url: 'https://127.0.0.1:1' }, CA).webhooks?.[0]?.name, 'validate.powertools.toe.dev');
     assert.equal(mutatingConfiguration({ url: 'https://127.0.0.1:1' }, CA).webhooks?.[0]?.name, 'mutate.powertools.toe.dev');
+  });
+
+  describe('telling our own registration from a stale one', () => {
+    const ours = validatingConfiguration({ url: 'https://127.0.0.1:9443' }, CA);
+    const other = (url: string, ca = CA) => validatingConfiguration({ url }, ca);
+
+    it('is ours only with the same URL or Service and the same caBundle', () => {
+      assert.equal(isOwnRegistration(ours, validatingConfiguration({ url: 'https://127.0.0.1:9443' }, CA)), true);
+      // A previous operator on another port, or with a certificate since replaced, is stale.
+      assert.equal(isOwnRegistration(other('https://127.0.0.1:9444'), ours), false);
+      assert.equal(isOwnRegistration(other('https://127.0.0.1:9443', CA.replace('MIIB', 'MIIC')), ours), false);
+      const service = validatingConfiguration({ service: { namespace: 'toe-system', name: 'toe-operator' } }, CA);
+      assert.equal(isOwnRegistration(service, ours), false);
+      assert.equal(
+        isOwnRegistration(service, validatingConfiguration({ service: { namespace: 'toe-system', name: 'toe-operator' } }, CA)),
+        true,
+      );
+    });
+
+    it('is not ours when a webhook was added or removed by hand', () => {
+      assert.equal(isOwnRegistration({ webhooks: [...(ours.webhooks ?? []), ...(ours.webhooks ?? [])] }, ours), false);
+      assert.equal(isOwnRegistration({ webhooks: [] }, ours), false);
+      assert.equal(isOwnRegistration({}, ours), false);
+    });
+
+    it('names where a registration sends reviews, for the log line that replaces it', () => {
+      assert.deepEqual(targetsOf(ours), ['https://127.0.0.1:9443/validate']);
+      assert.deepEqual(targetsOf(mutatingConfiguration({ service: { namespace: 'toe-system', name: 'toe-operator', port: 8443 } }, CA)), [
+        'service toe-system/toe-operator:8443/mutate',
+      ]);
+      assert.deepEqual(targetsOf({}), []);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { powerTool, powerToolConfigSpec } from '../../api/index.ts';
 import { perfConfigInput } from '../../allowlist/testdata/perf.ts';
-import { ephemeralName, redactContainer, renderContainer, VOLUME_MOUNT_PATH } from './render.ts';
+import { ephemeralName, OUTPUT_MOUNT_PATH, redactContainer, renderContainer, VOLUME_MOUNT_PATH } from './render.ts';
 import { freeze } from './resolve.ts';
 
 const config = powerToolConfigSpec.parse({
@@ -73,6 +73,20 @@ describe('renderContainer', () => {
   it('mounts the named volume at a fixed path', () => {
     assert.deepEqual(render().volumeMounts, [{ name: 'data', mountPath: VOLUME_MOUNT_PATH }]);
     assert.equal(env('TOE_VOLUME_PATH'), VOLUME_MOUNT_PATH);
+  });
+
+  it('mounts a pvc output volume whole and passes its subPath as TOE_OUTPUT_SUBPATH (ephemeral mounts cannot have one)', () => {
+    const output = { mode: 'pvc' as const, volume: { name: 'scratch', subPath: 'toe/runs' } };
+    const c = renderContainer({
+      pt: { ...pt, spec: { ...pt.spec, output, volume: undefined } },
+      tool: freeze({ apiVersion: 'toe.dev/v1alpha1', kind: 'PowerToolConfig', metadata: { name: 'perf' }, spec: config }, config, []),
+      target,
+      durationMs: 1_000,
+      deadline: new Date('2026-11-02T10:00:30.000Z'),
+    });
+    assert.deepEqual(c.volumeMounts, [{ name: 'scratch', mountPath: OUTPUT_MOUNT_PATH }]);
+    const vars = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+    assert.deepEqual([vars.TOE_OUTPUT_DIR, vars.TOE_OUTPUT_SUBPATH], [OUTPUT_MOUNT_PATH, 'toe/runs']);
   });
 
   it('masks the collector token for status.rendered', () => {

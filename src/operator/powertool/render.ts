@@ -48,8 +48,11 @@ export function renderContainer(input: RenderInput): V1EphemeralContainer {
   ];
   const mounts: V1VolumeMount[] = [];
   if (pt.spec.output.mode === 'pvc' && pt.spec.output.volume) {
-    mounts.push({ name: pt.spec.output.volume.name, mountPath: OUTPUT_MOUNT_PATH, subPath: pt.spec.output.volume.subPath });
+    // The API forbids subPath on an ephemeral container's mount: the volume is mounted whole and the tool writes
+    // below TOE_OUTPUT_SUBPATH inside it.
+    mounts.push({ name: pt.spec.output.volume.name, mountPath: OUTPUT_MOUNT_PATH });
     env.push({ name: 'TOE_OUTPUT_DIR', value: OUTPUT_MOUNT_PATH });
+    if (pt.spec.output.volume.subPath) env.push({ name: 'TOE_OUTPUT_SUBPATH', value: pt.spec.output.volume.subPath });
   }
   if (pt.spec.output.mode === 'collector' && input.collector) {
     env.push({ name: 'TOE_COLLECTOR_URL', value: input.collector.url }, { name: 'TOE_COLLECTOR_TOKEN', value: input.collector.token });

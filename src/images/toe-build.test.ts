@@ -15,7 +15,7 @@ describe('buildToe', { timeout: 180_000 }, () => {
     try {
       const dir = await buildToe(cache, root);
       assert.equal(await buildToe(cache, root), dir, 'the same sources give the same build');
-      const recipe = join(root, 'src/cluster/toe-image.yaml');
+      const recipe = join(root, 'src/images/toe-image.yaml');
       const spec = parseImageSpec(readFileSync(recipe, 'utf8'), recipe);
       for (const f of spec.files) assert.ok(existsSync(join(dir, f.src)), `the recipe copies ${f.src}, which the build lacks`);
       assert.ok(existsSync(join(dir, 'package-lock.json')), 'the image installs production modules from the lockfile');
@@ -23,7 +23,7 @@ describe('buildToe', { timeout: 180_000 }, () => {
         existsSync(join(dir, 'processing/report/style.css')) && existsSync(join(dir, 'processing/report/client.js')),
         'report assets beside the compiled code',
       );
-      assert.ok(!existsSync(join(dir, 'src/cluster/toe-build.test.js')), 'tests are not compiled');
+      assert.ok(!existsSync(join(dir, 'src/images/toe-build.test.js')), 'tests are not compiled');
       // The image's own command line, /app being the build; packages resolve from this checkout's node_modules.
       symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
       const help = execFileSync(process.execPath, [...(await imageCommand(dir, root)), 'validate', '--help'], {

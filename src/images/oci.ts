@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 
 export interface ImageConfig {
   entrypoint: string[];

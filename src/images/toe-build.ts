@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 import { parseImageSpec } from './image-spec.ts';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -70,7 +70,7 @@ export async function buildToe(cacheDir: string, root = repoRoot): Promise<strin
  * operator as the image runs it, on the host (packages resolve from a node_modules beside or above `dir`).
  */
 export async function imageCommand(dir: string, root = repoRoot): Promise<string[]> {
-  const recipe = join(root, 'src/cluster/toe-image.yaml');
+  const recipe = join(root, 'src/images/toe-image.yaml');
   return parseImageSpec(await readFile(recipe, 'utf8'), recipe)
     .entrypoint.slice(1)
     .map((a) => a.replace(/^\/app\//, `${dir}/`));

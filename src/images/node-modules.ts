@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access, copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 
 const MANIFESTS = ['package.json', 'package-lock.json'];
 

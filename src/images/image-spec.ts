@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * `powertools/<tool>/image.yaml`: how to build a tool's image without a registry or a Dockerfile engine (this
- * comment is the format's reference):
+ * comment is the format's reference). The tool's Dockerfile, for registries, is generated from it (dockerfile.ts):
  *
  *   name: toe-perf                 # the image is localhost/<name>:<tag>
  *   tag: "1"                       # optional; default: the version in package.json

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { exec } from './exec.ts';
+import { exec } from '../host/exec.ts';
 import { imageRef, parseImageSpec, resolveSource, type ImageSpec } from './image-spec.ts';
 import { archivePath, split, withRootfs, type ImageJob } from './images.ts';
 import { modulesKey, productionModules } from './node-modules.ts';
 import { packImage } from './oci.ts';
-import { aptMirror, installPackages } from './packages.ts';
+import { aptMirror, installPackages } from '../host/packages.ts';
 import { busyboxRoot, copyHostPath, copyWithLibraries } from './rootfs.ts';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -70,7 +70,7 @@ async function toolKey(specText: string, sources: string[], hostPaths: string[],
 
 /**
  * The image a recipe describes: `powertools/<tool>/image.yaml` (its files may come from anywhere under
- * `sourceRoot`, by default the folder above the tool's), or the product's own (src/cluster/toe-image.yaml).
+ * `sourceRoot`, by default the folder above the tool's), or the product's own (src/images/toe-image.yaml).
  */
 export async function toolImage(
   cacheDir: string,

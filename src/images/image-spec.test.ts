@@ -17,10 +17,10 @@ describe('image.yaml', () => {
   });
   it('reads the product image recipe: the compiled folders copied whole and production node_modules', () => {
     const text = readFileSync(new URL('./toe-image.yaml', import.meta.url), 'utf8');
-    const spec = parseImageSpec(text, 'src/cluster/toe-image.yaml');
+    const spec = parseImageSpec(text, 'src/images/toe-image.yaml');
     assert.equal(imageRef(spec, '0.1.0'), 'localhost/toe:0.1.0');
     assert.equal(spec.nodeModules, '/app/node_modules');
-    // node runs the compiled CLI (src/cluster/toe-build.ts), never tsx.
+    // node runs the compiled CLI (src/images/toe-build.ts), never tsx.
     assert.equal(spec.entrypoint[0], '/usr/bin/node');
     assert.equal(spec.entrypoint.at(-1), '/app/src/cli/main.js');
     for (const dir of ['src', 'processing'])

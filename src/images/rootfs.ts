@@ -1,6 +1,6 @@
 import { chmod, copyFile, cp, lstat, mkdir, readlink, realpath, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { exec, CommandError } from './exec.ts';
+import { exec, CommandError } from '../host/exec.ts';
 
 /** Library paths from `ldd` output: "libx.so => /lib/libx.so (0x…)" and the loader's "/lib64/ld-linux….so.2 (0x…)". */
 export function parseLdd(text: string): string[] {
