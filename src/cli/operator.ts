@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadKubeConfig } from '../kube/client.ts';
 import { startManager, type ManagerOptions } from '../operator/manager.ts';
-import { DEFAULT_TOOL_POLICY } from '../operator/powertoolconfig/check.ts';
+import { DEFAULT_TOOL_PRIVILEGES } from '../operator/powertoolconfig/check.ts';
 import { logger } from '../telemetry/log.ts';
 import { UsageError, type Command } from './command.ts';
 
@@ -97,7 +97,7 @@ export const operator: Command = async (argv, streams) => {
     leaseName: values['lease-name'],
     collectorUrl: values['collector-url'],
     injectConcurrency: concurrency,
-    policy: { ...DEFAULT_TOOL_POLICY, allowPrivileged: values['allow-privileged-tools'] },
+    privileges: { ...DEFAULT_TOOL_PRIVILEGES, allowPrivileged: values['allow-privileged-tools'] },
     // Opt-in: a host-run operator writes nowhere on its host unless asked (the chart asks).
     ...(reportsDir
       ? {

@@ -18,11 +18,11 @@ import { DEFAULT_LEADER_OPTIONS, LeaderElector } from './leader.ts';
 import { WorkQueue, type Outcome } from './queue.ts';
 import { PowerToolEvents } from './powertool/events.ts';
 import { reconcilePowerTool } from './powertool/reconcile.ts';
-import { stopTool } from './powertool/stop.ts';
+import { stopTool } from './powertool/stop-command.ts';
 import { TargetIndex } from './powertool/watches.ts';
 import type { PowerToolContext } from './powertool/context.ts';
 import { reconcilePowerToolConfig } from './powertoolconfig/reconcile.ts';
-import type { ToolPolicy } from './powertoolconfig/check.ts';
+import type { ToolPrivileges } from './powertoolconfig/check.ts';
 import { startProcessingController, type ProcessingOptions } from './powertoolprocessing/controller.ts';
 
 /** The operator's ServiceAccount (the chart's); the collector's --reader allowlist names it by default. */
@@ -36,7 +36,7 @@ export interface ManagerOptions {
   leaseName: string;
   collectorUrl?: string;
   injectConcurrency: number;
-  policy: ToolPolicy;
+  privileges: ToolPrivileges;
   /** Starts admission on every replica; the manager passes what it needs. */
   /** Fields added to every log line (tests name themselves this way). */
   logBindings?: Record<string, unknown>;
@@ -106,7 +106,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
     metrics,
     log: ptLog,
     collectorUrl: opts.collectorUrl,
-    policy: opts.policy,
+    privileges: opts.privileges,
     injectConcurrency: opts.injectConcurrency,
     maxInjectAttempts: 5,
     now: () => new Date(),
@@ -135,7 +135,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
         {
           clients,
           configs: caches.configs,
-          policy: opts.policy,
+          privileges: opts.privileges,
           log: logger('operator.powertoolconfig', { ...extra, controller: 'powertoolconfig' }),
           now: () => new Date(),
         },

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { makeClients } from '../kube/client.ts';
 import { startManager, type ManagerOptions } from '../operator/manager.ts';
-import { DEFAULT_TOOL_POLICY } from '../operator/powertoolconfig/check.ts';
+import { DEFAULT_TOOL_PRIVILEGES } from '../operator/powertoolconfig/check.ts';
 import { logger } from '../telemetry/log.ts';
 import { OPERATOR_NAMESPACE } from './install.ts';
 import { restoreWebhooks, snapshotWebhooks, type WebhookSnapshot } from './webhooks.ts';
@@ -39,7 +39,7 @@ export async function startOperator(kc: KubeConfig, opts: { admission: boolean; 
     leaderElection: false,
     leaseName: 'toe-operator',
     injectConcurrency: 10,
-    policy: DEFAULT_TOOL_POLICY,
+    privileges: DEFAULT_TOOL_PRIVILEGES,
   };
   let snapshot: WebhookSnapshot | undefined;
   const admissionApi = makeClients(kc).admission;

@@ -9,7 +9,7 @@ import { freeze } from '../../src/operator/powertool/resolve.ts';
 import { computeStatus } from '../../src/operator/powertool/status.ts';
 import { selectedTarget } from '../../src/operator/powertool/target-phase.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
-import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
+import { DEFAULT_TOOL_PRIVILEGES } from '../../src/operator/powertoolconfig/check.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients } from './kube.ts';
 import { waitFor } from '../../src/kube/wait.ts';
@@ -66,7 +66,7 @@ function start(): Promise<Manager> {
     leaderElection: false,
     leaseName: 'toe-operator-it',
     injectConcurrency: 10,
-    policy: DEFAULT_TOOL_POLICY,
+    privileges: DEFAULT_TOOL_PRIVILEGES,
     logBindings: { test: 'integration' },
   });
 }

@@ -22,7 +22,7 @@ import { Store } from '../../src/collector/store.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
 import { mergePatch } from '../../src/kube/patch.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
-import { DEFAULT_TOOL_POLICY } from '../../src/operator/powertoolconfig/check.ts';
+import { DEFAULT_TOOL_PRIVILEGES } from '../../src/operator/powertoolconfig/check.ts';
 import { periodReportId, runReportId } from '../../src/operator/powertoolprocessing/trigger.ts';
 import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, testClients } from './kube.ts';
 import { waitFor } from '../../src/kube/wait.ts';
@@ -192,7 +192,7 @@ describe('PowerToolProcessing controller against a real API server', { timeout: 
       leaderElection: false,
       leaseName: 'toe-operator-ptp-it',
       injectConcurrency: 4,
-      policy: DEFAULT_TOOL_POLICY,
+      privileges: DEFAULT_TOOL_PRIVILEGES,
       logBindings: { test: 'processing' },
       collectorUrl: `http://127.0.0.1:${collector.address.port}`,
       // Served on loopback here; the EndpointSlice names the node address, as for a host-run operator on a node.

@@ -4,7 +4,7 @@ import type { PowerTool, PowerToolConfig } from '../../api/index.ts';
 import type { Clients } from '../../kube/client.ts';
 import type { Cache } from '../../kube/informer.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
-import type { ToolPolicy } from '../powertoolconfig/check.ts';
+import type { ToolPrivileges } from '../powertoolconfig/check.ts';
 import type { PowerToolEvents } from './events.ts';
 
 /** What the PowerTool reconciler works with; the manager builds it once, tests build it against a real apiserver. */
@@ -18,7 +18,7 @@ export interface PowerToolContext {
   };
   operatorNamespace: string;
   /** What tools the operator lets run: a config outside it injects nothing, whatever its status says. */
-  policy: ToolPolicy;
+  privileges: ToolPrivileges;
   events: PowerToolEvents;
   metrics: Metrics;
   log: Logger;

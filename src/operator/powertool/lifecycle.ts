@@ -4,7 +4,7 @@ import type { ReconcileResult } from '../queue.ts';
 import type { PowerToolContext } from './context.ts';
 import { observeTarget } from './observe.ts';
 import type { LivePowerTool } from './reconcile.ts';
-import { stopTargets } from './run-stop.ts';
+import { stopTargets } from './stop-targets.ts';
 import { computeStatus } from './status.ts';
 import { targetEnded } from './target-phase.ts';
 import { writeStatus } from './write-status.ts';

@@ -19,7 +19,7 @@ import { computeStatus, type Blocker } from './status.ts';
 import { advance, targetEnded } from './target-phase.ts';
 import { selectRun } from './select.ts';
 import { injectPending } from './run-inject.ts';
-import { stopTargets, stopReasonFor } from './run-stop.ts';
+import { stopTargets, stopReasonFor } from './stop-targets.ts';
 import { writeStatus } from './write-status.ts';
 
 export type LivePowerTool = PowerTool & {
@@ -64,7 +64,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
 
   const prevTargets = prev?.targets ?? [];
   if (prevTargets.length === 0) {
-    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.policy);
+    const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.privileges);
     if (!resolved.ok) return blocked(ctx, pt, base, resolved.blocker, record);
     if (pt.spec.suspend && !pt.spec.dryRun) return void (await record(computeStatus({ ...base, targets: [] })));
     const selection = selectRun(ctx, pt, resolved, now);
@@ -91,7 +91,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   let resolvedTool = prev?.resolvedTool;
   if (!pt.spec.dryRun && !stopReason && now < deadline && targets.some((t) => t.phase === 'Pending')) {
     // From the record taken at selection, not the config as it is now (resolve.ts runTool says why).
-    const tool = runTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.policy);
+    const tool = runTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.privileges);
     if (tool.ok) {
       resolvedTool = tool.tool;
       targets = await injectPending(ctx, pt, tool.tool, targets, pods, deadline, log);

@@ -4,7 +4,7 @@ import { powerTool as powerToolSchema, type PowerTool, type PowerToolConfig } fr
 import type { Cache } from '../../kube/informer.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { DEFAULT_TOOL_POLICY } from '../powertoolconfig/check.ts';
+import { DEFAULT_TOOL_PRIVILEGES } from '../powertoolconfig/check.ts';
 import { DEFAULT_FINISH_GRACE_MS, finishGraceMs, resolveTool, runTool } from './resolve.ts';
 
 const pt = (tool: string): PowerTool =>
@@ -63,17 +63,17 @@ describe('resolveTool', () => {
   const one = (config: PowerToolConfig): Cache<PowerToolConfig> => ({ get: () => config, list: () => [config] });
 
   it('resolves a shipped config within the policy to its argv', () => {
-    const r = resolveTool(pt('perf'), one(shipped), 'toe-system', DEFAULT_TOOL_POLICY);
+    const r = resolveTool(pt('perf'), one(shipped), 'toe-system', DEFAULT_TOOL_PRIVILEGES);
     assert.ok(r.ok, JSON.stringify(r));
   });
 
-  it("refuses a config outside the operator's policy, whatever its status says", () => {
+  it("refuses a config outside the operator's tool privileges, whatever its status says", () => {
     const forged = {
       ...shipped,
       spec: { ...shipped.spec, securityContext: { ...shipped.spec.securityContext, capabilities: { add: ['SYS_MODULE'] } } },
       status: { conditions: [{ type: 'Ready', status: 'True' }] },
     } as PowerToolConfig;
-    const r = resolveTool(pt('perf'), one(forged), 'toe-system', DEFAULT_TOOL_POLICY);
+    const r = resolveTool(pt('perf'), one(forged), 'toe-system', DEFAULT_TOOL_PRIVILEGES);
     assert.ok(!r.ok);
     assert.equal(r.blocker.reason, 'ToolInvalid');
     assert.match(r.blocker.message, /capabilities\.add\[0\]: capability SYS_MODULE is not allowed/);
@@ -88,7 +88,7 @@ describe('runTool (a run under way)', () => {
     pt('perf'),
     one({ ...shipped, metadata: { ...shipped.metadata, generation: 3 } as PowerToolConfig['metadata'] }),
     'toe-system',
-    DEFAULT_TOOL_POLICY,
+    DEFAULT_TOOL_PRIVILEGES,
   );
   const frozen = selected.ok ? selected.tool : assert.fail('the shipped perf config resolves');
   const running = (tool = frozen): PowerTool => ({ ...pt('perf'), status: { resolvedTool: tool } });
@@ -102,21 +102,21 @@ describe('runTool (a run under way)', () => {
 
   it('injects from the record whatever the config became, or when it is gone', () => {
     const edited = { ...shipped, spec: { ...shipped.spec, image: 'localhost/other:1', defaultArgs: ['--evil'] } } as PowerToolConfig;
-    assert.deepEqual(runTool(running(), one(edited), 'toe-system', DEFAULT_TOOL_POLICY), { ok: true, tool: frozen });
-    assert.deepEqual(runTool(running(), none, 'toe-system', DEFAULT_TOOL_POLICY), { ok: true, tool: frozen });
+    assert.deepEqual(runTool(running(), one(edited), 'toe-system', DEFAULT_TOOL_PRIVILEGES), { ok: true, tool: frozen });
+    assert.deepEqual(runTool(running(), none, 'toe-system', DEFAULT_TOOL_PRIVILEGES), { ok: true, tool: frozen });
     assert.equal(finishGraceMs(running(), none, 'toe-system'), 30_000);
   });
 
-  it("holds the record to the operator's policy", () => {
+  it("holds the record to the operator's tool privileges", () => {
     const forged = { ...frozen, securityContext: { privileged: true } };
-    const r = runTool(running(forged), none, 'toe-system', DEFAULT_TOOL_POLICY);
+    const r = runTool(running(forged), none, 'toe-system', DEFAULT_TOOL_PRIVILEGES);
     assert.deepEqual(r.ok ? '' : r.reason, 'ToolNotAllowed');
   });
 
   it('resolves a run without a record (an older operator selected it) now, and names a deleted config', () => {
     const { generation: _generation, ...unversioned } = frozen;
-    assert.deepEqual(runTool(pt('perf'), one(shipped), 'toe-system', DEFAULT_TOOL_POLICY), { ok: true, tool: unversioned });
-    const gone = runTool(pt('perf'), none, 'toe-system', DEFAULT_TOOL_POLICY);
+    assert.deepEqual(runTool(pt('perf'), one(shipped), 'toe-system', DEFAULT_TOOL_PRIVILEGES), { ok: true, tool: unversioned });
+    const gone = runTool(pt('perf'), none, 'toe-system', DEFAULT_TOOL_PRIVILEGES);
     assert.equal(gone.ok ? '' : gone.reason, 'ConfigDeleted');
   });
 });

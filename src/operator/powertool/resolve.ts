@@ -3,7 +3,7 @@ import { REQUESTED_BY_ANNOTATION, powerToolConfigSpec } from '../../api/index.ts
 import { parseDuration } from '../../api/units.ts';
 import type { Cache } from '../../kube/informer.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
-import { MAX_FINISH_GRACE_MS, checkToolConfig, securityPolicyErrors, type ToolPolicy } from '../powertoolconfig/check.ts';
+import { MAX_FINISH_GRACE_MS, checkToolConfig, privilegeErrors, type ToolPrivileges } from '../powertoolconfig/check.ts';
 import type { Blocker } from './status.ts';
 
 /** `tool` is what the targets get (its argv the admitted args); `config` is kept for selection's limits. */
@@ -15,7 +15,12 @@ export function findConfig(configs: Cache<PowerToolConfig>, operatorNamespace: s
 }
 
 /** The tool and arguments as the controller re-checks them before acting: admission may have been bypassed. */
-export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string, policy: ToolPolicy): Resolved {
+export function resolveTool(
+  pt: PowerTool,
+  configs: Cache<PowerToolConfig>,
+  operatorNamespace: string,
+  privileges: ToolPrivileges,
+): Resolved {
   const found = findConfig(configs, operatorNamespace, pt.spec.tool.name);
   if (!found) {
     const known = configs
@@ -32,8 +37,8 @@ export function resolveTool(pt: PowerTool, configs: Cache<PowerToolConfig>, oper
       },
     };
   }
-  // The config's own checks, the operator's policy included: its Ready condition may lag a change, or be forged.
-  const problems = checkToolConfig(found.spec, policy);
+  // The config's own checks, the operator's tool privileges included: its Ready condition may lag a change, or be forged.
+  const problems = checkToolConfig(found.spec, privileges);
   const parsed = powerToolConfigSpec.safeParse(found.spec);
   if (problems.length > 0 || !parsed.success) {
     const why = problems.map((e) => `${e.path}: ${e.message}`).join('; ') || 'schema error';
@@ -83,20 +88,24 @@ export type RunTool = { ok: true; tool: ResolvedTool } | { ok: false; reason: st
  * run cannot get one image and half another, and deleting a config does not strand targets as "not injected". An
  * admin who wants a run to stop suspends or deletes the PowerTool. The record lives in status, which only the
  * operator may write (the chart grants powertools/status to it alone); its security context is still held to the
- * operator's policy here, so a forged record cannot ask for more than any config could.
+ * operator's tool privileges here, so a forged record cannot ask for more than any config could.
  *
  * A run selected before the record existed (an older operator) resolves from the current config, as it did then,
  * and records it; if that config is gone, its pending targets fail as ConfigDeleted.
  */
-export function runTool(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string, policy: ToolPolicy): RunTool {
+export function runTool(pt: PowerTool, configs: Cache<PowerToolConfig>, operatorNamespace: string, privileges: ToolPrivileges): RunTool {
   const frozen = pt.status?.resolvedTool;
   if (frozen) {
-    const problems = securityPolicyErrors(frozen.securityContext, policy);
+    const problems = privilegeErrors(frozen.securityContext, privileges);
     if (problems.length === 0) return { ok: true, tool: frozen };
     const why = problems.map((e) => `${e.path}: ${e.message}`).join('; ');
-    return { ok: false, reason: 'ToolNotAllowed', message: `the tool recorded at selection is outside this operator's policy: ${why}` };
+    return {
+      ok: false,
+      reason: 'ToolNotAllowed',
+      message: `the tool recorded at selection is beyond this operator's tool privileges: ${why}`,
+    };
   }
-  const resolved = resolveTool(pt, configs, operatorNamespace, policy);
+  const resolved = resolveTool(pt, configs, operatorNamespace, privileges);
   if (resolved.ok) return { ok: true, tool: resolved.tool };
   const reason = resolved.blocker.reason === 'ToolNotFound' ? 'ConfigDeleted' : resolved.blocker.reason;
   return { ok: false, reason, message: resolved.blocker.message };

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { DEFAULT_TOOL_POLICY, checkToolConfig } from './check.ts';
+import { DEFAULT_TOOL_PRIVILEGES, checkToolConfig } from './check.ts';
 
 const tools = new URL('../../../powertools/', import.meta.url);
 const specOf = (tool: string) =>
@@ -15,15 +15,15 @@ const perf = (
 
 describe('checkToolConfig: finishGrace', () => {
   it("accepts the shipped perf config, whose grace covers its last slice's symbolisation", () => {
-    assert.deepEqual(checkToolConfig(perf, DEFAULT_TOOL_POLICY), []);
+    assert.deepEqual(checkToolConfig(perf, DEFAULT_TOOL_PRIVILEGES), []);
     assert.equal(perf.limits.finishGrace, '30s');
   });
 
   it('refuses a grace over 5m and a malformed one, naming the field', () => {
-    assert.deepEqual(checkToolConfig({ ...perf, limits: { ...perf.limits, finishGrace: '6m' } }, DEFAULT_TOOL_POLICY), [
+    assert.deepEqual(checkToolConfig({ ...perf, limits: { ...perf.limits, finishGrace: '6m' } }, DEFAULT_TOOL_PRIVILEGES), [
       { path: 'spec.limits.finishGrace', message: 'must be at most 5m, got "6m"' },
     ]);
-    const bad = checkToolConfig({ ...perf, limits: { ...perf.limits, finishGrace: 'later' } }, DEFAULT_TOOL_POLICY);
+    const bad = checkToolConfig({ ...perf, limits: { ...perf.limits, finishGrace: 'later' } }, DEFAULT_TOOL_PRIVILEGES);
     assert.equal(bad[0]?.path, 'spec.limits.finishGrace');
   });
 });
@@ -34,7 +34,7 @@ describe('checkToolConfig: the shipped tools', () => {
     .filter((e) => e.isDirectory() && e.name !== 'lib')
     .map((e) => e.name)) {
     it(`${tool} is valid under the operator's default policy`, () => {
-      assert.deepEqual(checkToolConfig(specOf(tool), DEFAULT_TOOL_POLICY), []);
+      assert.deepEqual(checkToolConfig(specOf(tool), DEFAULT_TOOL_PRIVILEGES), []);
     });
   }
 
@@ -42,7 +42,7 @@ describe('checkToolConfig: the shipped tools', () => {
     const spec = specOf('tcpdump') as { securityContext: { capabilities: { add: string[] } } };
     const errors = checkToolConfig(
       { ...spec, securityContext: { ...spec.securityContext, capabilities: { add: ['NET_RAW', 'SYS_MODULE'] } } },
-      DEFAULT_TOOL_POLICY,
+      DEFAULT_TOOL_PRIVILEGES,
     );
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.path, 'spec.securityContext.capabilities.add[1]');

@@ -6,12 +6,13 @@ import { parseDuration } from '../../api/units.ts';
 export const MAX_FINISH_GRACE_MS = 5 * 60_000;
 
 /** What the operator lets an admin grant a tool; a config asking for more is Invalid, whatever its author's rights. */
-export interface ToolPolicy {
+/** What the operator lets a PowerToolConfig ask for: capabilities and privileged mode (admission rules live in src/policy). */
+export interface ToolPrivileges {
   allowedCapabilities: readonly string[];
   allowPrivileged: boolean;
 }
 
-export const DEFAULT_TOOL_POLICY: ToolPolicy = {
+export const DEFAULT_TOOL_PRIVILEGES: ToolPrivileges = {
   // What the shipped tools need (powertools/*/config.yaml; a test holds them to it), and a few more an admin's own
   // tools commonly do. DAC_OVERRIDE: fill a volume the app's user owns; SETUID/SETGID: tcpdump drops to its user.
   allowedCapabilities: [
@@ -31,8 +32,8 @@ export const DEFAULT_TOOL_POLICY: ToolPolicy = {
   allowPrivileged: false,
 };
 
-/** Every problem with a PowerToolConfig's spec: schema, allowlist well-formedness, and the operator's policy. */
-export function checkToolConfig(rawSpec: unknown, policy: ToolPolicy): ArgError[] {
+/** Every problem with a PowerToolConfig's spec: schema, allowlist well-formedness, and the operator's tool privileges. */
+export function checkToolConfig(rawSpec: unknown, privileges: ToolPrivileges): ArgError[] {
   const parsed = powerToolConfigSpec.safeParse(rawSpec);
   if (!parsed.success) return parsed.error.issues.map((i) => ({ path: ['spec', ...i.path].join('.'), message: i.message }));
   const spec = parsed.data;
@@ -40,24 +41,24 @@ export function checkToolConfig(rawSpec: unknown, policy: ToolPolicy): ArgError[
   if ((parseDuration(spec.limits.finishGrace) ?? 0) > MAX_FINISH_GRACE_MS) {
     errors.push({ path: 'spec.limits.finishGrace', message: `must be at most 5m, got "${spec.limits.finishGrace}"` });
   }
-  errors.push(...securityPolicyErrors(spec.securityContext, policy));
+  errors.push(...privilegeErrors(spec.securityContext, privileges));
   return errors;
 }
 
-/** What a tool's securityContext asks for beyond the operator's policy; also re-checked on a run's frozen record. */
-export function securityPolicyErrors(sc: PowerToolConfigSpec['securityContext'], policy: ToolPolicy): ArgError[] {
+/** What a tool's securityContext asks for beyond the operator's tool privileges; also re-checked on a run's frozen record. */
+export function privilegeErrors(sc: PowerToolConfigSpec['securityContext'], privileges: ToolPrivileges): ArgError[] {
   const errors: ArgError[] = [];
-  if (sc?.privileged && !policy.allowPrivileged) {
+  if (sc?.privileged && !privileges.allowPrivileged) {
     errors.push({
       path: 'spec.securityContext.privileged',
       message: 'privileged tools are not allowed by this operator (start it with --allow-privileged-tools)',
     });
   }
   for (const [i, cap] of (sc?.capabilities?.add ?? []).entries()) {
-    if (!policy.allowedCapabilities.includes(cap)) {
+    if (!privileges.allowedCapabilities.includes(cap)) {
       errors.push({
         path: `spec.securityContext.capabilities.add[${i}]`,
-        message: `capability ${cap} is not allowed; allowed: ${policy.allowedCapabilities.join(', ')}`,
+        message: `capability ${cap} is not allowed; allowed: ${privileges.allowedCapabilities.join(', ')}`,
       });
     }
   }

@@ -9,12 +9,12 @@ import { setCondition } from '../../kube/conditions.ts';
 import type { Cache } from '../../kube/informer.ts';
 import type { Clients } from '../../kube/client.ts';
 import { canonical } from '../powertool/write-status.ts';
-import { checkToolConfig, type ToolPolicy } from './check.ts';
+import { checkToolConfig, type ToolPrivileges } from './check.ts';
 
 export interface PowerToolConfigContext {
   clients: Clients;
   configs: Cache<PowerToolConfig>;
-  policy: ToolPolicy;
+  privileges: ToolPrivileges;
   log: Logger;
   now: () => Date;
 }
@@ -24,7 +24,7 @@ export async function reconcilePowerToolConfig(ctx: PowerToolConfigContext, key:
   const ptc = ctx.configs.get(name, namespace) as
     (PowerToolConfig & { metadata: { generation?: number; resourceVersion?: string } }) | undefined;
   if (!ptc) return;
-  const errors = checkToolConfig(ptc.spec, ctx.policy);
+  const errors = checkToolConfig(ptc.spec, ctx.privileges);
   const generation = ptc.metadata.generation;
   const conditions = setCondition(
     ptc.status?.conditions,
