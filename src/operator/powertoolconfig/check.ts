@@ -6,7 +6,6 @@ import { parseDuration } from '../../api/units.ts';
 export const MAX_FINISH_GRACE_MS = 5 * 60_000;
 
 /** What the operator lets an admin grant a tool; a config asking for more is Invalid, whatever its author's rights. */
-/** What the operator lets a PowerToolConfig ask for: capabilities and privileged mode (admission rules live in src/policy). */
 export interface ToolPrivileges {
   allowedCapabilities: readonly string[];
   allowPrivileged: boolean;
