@@ -14,7 +14,7 @@ import { spoolLogArtifacts } from '../../src/operator/powertoolprocessing/log-ar
 import { processRun } from '../../processing/pipeline/process.ts';
 import { rcaInput } from '../../processing/pipeline/assemble.ts';
 import { buildEvidence } from '../../processing/rca/evidence.ts';
-import { pprof } from '../../processing/kinds/pprof/kind.ts';
+import { runtime } from '../../processing/kinds/runtime/kind.ts';
 import type { RunPowerTool } from '../../processing/run.ts';
 import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
@@ -72,14 +72,14 @@ describe('go profiler on a real node', () => {
     };
     const processed = await processRun(run);
     assert.deepEqual(processed.notes, []);
-    const report = pprof.report;
+    const report = runtime.report;
     assert.ok(report);
-    const section = report.assemble([{ run, items: processed.items.pprof }], { several: false, label: (_r, p) => p, profilerRuns: [] });
+    const section = report.assemble([{ run, items: processed.items.runtime }], { several: false, label: (_r, p) => p, profilerRuns: [] });
     const html = String(report.render(section));
     assert.match(html, /main\.toeGoHotLoop/);
     assert.match(html, /main\.toeGoRetain/);
     const { evidence } = buildEvidence(rcaInput({ inputs: run, processed }));
-    const hot = evidence.filter((e) => e.kind === 'hot-function' && e.source === 'pprof');
+    const hot = evidence.filter((e) => e.kind === 'hot-function' && e.source === 'runtime');
     t.diagnostic(hot.map((e) => e.summary).join('\n'));
     assert.equal(hot[0]?.data.name, 'main.toeGoHotLoop');
     assert.ok(evidence.some((e) => e.kind === 'heap-holder' && e.data.name === 'main.toeGoRetain'));
