@@ -72,3 +72,16 @@ export async function forEachLine(source: ByteSource, onLine: (line: string) => 
   for await (const chunk of source) splitter.push(chunk);
   return splitter.end();
 }
+
+/** The whole source as one buffer, refused past `max` bytes (for formats that cannot be read line by line). */
+export async function readBounded(source: ByteSource, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk);
+    size += b.length;
+    if (size > max) throw new Error(`the input is larger than ${max} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}

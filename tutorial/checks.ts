@@ -13,7 +13,7 @@ import { mergeFolded } from '../processing/kinds/perf/folded.ts';
 import { topFunctions } from '../processing/kinds/perf/flame.ts';
 import { collapsePerfScript } from '../processing/kinds/perf/parse.ts';
 import { GROUP, REQUESTED_BY_ANNOTATION, VERSION, type PowerTool } from '../src/api/index.ts';
-import { spoolLogArtifacts } from '../src/operator/powertoolprocessing/log-artifacts.ts';
+import { spoolLogArtifacts } from '../processing/pipeline/log-artifacts.ts';
 import { finished, readPowerTool, refusal } from '../src/quickstart/follow.ts';
 import { DEMO_NAMESPACE, OPERATOR_NAMESPACE } from '../src/quickstart/install.ts';
 

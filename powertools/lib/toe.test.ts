@@ -158,7 +158,6 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
   it('ends at TOE_DEADLINE but complete when the deadline took only its start-up (≤ 2 s) from the duration', async () => {
     // The operator passes the time left at injection; the container starts a second or so later.
     const deadline = new Date(Date.now() + 3000).toISOString();
-    const t0 = Date.now();
     const run = await runTool('fixture', {
       target,
       entrypoint: fixture,
@@ -167,7 +166,8 @@ describe('tool runtime (powertools/lib)', { skip }, () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.result?.exitReason, 'Completed');
     assert.equal(run.result?.partial, false);
-    assert.ok(Date.now() - t0 < 3900, 'it still ended at the deadline, not after the duration');
+    // Counted in ticks, not wall time (a loaded machine stretches that): 3 lines a second, 4 s would be 12.
+    assert.ok((run.result?.effect.lines as number) < 12, `it ran the whole duration: ${JSON.stringify(run.result?.effect)}`);
   });
 });
 

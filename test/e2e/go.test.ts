@@ -1,16 +1,16 @@
 /**
  * The go profiler on a real node against the Go sample app (samples/apps/go-hot), which serves net/http/pprof on
  * its pod's loopback only: the tool reaches it from the ephemeral container through the shared network namespace.
- * The artifacts, cut out of the tool container's log the way processing does it, go through the processing kinds
- * as a report would take them: the flame graph and the RCA evidence must name the app's hot function, the heap
- * profile what it keeps live. The app is not restarted.
+ * The run is gathered and processed by the shared pipeline (processing/pipeline) as a report takes it: the flame
+ * graph and the RCA evidence must name the app's hot function, the heap profile what it keeps live. The app is not
+ * restarted.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spoolLogArtifacts } from '../../src/operator/powertoolprocessing/log-artifacts.ts';
+import { gatherRun } from '../../processing/pipeline/gather.ts';
 import { processRun } from '../../processing/pipeline/process.ts';
 import { rcaInput } from '../../processing/pipeline/assemble.ts';
 import { buildEvidence } from '../../processing/rca/evidence.ts';
@@ -18,7 +18,7 @@ import { runtime } from '../../processing/kinds/runtime/kind.ts';
 import type { RunPowerTool } from '../../processing/run.ts';
 import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
-import { finished, powerTools, restartCounts, runningPods, sampleApp, toolLog } from './tools.ts';
+import { finished, powerTools, restartCounts, runningPods, sampleApp } from './tools.ts';
 import { dumpOnFailure } from './diagnose.ts';
 
 const clients = testClients();
@@ -54,24 +54,19 @@ describe('go profiler on a real node', () => {
     assert.equal(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.targets));
     t.diagnostic(`effect ${JSON.stringify(target?.result?.effect)}`);
 
-    const log = await toolLog(clients, NS, name, target?.ephemeralContainer ?? '');
-    const spooled = await spoolLogArtifacts([log], scratch, { maxArtifactBytes: 64 << 20, maxArtifacts: 16 });
-    assert.deepEqual(spooled.map((a) => a.name).sort(), ['cpu-1.pprof', 'cpu-2.pprof', 'heap.pprof']);
-    const run = {
-      pt: done as RunPowerTool,
-      pods: pod ? [pod] : [],
-      events: [],
-      notes: [],
-      artifacts: spooled.map((a) => ({
-        pod: name,
-        name: a.name,
-        bytes: a.bytes,
-        partial: a.partial,
-        open: async () => createReadStream(a.path),
-      })),
-    };
+    // Gathered by the pipeline the operator and the quickstart use: the tool's log, cut into artifacts, and the pod.
+    const source = { clients, pod: (namespace: string, pod: string) => clients.core.readNamespacedPod({ namespace, name: pod }) };
+    const run = await gatherRun(source, done as RunPowerTool, scratch);
+    // 14 s: a 10 s slice, and a second one only if the container started quickly enough to leave 3 s more.
+    const names = run.artifacts.map((a) => a.name).sort();
+    const slices = names.filter((n) => /^cpu-\d\.pprof$/.test(n));
+    assert.ok(
+      slices.length >= 1 && slices.length === (target?.result?.effect as { cpuSlices?: number } | undefined)?.cpuSlices,
+      names.join(' '),
+    );
+    assert.deepEqual(names, [...slices, 'heap.pprof']);
     const processed = await processRun(run);
-    assert.deepEqual(processed.notes, []);
+    assert.deepEqual(processed.notes, [], processed.notes.join('\n'));
     const report = runtime.report;
     assert.ok(report);
     const section = report.assemble([{ run, items: processed.items.runtime }], { several: false, label: (_r, p) => p, profilerRuns: [] });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spoolLogArtifacts } from '../../src/operator/powertoolprocessing/log-artifacts.ts';
+import { spoolLogArtifacts } from '../../processing/pipeline/log-artifacts.ts';
 import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { finished, powerTools, runningPods, sampleApp, toolLog } from './tools.ts';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spoolLogArtifacts } from '../../src/operator/powertoolprocessing/log-artifacts.ts';
+import { spoolLogArtifacts } from '../../processing/pipeline/log-artifacts.ts';
 import { parseStraceSummary, parseStraceTrace } from '../../processing/kinds/strace/parse.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import type { PowerTool } from '../../src/api/index.ts';

@@ -9,7 +9,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
-import type { ByteSource } from '../../lines.ts';
+import { readBounded, type ByteSource } from '../../lines.ts';
 import type { Folded } from '../perf/folded.ts';
 import { OTHER_FRAME, TRUNCATED_FRAME } from '../perf/parse.ts';
 
@@ -39,21 +39,9 @@ export interface PprofProfile extends Folded {
 const PREFERRED = ['cpu', 'inuse_space', 'alloc_space', 'delay', 'contentions', 'samples'];
 const DEFAULTS = { maxBytes: 64 << 20, maxDecodedBytes: 256 << 20, maxStacks: 50_000, maxDepth: 512 };
 
-async function readAll(source: ByteSource, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk);
-    size += b.length;
-    if (size > max) throw new Error(`the profile is larger than ${max} bytes`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
 export async function foldPprof(source: ByteSource, options: PprofOptions = {}): Promise<PprofProfile> {
   const o = { ...DEFAULTS, ...options };
-  const raw = await readAll(source, o.maxBytes);
+  const raw = await readBounded(source, o.maxBytes);
   if (raw.length === 0) throw new Error('the profile is empty');
   const bytes = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: o.maxDecodedBytes }) : raw;
   const profile = Profile.decode(bytes);

@@ -7,7 +7,7 @@
  * Bounded: the input size, the node count, the distinct stacks (the rest count as [other]) and the depth.
  */
 import { basename } from 'node:path';
-import type { ByteSource } from '../../lines.ts';
+import { readBounded, type ByteSource } from '../../lines.ts';
 import { OTHER_FRAME, TRUNCATED_FRAME } from '../perf/parse.ts';
 import type { PprofOptions, PprofProfile } from './parse.ts';
 
@@ -32,16 +32,9 @@ const DEFAULTS = { maxBytes: 64 << 20, maxStacks: 50_000, maxDepth: 512 };
 const MAX_NODES = 2_000_000;
 
 async function readJson(source: ByteSource, max: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
-    size += b.length;
-    if (size > max) throw new Error(`the profile is larger than ${max} bytes`);
-    chunks.push(b);
-  }
-  if (size === 0) throw new Error('the profile is empty');
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  const raw = await readBounded(source, max);
+  if (raw.length === 0) throw new Error('the profile is empty');
+  return JSON.parse(raw.toString('utf8')) as unknown;
 }
 
 /** The frame's name, and its source (`script:line`, 1-based) recorded once per name. */

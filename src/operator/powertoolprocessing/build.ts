@@ -12,10 +12,10 @@ import type { PowerToolProcessingSpec, ReportRecord } from '../../api/index.ts';
 import { mergeEvidence, rcaInput, reportModel, type Run } from '../../../processing/pipeline/assemble.ts';
 import type { LivePowerTool, LiveProcessing, ProcessingContext } from './context.ts';
 import { reportUrl } from './expose.ts';
-import { gatherRun } from './gather.ts';
+import { gatherRun, type RunSource } from '../../../processing/pipeline/gather.ts';
 import { processRun } from '../../../processing/pipeline/process.ts';
 import type { Candidate } from './trigger.ts';
-import { workDir, writeReport } from './write.ts';
+import { workDir, writeReport } from '../../../processing/pipeline/write.ts';
 
 export interface BuildRequest {
   processing: LiveProcessing;
@@ -31,6 +31,15 @@ export interface Built {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The controller reads target pods from its informer cache, the collector with its reader token. */
+function runSource(ctx: ProcessingContext): RunSource {
+  return {
+    clients: ctx.clients,
+    pod: (namespace, name) => ctx.caches.pods.get(name, namespace),
+    ...(ctx.collectorUrl ? { collector: { url: ctx.collectorUrl, token: () => ctx.readerToken.get() } } : {}),
+  };
+}
 
 export async function buildReport(ctx: ProcessingContext, req: BuildRequest): Promise<Built> {
   return ctx.builds.run(async () => {
@@ -56,7 +65,7 @@ async function build(ctx: ProcessingContext, req: BuildRequest): Promise<Built> 
   try {
     const runs: Run[] = [];
     for (const pt of req.powerTools) {
-      const inputs = await gatherRun(ctx, pt, join(work, pt.metadata.uid ?? pt.metadata.name));
+      const inputs = await gatherRun(runSource(ctx), pt, join(work, pt.metadata.uid ?? pt.metadata.name));
       runs.push({ inputs, processed: await processRun(inputs) });
     }
     const set = mergeEvidence(runs.map((r) => buildEvidence(rcaInput(r))));

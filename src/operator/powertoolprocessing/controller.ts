@@ -20,7 +20,7 @@ import { ReaderToken } from './reader-token.ts';
 import { reconcileProcessing } from './reconcile.ts';
 import { startReportsServer, type ReportsServer } from './server.ts';
 import { covers } from './trigger.ts';
-import { clearScratch, sweep, writeIndex } from './write.ts';
+import { clearScratch, sweep, writeIndex } from '../../../processing/pipeline/write.ts';
 
 export interface ProcessingOptions {
   reportsDir: string;

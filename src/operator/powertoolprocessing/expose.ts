@@ -10,6 +10,7 @@
  * kube-proxy both follow EndpointSlices, so the Ingress and the ClusterIP work the same way in both cases.
  */
 import { createHash } from 'node:crypto';
+import { reportPath } from '../../../processing/pipeline/write.ts';
 import { API_VERSION, type PowerToolProcessingSpec } from '../../api/index.ts';
 
 export interface ProcessingRef {
@@ -119,11 +120,6 @@ export function renderIngress(ref: ProcessingRef, ingress: Ingress) {
       ],
     },
   };
-}
-
-/** Where a report lives, relative to the reports directory (and to any URL prefix). */
-export function reportPath(namespace: string, processing: string, id: string): string {
-  return `${namespace}/${processing}/${id}.html`;
 }
 
 /** A report's URL: through the Ingress when there is one, else under --reports-url-base, else the Service's DNS name. */

@@ -8,7 +8,7 @@ import { parseDuration } from '../../api/units.ts';
 import type { LiveProcessing, ProcessingContext } from './context.ts';
 import { recordTime, retain, type RetentionPlan } from './retention.ts';
 import { candidates, finishedRuns, parseSchedule } from './trigger.ts';
-import { reportExists } from './write.ts';
+import { reportExists } from '../../../processing/pipeline/write.ts';
 
 export type Decision =
   | { ok: false; invalid: string; kind: 'spec' | 'schedule' }

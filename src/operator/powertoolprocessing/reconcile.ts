@@ -21,7 +21,7 @@ import { decide, nextExpiry, type Decision } from './plan.ts';
 import { publish } from './publish.ts';
 import { retain } from './retention.ts';
 import { computeStatus, mergeReports, readyCondition, type ProcessingStatus } from './status.ts';
-import { removeReport, writeIndex } from './write.ts';
+import { removeReport, writeIndex } from '../../../processing/pipeline/write.ts';
 
 /** Reports built per pass; the limiter bounds all processings together, this keeps one pass short. */
 const PER_PASS = 2;

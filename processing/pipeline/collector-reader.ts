@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
-import type { ByteSource } from '../../../processing/lines.ts';
+import type { ByteSource } from '../lines.ts';
 
 export interface CollectorArtifact {
   pod: string;

@@ -11,7 +11,7 @@
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ByteSource } from '../../../processing/lines.ts';
+import type { ByteSource } from '../lines.ts';
 
 export interface SpooledArtifact {
   name: string;

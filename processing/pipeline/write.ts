@@ -2,16 +2,21 @@
  * The reports directory: `<dir>/<namespace>/<processing>/<id>.html` with its index row `<id>.json` beside it, and
  * `<dir>/index.html` listing every report. Each file is written to a hidden temporary name and renamed into place,
  * so the report server (and a person) sees the old file or the new one, never half of one. Scratch space for
- * artifacts read from logs is `<dir>/.work/`, hidden from the server.
+ * artifacts read from logs is `<dir>/.work/`, hidden from the server. The controller and the quickstart write here
+ * alike; the quickstart's reports sit under `<namespace>/quickstart/`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { indexEntry, renderIndex } from '../../../processing/report/index.ts';
-import type { ReportModel } from '../../../processing/report/model.ts';
-import { renderReport } from '../../../processing/report/page.ts';
-import { listReports } from '../../reports/list.ts';
-import { reportPath } from './expose.ts';
+import { listReports } from '../../src/reports/list.ts';
+import { indexEntry, renderIndex } from '../report/index.ts';
+import type { ReportModel } from '../report/model.ts';
+import { renderReport } from '../report/page.ts';
+
+/** Where a report lives, relative to the reports directory (and to any URL prefix). */
+export function reportPath(namespace: string, processing: string, id: string): string {
+  return `${namespace}/${processing}/${id}.html`;
+}
 
 async function writeAtomic(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
