@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { foldPprof } from '../../processing/kinds/pprof/parse.ts';
+import { foldPprof } from '../../processing/kinds/runtime/parse.ts';
 import { logArtifacts, outputDir } from '../../test/tools/outputs.ts';
 import { cannotRun, runTool, Target } from '../../test/tools/sandbox.ts';
 

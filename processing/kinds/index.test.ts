@@ -8,7 +8,7 @@ describe('the kinds table', () => {
   it('lists the RCA evidence in the order the LLM prompt tie-breaks on', () => {
     assert.deepEqual(
       kinds.map((k) => k.name),
-      ['perf', 'pprof', 'strace', 'tcpdump', 'timeline', 'cgroup'],
+      ['perf', 'runtime', 'strace', 'tcpdump', 'timeline', 'cgroup'],
     );
   });
 

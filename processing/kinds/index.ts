@@ -1,5 +1,5 @@
 /**
- * The artifact kinds, in ONE table. Its order is the order of their RCA evidence (perf, pprof, strace, tcpdump,
+ * The artifact kinds, in ONE table. Its order is the order of their RCA evidence (perf, runtime, strace, tcpdump,
  * timeline, cgroup), which the LLM prompt tie-breaks on: a new kind goes at the end unless it should outrank one. The page
  * places sections by their own `report.order`. Adding a kind: a folder kinds/<kind>/ (see kind.ts) and one line
  * here; README.md says how.
@@ -7,12 +7,12 @@
 import { cgroup } from './cgroup/kind.ts';
 import type { Kind, ReportPart } from './kind.ts';
 import { perf } from './perf/kind.ts';
-import { pprof } from './pprof/kind.ts';
+import { runtime } from './runtime/kind.ts';
 import { strace } from './strace/kind.ts';
 import { tcpdump } from './tcpdump/kind.ts';
 import { timeline } from './timeline/kind.ts';
 
-export const kinds = [perf, pprof, strace, tcpdump, timeline, cgroup] as const;
+export const kinds = [perf, runtime, strace, tcpdump, timeline, cgroup] as const;
 
 type AnyKind = (typeof kinds)[number];
 type ItemOf<K> = K extends Kind<string, infer I, unknown, string> ? I : never;

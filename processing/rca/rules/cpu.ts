@@ -55,7 +55,7 @@ export const hotFunction: Rule = (evidence) => {
       (num(h, 'selfPct') ?? 0) >= HOT_SELF_PCT ? 'warning' : 'info',
       subjectKey(h),
       `${str(h, 'name')} takes ${num(h, 'selfPct')}% of the CPU samples`,
-      `${h.source === 'pprof' ? `The ${str(h, 'runtime') ?? ''} CPU profile` : 'perf'} sampled ${str(h, 'name')} in ${num(h, 'selfPct')}% of samples itself${num(h, 'totalPct') !== undefined ? ` and ${num(h, 'totalPct')}% with what it calls` : ''}. Start optimising there; the flame graph shows who calls it.`,
+      `${h.source === 'runtime' ? `The ${str(h, 'runtime') ?? ''} CPU profile` : 'perf'} sampled ${str(h, 'name')} in ${num(h, 'selfPct')}% of samples itself${num(h, 'totalPct') !== undefined ? ` and ${num(h, 'totalPct')}% with what it calls` : ''}. Start optimising there; the flame graph shows who calls it.`,
       [h],
     ),
   );

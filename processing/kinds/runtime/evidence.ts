@@ -44,7 +44,7 @@ export function pprofEvidence(slice: unknown): Evidence[] {
         ? {
             id: `ev-${runtime}-hot-${idPart(f.name)}`,
             kind: 'hot-function',
-            source: 'pprof',
+            source: 'runtime',
             summary: `${runtime} CPU profile: ${f.name}${where(f)} has ${f.selfPct}% of CPU time itself${f.totalPct !== undefined ? ` (${f.totalPct}% with callees)` : ''}, rank ${i + 1}`,
             subject: {},
             data: { runtime, name: f.name, selfPct: f.selfPct, totalPct: f.totalPct ?? null, rank: i + 1, source: f.source ?? null },
@@ -52,7 +52,7 @@ export function pprofEvidence(slice: unknown): Evidence[] {
         : {
             id: `ev-${runtime}-${idPart(type)}-${idPart(f.name)}`,
             kind: 'heap-holder',
-            source: 'pprof',
+            source: 'runtime',
             summary: `${runtime} heap profile: ${f.name}${where(f)} holds ${f.selfPct}% of the ${type === 'inuse_space' ? 'live heap' : type} itself${f.totalPct !== undefined ? ` (${f.totalPct}% with callees)` : ''}, rank ${i + 1}`,
             subject: {},
             data: { runtime, type, name: f.name, selfPct: f.selfPct, totalPct: f.totalPct ?? null, rank: i + 1, source: f.source ?? null },
@@ -63,7 +63,7 @@ export function pprofEvidence(slice: unknown): Evidence[] {
       out.push({
         id: `ev-${runtime}-gc`,
         kind: 'gc-pressure',
-        source: 'pprof',
+        source: 'runtime',
         summary: `${runtime} CPU profile: garbage collection and allocation take ${gcPct}% of CPU time`,
         subject: {},
         data: { runtime, gcPct },
@@ -73,7 +73,7 @@ export function pprofEvidence(slice: unknown): Evidence[] {
       out.push({
         id: `ev-${runtime}-locks`,
         kind: 'lock-contention',
-        source: 'pprof',
+        source: 'runtime',
         summary: `${runtime} CPU profile: ${lockPct}% of CPU time is spent acquiring locks`,
         subject: {},
         data: { runtime, lockPct },

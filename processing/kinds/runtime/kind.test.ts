@@ -13,9 +13,9 @@ const folded = (stacks: Record<string, number>) => ({
   total: Object.values(stacks).reduce((a, b) => a + b, 0),
 });
 
-describe('the pprof kind', () => {
+describe('the runtime kind', () => {
   it('reads the go tool’s CPU slices and heap profile, and nothing else', () => {
-    for (const name of ['cpu-1.pprof', 'cpu-8.pprof', 'heap.pprof']) assert.equal(kindOf(name)?.name, 'pprof', name);
+    for (const name of ['cpu-1.pprof', 'cpu-8.pprof', 'heap.pprof']) assert.equal(kindOf(name)?.name, 'runtime', name);
     assert.equal(kindOf('cpu-9.pprof'), undefined);
   });
 
@@ -73,9 +73,9 @@ describe('the pprof kind', () => {
     assert.deepEqual(
       ev.map((e) => [e.kind, e.source, e.data.name ?? e.data.gcPct]),
       [
-        ['hot-function', 'pprof', 'main.hot'],
-        ['gc-pressure', 'pprof', GC_PCT],
-        ['heap-holder', 'pprof', 'main.keep'],
+        ['hot-function', 'runtime', 'main.hot'],
+        ['gc-pressure', 'runtime', GC_PCT],
+        ['heap-holder', 'runtime', 'main.keep'],
       ],
     );
     assert.match(ev[0]?.summary ?? '', /main\.hot \(main\.go:3\) has 60% of CPU time/);

@@ -1,11 +1,12 @@
 /**
- * pprof: the profiles a runtime-aware profiler fetches in pprof format (the go tool: `cpu-<n>.pprof` slices and
- * `heap.pprof`), folded into one flame graph per profile type with source locations; hot functions, heap holders
- * and GC or lock shares as RCA evidence.
+ * runtime: the profiles runtime-aware profilers take — pprof from the go tool (`cpu-<n>.pprof` slices, `heap.pprof`),
+ * V8 profiles from the node tool (`cpu.cpuprofile`, `heap.heapprofile`) — folded into one flame graph per runtime
+ * and profile type with source locations; hot functions, heap holders and GC or lock shares as RCA evidence.
  */
 import { defineKind } from '../kind.ts';
 import { pprofEvidence } from './evidence.ts';
 import { foldPprof } from './parse.ts';
+import { foldCpuProfile, foldHeapProfile } from './v8.ts';
 import { artifactType, gcShare, groupProfiles, lockShare, topWithSources, type PprofItem } from './profiles.ts';
 import { renderRuntimeProfiles, type RuntimeProfilesSection } from './section.ts';
 
@@ -13,10 +14,13 @@ import { renderRuntimeProfiles, type RuntimeProfilesSection } from './section.ts
 export const MAX_CPU_SLICES = 8;
 const round = (n: number): number => Math.round(n * 10) / 10;
 
-export const pprof = defineKind({
-  name: 'pprof',
-  artifacts: [...Array.from({ length: MAX_CPU_SLICES }, (_, i) => `cpu-${i + 1}.pprof`), 'heap.pprof'],
-  parse: async (src, a): Promise<PprofItem> => ({ pod: a.pod, type: artifactType(a.name), profile: await foldPprof(src) }),
+export const runtime = defineKind({
+  name: 'runtime',
+  artifacts: [...Array.from({ length: MAX_CPU_SLICES }, (_, i) => `cpu-${i + 1}.pprof`), 'heap.pprof', 'cpu.cpuprofile', 'heap.heapprofile'],
+  parse: async (src, a): Promise<PprofItem> => {
+    const fold = a.name.endsWith('.cpuprofile') ? foldCpuProfile : a.name.endsWith('.heapprofile') ? foldHeapProfile : foldPprof;
+    return { pod: a.pod, type: artifactType(a.name), profile: await fold(src) };
+  },
   rca: {
     key: 'runtimeProfiles',
     summarise: (items, run) =>
