@@ -11,17 +11,15 @@ import { makeClients } from '../kube/client.ts';
 import { apiMessage, classify } from '../kube/errors.ts';
 import { Recorder } from '../kube/recorder.ts';
 import { listen } from '../net/listen.ts';
-import { logger } from '../telemetry/log.ts';
+import { logger, type Component } from '../telemetry/log.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { makeCaches, startCaches, stopCaches } from './caches.ts';
 import { DEFAULT_LEADER_OPTIONS, LeaderElector } from './leader.ts';
-import { WorkQueue, type Outcome } from './queue.ts';
-import { PowerToolEvents } from './powertool/events.ts';
-import { reconcilePowerTool } from './powertool/reconcile.ts';
+import type { Outcome } from './queue.ts';
+import type { Controller, ControllerDeps } from './controller.ts';
+import { startPowerToolController } from './powertool/controller.ts';
 import { stopTool } from './powertool/stop-command.ts';
-import { TargetIndex } from './powertool/watches.ts';
-import type { PowerToolContext } from './powertool/context.ts';
-import { reconcilePowerToolConfig } from './powertoolconfig/reconcile.ts';
+import { startPowerToolConfigController } from './powertoolconfig/controller.ts';
 import type { ToolPrivileges } from './powertoolconfig/check.ts';
 import { startProcessingController, type ProcessingOptions } from './powertoolprocessing/controller.ts';
 
@@ -97,21 +95,6 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
   if (admission) undo.push(() => admission.stop());
 
   const recorder = new Recorder(clients.events, opts.identity, log);
-  const ptLog = logger('operator.powertool', { ...extra, controller: 'powertool' });
-  const ctx: PowerToolContext = {
-    clients,
-    caches,
-    operatorNamespace: opts.operatorNamespace,
-    events: new PowerToolEvents(recorder),
-    metrics,
-    log: ptLog,
-    collectorUrl: opts.collectorUrl,
-    privileges: opts.privileges,
-    injectConcurrency: opts.injectConcurrency,
-    maxInjectAttempts: 5,
-    now: () => new Date(),
-    stopTool: (ns, pod, container) => stopTool(kc, ns, pod, container),
-  };
   const hooks = (controller: string) => ({
     onResult: (key: string, outcome: Outcome, seconds: number, err?: unknown) => {
       metrics.reconcileTotal.inc({ controller, result: outcome });
@@ -128,56 +111,34 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
     },
     onDepth: (depth: number) => metrics.queueDepth.set({ controller }, depth),
   });
-  const ptQueue = new WorkQueue((key) => reconcilePowerTool(ctx, key), opts.injectConcurrency, hooks('powertool'));
-  const ptcQueue = new WorkQueue(
-    (key) =>
-      reconcilePowerToolConfig(
-        {
-          clients,
-          configs: caches.configs,
-          privileges: opts.privileges,
-          log: logger('operator.powertoolconfig', { ...extra, controller: 'powertoolconfig' }),
-          now: () => new Date(),
-        },
-        key,
-      ),
-    2,
-    hooks('powertoolconfig'),
-  );
-  // The PowerToolProcessing controller brings its own informer, queue and reports server (powertoolprocessing/).
+  const deps = (controller: string, logName: Component): ControllerDeps => ({
+    clients,
+    caches,
+    recorder,
+    metrics,
+    log: logger(logName, { ...extra, controller }),
+    hooks: hooks(controller),
+    leading: () => leading,
+  });
+  const controllers: Controller[] = [
+    startPowerToolController(deps('powertool', 'operator.powertool'), {
+      operatorNamespace: opts.operatorNamespace,
+      collectorUrl: opts.collectorUrl,
+      privileges: opts.privileges,
+      injectConcurrency: opts.injectConcurrency,
+      stopTool: (ns, pod, container) => stopTool(kc, ns, pod, container),
+    }),
+    startPowerToolConfigController(deps('powertoolconfig', 'operator.powertoolconfig'), opts.privileges),
+  ];
+  // The PowerToolProcessing controller also brings its own informer and reports server (powertoolprocessing/).
   const processing = opts.processing
-    ? await startProcessingController(
-        {
-          clients,
-          caches,
-          recorder,
-          metrics,
-          log: logger('operator.processing', { ...extra, controller: 'powertoolprocessing' }),
-          hooks: hooks('powertoolprocessing'),
-          leading: () => leading,
-        },
-        {
-          ...opts.processing,
-          collectorUrl: opts.collectorUrl,
-          serviceAccount: { namespace: opts.operatorNamespace, name: OPERATOR_SERVICE_ACCOUNT },
-        },
-      ).catch(unwind)
+    ? await startProcessingController(deps('powertoolprocessing', 'operator.processing'), {
+        ...opts.processing,
+        collectorUrl: opts.collectorUrl,
+        serviceAccount: { namespace: opts.operatorNamespace, name: OPERATOR_SERVICE_ACCOUNT },
+      }).catch(unwind)
     : undefined;
-
-  const index = new TargetIndex();
-  const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace}/${o.metadata?.name}`;
-  caches.powerTools.onChange((pt, kind) => {
-    index.update(pt, kind === 'delete');
-    if (leading && kind !== 'delete') ptQueue.add(keyOf(pt));
-  });
-  caches.pods.onChange((pod) => {
-    if (leading) for (const key of index.keysForPod(pod)) ptQueue.add(key);
-  });
-  caches.configs.onChange((ptc, kind) => {
-    if (!leading) return;
-    if (kind !== 'delete') ptcQueue.add(keyOf(ptc));
-    for (const pt of caches.powerTools.list()) if (pt.spec?.tool?.name === ptc.spec?.tool?.name) ptQueue.add(keyOf(pt));
-  });
+  if (processing) controllers.push(processing);
 
   const abort = new AbortController();
   const elector = opts.leaderElection
@@ -191,12 +152,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
   const lead = (): void => {
     leading = true;
     metrics.leader.set(1);
-    for (const pt of caches.powerTools.list()) {
-      index.update(pt);
-      ptQueue.add(keyOf(pt));
-    }
-    for (const ptc of caches.configs.list()) ptcQueue.add(keyOf(ptc));
-    void processing?.lead();
+    for (const c of controllers) void c.lead();
   };
 
   let lostResolve: () => void = () => undefined;
@@ -224,7 +180,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
     async stop() {
       abort.abort();
       leading = false;
-      await Promise.all([ptQueue.shutdown(), ptcQueue.shutdown(), processing?.stop()]);
+      await Promise.all(controllers.map((c) => c.stop()));
       await admission?.stop();
       await elector?.release().catch(() => undefined);
       await stopCaches(caches);

@@ -3,15 +3,11 @@
  * the watches that map a PowerTool's finish to the processings that cover it. Every replica serves reports (the
  * Services point at the leader); only the leader reconciles.
  */
-import type { Logger } from 'pino';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { GROUP, VERSION, powerToolProcessingSpec, type PowerToolProcessing } from '../../api/index.ts';
-import type { Clients } from '../../kube/client.ts';
 import { watchedCache, type WatchedCache } from '../../kube/informer.ts';
-import type { Recorder } from '../../kube/recorder.ts';
-import type { Metrics } from '../../telemetry/metrics.ts';
-import type { OperatorCaches } from '../caches.ts';
-import { WorkQueue, type QueueHooks } from '../queue.ts';
+import { keyOf, type Controller, type ControllerDeps } from '../controller.ts';
+import { WorkQueue } from '../queue.ts';
 import type { LivePowerTool, LiveProcessing, ProcessingContext } from './context.ts';
 import { ProcessingEvents } from './events.ts';
 import { ingressPath } from './expose.ts';
@@ -34,27 +30,18 @@ export interface ProcessingOptions {
   serviceAccount: { namespace: string; name: string };
 }
 
-export interface ProcessingDeps {
-  clients: Clients;
-  caches: OperatorCaches;
-  recorder: Recorder;
-  metrics: Metrics;
-  log: Logger;
-  hooks: QueueHooks;
-  leading: () => boolean;
-}
+/** The manager's shared parts (../controller.ts). */
+export type ProcessingDeps = ControllerDeps;
 
-export interface ProcessingController {
+export interface ProcessingController extends Controller {
   /** Becoming leader: tidy the directory and visit every processing. */
   lead(): Promise<void>;
-  stop(): Promise<void>;
   /** The reports server's port, when serving. */
   port?: number;
   queue: WorkQueue;
 }
 
 const BUILD_CONCURRENCY = 2;
-const keyOf = (o: { metadata?: { namespace?: string; name?: string } }): string => `${o.metadata?.namespace}/${o.metadata?.name}`;
 
 export async function startProcessingController(deps: ProcessingDeps, opts: ProcessingOptions): Promise<ProcessingController> {
   const { clients, caches, log } = deps;
