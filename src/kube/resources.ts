@@ -11,6 +11,15 @@ import {
 } from '../api/index.ts';
 import { mergePatch } from './patch.ts';
 
+/** JSON with sorted keys, so a status read back from the API server compares equal to the one we computed. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
 /** What the API server adds to an object's metadata; the zod schemas leave it open (`loose`). */
 export interface ServerMeta {
   name: string;
@@ -73,6 +82,17 @@ export class ResourceClient<T extends Resource> {
   async patchStatus(namespace: string, name: string, status: NonNullable<T['status']>, resourceVersion?: string): Promise<Live<T>> {
     const body = { ...(resourceVersion !== undefined ? { metadata: { resourceVersion } } : {}), status };
     return (await this.custom.patchNamespacedCustomObjectStatus({ ...this.ref(namespace, name), body }, mergePatch())) as Live<T>;
+  }
+
+  /**
+   * The one status writer of the three controllers: writes only when the status differs from what `obj` holds,
+   * with obj's resourceVersion as the precondition, so a status computed from a stale cache is refused (409) and
+   * the key is retried on fresh data, never written over newer state. Returns whether anything was written.
+   */
+  async updateStatus(obj: Live<T>, status: NonNullable<T['status']>): Promise<boolean> {
+    if (canonical(obj.status ?? {}) === canonical(status)) return false;
+    await this.patchStatus(obj.metadata.namespace ?? '', obj.metadata.name, status, obj.metadata.resourceVersion);
+    return true;
   }
 
   /** Deletes the object; with a uid, only that incarnation of the name (a re-created object is left alone). */

@@ -8,7 +8,6 @@ import type { PowerToolConfig } from '../../api/index.ts';
 import { setCondition } from '../../kube/conditions.ts';
 import type { Cache } from '../../kube/informer.ts';
 import type { Clients } from '../../kube/client.ts';
-import { canonical } from '../powertool/write-status.ts';
 import { checkToolConfig, type ToolPrivileges } from './check.ts';
 
 export interface PowerToolConfigContext {
@@ -43,7 +42,6 @@ export async function reconcilePowerToolConfig(ctx: PowerToolConfigContext, key:
     ctx.now(),
   );
   const status = { observedGeneration: generation, conditions };
-  if (canonical(ptc.status ?? {}) === canonical(status)) return;
-  await ctx.clients.resources.configs.patchStatus(namespace, name, status, ptc.metadata.resourceVersion);
+  if (!(await ctx.clients.resources.configs.updateStatus(ptc, status))) return;
   ctx.log.info({ namespace, name, ready: errors.length === 0 }, 'config checked');
 }

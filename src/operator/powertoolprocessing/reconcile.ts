@@ -12,7 +12,6 @@ import type { Logger } from 'pino';
 import type { ReportRecord } from '../../api/index.ts';
 import { findCondition, type ConditionInput } from '../../kube/conditions.ts';
 import { classify } from '../../kube/errors.ts';
-import { canonical } from '../powertool/write-status.ts';
 import type { ReconcileResult } from '../queue.ts';
 import { buildReport, type Built } from './build.ts';
 import type { LivePowerTool, LiveProcessing, ProcessingContext } from './context.ts';
@@ -177,13 +176,7 @@ async function record(ctx: ProcessingContext, p: LiveProcessing, o: Outcome, now
       ready: o.ready,
       served: o.served,
     });
-    if (canonical(prev ?? {}) === canonical(status)) return;
-    await ctx.clients.resources.processings.patchStatus(
-      obj.metadata.namespace ?? '',
-      obj.metadata.name,
-      status,
-      obj.metadata.resourceVersion,
-    );
+    await ctx.clients.resources.processings.updateStatus(obj, status);
   };
   try {
     await write(p);
