@@ -138,6 +138,6 @@ secs=$(((toe_cs - started_cs) / 100))
 [ "$secs" -gt 0 ] || secs=1
 volstat
 toe_sample "\"toolReadBytesPerSecond\":0,\"toolWriteBytesPerSecond\":0,\"volumeUsedBytes\":$used,\"volumeTotalBytes\":$total"
-toe_effect="{\"faultStartedAt\":\"$fault_started\",\"faultEndedAt\":\"$fault_ended\",\"mode\":\"$mode\",\"method\":\"$method\",\"workers\":$workers,\"requestedBytes\":$bytes,\"seconds\":$secs,\"writtenBytes\":$written,\"readBytes\":$read_bytes,\"writeBytesPerSecond\":$((written / secs)),\"readBytesPerSecond\":$((read_bytes / secs)),\"volumeTotalBytes\":$total,\"baselineUsedBytes\":$base_used,\"peakUsedBytes\":$peak,\"afterUsedBytes\":$used}"
+toe_effect="{\"faultStartedAt\":\"$fault_started\",\"faultEndedAt\":\"$fault_ended\",\"mode\":\"$mode\",\"method\":\"$method\",\"workers\":$workers,\"fileBytes\":$bytes,\"seconds\":$secs,\"writtenBytes\":$written,\"readBytes\":$read_bytes,\"writeBytesPerSecond\":$((written / secs)),\"readBytesPerSecond\":$((read_bytes / secs)),\"volumeTotalBytes\":$total,\"baselineUsedBytes\":$base_used,\"peakUsedBytes\":$peak,\"afterUsedBytes\":$used}"
 [ -n "$toe_message" ] || toe_message="$mode I/O ($method) with $workers worker(s) on $vol for $secs s: wrote $(toe_bytes_text "$written"), read $(toe_bytes_text "$read_bytes")"
 toe_finish "$toe_reason"
