@@ -70,8 +70,8 @@ function budgetCauses(err: unknown): string[] {
       return [];
     }
   }
-  const causes = (body as { details?: { causes?: { reason?: unknown; type?: unknown; message?: unknown }[] } } | undefined)?.details
-    ?.causes;
+  type Cause = { reason?: unknown; type?: unknown; message?: unknown };
+  const causes = (body as { details?: { causes?: Cause[] } } | undefined)?.details?.causes;
   return (causes ?? [])
     .filter((c) => (c.reason ?? c.type) === 'DisruptionBudget' && typeof c.message === 'string')
     .map((c) => c.message as string);
