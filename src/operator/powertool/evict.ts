@@ -2,13 +2,11 @@
  * The pod-kill fault's one action: evict a target pod through the Eviction API (pods/eviction), so that the
  * API server applies the PodDisruptionBudgets that cover it. A run a budget forbids is refused with the budget's
  * name; it is never forced by a plain delete. An operator-side action: an ephemeral container cannot be given the
- * RBAC to evict, and a tool inside the target would die with the pod it kills.
+ * RBAC to evict, and a tool inside the target would die with the pod it kills. Needs `create` on `pods/eviction`
+ * (src/operator/rbac.ts, once a controller calls it).
  */
 import { ApiException, type CoreV1Api } from '@kubernetes/client-node';
 import { apiMessage, statusCode } from '../../kube/errors.ts';
-
-/** The verbs this action needs, for the chart's ClusterRole (kubebuilder's rbac markers, as every controller). */
-export const EVICT_RBAC = [{ apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] }] as const;
 
 export type EvictionOutcome =
   | { pod: string; outcome: 'Evicted' }
