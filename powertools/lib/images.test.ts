@@ -8,7 +8,7 @@ import { PodCgroups } from '../../test/tools/cgroups.ts';
 
 // Each tool run inside its image's filesystem as image.yaml builds it (busybox + the listed binaries and their
 // libraries + the files): proves the image holds everything the entrypoint calls. A short run per tool.
-const tools = ['cpu', 'memory', 'fill-volume', 'signal', 'strace', 'tcpdump', 'perf'];
+const tools = ['cpu', 'memory', 'fill-volume', 'io', 'signal', 'strace', 'tcpdump', 'perf'];
 const skip = tools.map((t) => cannotRun(t)).find((why) => why !== undefined);
 
 async function inImage(
@@ -69,6 +69,17 @@ describe('tool images', { skip }, () => {
       assert.equal(run.result?.exitReason, 'Completed', run.stdout + run.stderr);
       assert.equal(run.result?.effect.method, 'fallocate');
       assert.equal(run.result?.effect.peakPercent, 50);
+    } finally {
+      volume.remove();
+    }
+  });
+
+  it('io runs stress-ng on the volume and locks its folder (flock)', async () => {
+    const volume = tmpfsVolume('32m');
+    try {
+      const run = await inImage('io', busy, ['--bytes=4Mi'], { TOE_VOLUME_PATH: volume.path });
+      assert.equal(run.result?.exitReason, 'Completed', run.stdout + run.stderr);
+      assert.ok((run.result?.effect.writtenBytes as number) > 0, JSON.stringify(run.result?.effect));
     } finally {
       volume.remove();
     }
