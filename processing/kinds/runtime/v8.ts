@@ -85,7 +85,9 @@ export async function foldCpuProfile(source: ByteSource, options: PprofOptions =
   const perHit = hits > 0 && micros > 0 ? (micros * 1000) / hits : 1e6;
   const folder = new Folder(o);
   for (const n of nodes) {
-    if (!n.hitCount) continue;
+    // (idle) is V8 waiting in the event loop, off the CPU: counting it would make a 30%-busy app's hottest
+    // function its idleness. (program) and (garbage collector) are CPU time and stay.
+    if (!n.hitCount || n.callFrame?.functionName === '(idle)') continue;
     const path: string[] = [];
     const seen = new Set<number>();
     for (let at: number | undefined = n.id; at !== undefined && !seen.has(at); at = parent.get(at)) {
