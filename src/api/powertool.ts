@@ -211,6 +211,13 @@ export const powerToolPresentation: CrdPresentation = {
     { name: 'Succeeded', type: 'integer', jsonPath: '.status.succeeded', description: 'Tools that exited 0.' },
     { name: 'Failed', type: 'integer', jsonPath: '.status.failed', description: 'Tools that failed.' },
     { name: 'Duration', type: 'string', jsonPath: '.spec.tool.duration', description: 'Requested run length.', priority: 1 },
+    {
+      name: 'SteadyState',
+      type: 'string',
+      jsonPath: '.status.conditions[?(@.type=="SteadyStateHeld")].reason',
+      description: 'The steady-state verdict: Held, Breached, NotRecovered, NotHeldBeforeStart or Checking.',
+      priority: 1,
+    },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' },
   ],
 };

@@ -12,6 +12,7 @@ import { strategicMerge } from '../../src/kube/patch.ts';
 import { startManager, type Manager } from '../../src/operator/manager.ts';
 import { DEFAULT_TOOL_PRIVILEGES } from '../../src/operator/powertoolconfig/check.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { untilSteadyStateServed } from './steady-state-served.ts';
 import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients } from './kube.ts';
 
 const clients = testClients();
@@ -77,6 +78,7 @@ describe('steady-state probes against a real API server', () => {
     await clients.custom
       .createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: config })
       .catch(() => undefined);
+    await untilSteadyStateServed(clients, NS, TOOL);
     for (const name of ['held-1', 'breach-1', 'refused-1']) await runningPod(clients, NS, name, { app: name.replace(/-1$/, '') });
     manager = await startManager(operatorKc, {
       operatorNamespace: OPERATOR_NS,
