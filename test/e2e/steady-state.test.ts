@@ -11,6 +11,7 @@ import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { finished, powerTools, runningPods } from './tools.ts';
 import { ensureNamespace } from '../integration/kube.ts';
+import { untilSteadyStateServed } from '../integration/steady-state-served.ts';
 import { dumpOnFailure } from './diagnose.ts';
 import type { PowerTool } from '../../src/api/index.ts';
 
@@ -35,6 +36,7 @@ describe('steady-state probes on a real node', () => {
   before(async () => {
     const kubeconfig = await prepare(clients, ['signal', 'cpu']);
     await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
+    await untilSteadyStateServed(clients, NS, 'signal');
     await clients.core.createNamespacedPod({
       namespace: NS,
       body: {
