@@ -88,8 +88,8 @@ export function withSteadyState(
   let next = steady;
   if (status.finishedAt && next.stage === 'During') next = { ...next, stage: 'After', runEndedAt: status.finishedAt };
   if (next.stage === 'After' && recoveryDone(probesOf(pt), next, now)) next = { ...next, stage: 'Done' };
-  const { verdict, ...condition } = verdictOf(probesOf(pt), next);
-  void verdict;
+  const { type, status: held, reason, message } = verdictOf(probesOf(pt), next);
+  const condition = { type, status: held, reason, message };
   return { ...status, steadyState: next, conditions: setCondition(status.conditions, condition, pt.metadata.generation, now) };
 }
 
