@@ -14,4 +14,5 @@ export * from './meta.ts';
 export * from './powertool.ts';
 export * from './powertoolconfig.ts';
 export * from './powertoolprocessing.ts';
+export * from './steady-state.ts';
 export * from './units.ts';

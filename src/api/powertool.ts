@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { powerToolConfigSpec } from './powertoolconfig.ts';
+import { steadyStateSpec, steadyStateStatus } from './steady-state.ts';
 import { conditions, dnsLabel, dnsSubdomain, duration, kindHeader, labelSelector, requester, type CrdPresentation } from './meta.ts';
 
 export const outputModes = ['logs', 'pvc', 'collector'] as const;
@@ -69,6 +70,7 @@ export const powerToolSpec = z
       .object({ name: dnsLabel.describe('The name of a volume of the target pod that the tool acts on.') })
       .optional()
       .describe('For tools that act on a volume (fill-volume).'),
+    steadyState: steadyStateSpec.optional(),
     dryRun: z.boolean().default(false).describe('Resolve the targets and render the containers into status.rendered; inject nothing.'),
     suspend: z.boolean().default(false).describe('Before the start: hold. During a run: stop every tool now and undo its fault.'),
     ttlSecondsAfterFinished: z
@@ -109,7 +111,10 @@ export const targetStatus = z
     startedAt: z.string().optional().describe('When the tool started running (RFC 3339).'),
     finishedAt: z.string().optional().describe('When the tool terminated (RFC 3339).'),
     stopRequestedAt: z.string().optional().describe('When the operator asked the tool to stop early (RFC 3339).'),
-    stopReason: z.enum(['Deadline', 'Suspended', 'Deleted']).optional().describe('Why the operator stopped the tool early.'),
+    stopReason: z
+      .enum(['Deadline', 'Suspended', 'Deleted', 'SteadyStateBreached'])
+      .optional()
+      .describe('Why the operator stopped the tool early.'),
     exitCode: z.number().int().optional().describe("The tool's exit code."),
     reason: z.string().max(128).optional().describe('A CamelCase reason for the phase.'),
     message: z.string().max(4096).optional().describe('What happened, for humans.'),
@@ -171,6 +176,7 @@ export const powerToolStatus = z
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['pod'] })
       .describe('One record per target pod.'),
     requestedBy: requester.optional(),
+    steadyState: steadyStateStatus.optional(),
     resolvedTool: resolvedTool.optional(),
     rendered: z
       .array(z.record(z.string(), z.unknown()).meta({ 'x-kubernetes-preserve-unknown-fields': true }))
@@ -205,6 +211,13 @@ export const powerToolPresentation: CrdPresentation = {
     { name: 'Succeeded', type: 'integer', jsonPath: '.status.succeeded', description: 'Tools that exited 0.' },
     { name: 'Failed', type: 'integer', jsonPath: '.status.failed', description: 'Tools that failed.' },
     { name: 'Duration', type: 'string', jsonPath: '.spec.tool.duration', description: 'Requested run length.', priority: 1 },
+    {
+      name: 'SteadyState',
+      type: 'string',
+      jsonPath: '.status.conditions[?(@.type=="SteadyStateHeld")].reason',
+      description: 'The steady-state verdict: Held, Breached, NotRecovered, NotHeldBeforeStart or Checking.',
+      priority: 1,
+    },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' },
   ],
 };

@@ -22,6 +22,9 @@ export const powerToolRules: Rule[] = [
   // Collector tokens bound to the target pod; the pod's own service account is the only one a pod-bound token may name.
   { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  // Steady-state probes (steady-state/check.ts): the Service an http probe names, the workload a kubernetes one reads.
+  { apiGroups: [''], resources: ['services'], verbs: ['get'] },
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get'] },
 ];
 
 export const powerToolConfigRules: Rule[] = [

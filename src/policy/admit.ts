@@ -1,6 +1,7 @@
 import type { PowerToolConfigSpec, PowerToolSpec } from '../api/index.ts';
 import { parseDuration } from '../api/units.ts';
 import { admitArgs, checkConfig, quote, type ArgError } from '../allowlist/index.ts';
+import { checkSteadyState } from './steady-state.ts';
 
 export type PowerToolAdmission = { ok: true; argv: string[]; durationMs: number } | { ok: false; errors: ArgError[] };
 
@@ -13,7 +14,7 @@ export interface AdmitOptions {
 
 /**
  * A PowerTool checked against its tool's PowerToolConfig: the allowlist for its args (src/allowlist), the duration
- * limit, the output mode and the volume the tool needs. The one function `toe validate`, admission and the
+ * limit, the output mode, the volume the tool needs and the steady-state probes' bounds. The one function `toe validate`, admission and the
  * controller's re-check before injecting call, so the three cannot disagree. Messages read as kubectl prints field
  * errors (`Invalid value: "11m": must be at most 10m, ...`) and say what is allowed. Finding the config is the
  * caller's business: each looks in a different place (input files, the operator's namespace, its cache).
@@ -65,6 +66,7 @@ export function admitPowerTool(spec: PowerToolSpec, config: PowerToolConfigSpec,
   if (config.volume === 'none' && spec.volume) {
     errors.push({ path: `${at}.volume`, message: `Forbidden: tool ${tool} does not act on a volume; remove ${at}.volume` });
   }
+  errors.push(...checkSteadyState(spec, at));
   if (errors.length > 0 || !args.ok || durationMs === undefined) return { ok: false, errors };
   return { ok: true, argv: args.admitted.argv, durationMs };
 }

@@ -53,6 +53,18 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['tool'] as const,
       registers: [registry],
     }),
+    steadyStateChecks: new Counter({
+      name: 'toe_steady_state_checks_total',
+      help: 'Steady-state probe checks by probe kind and result (Pass, Fail).',
+      labelNames: ['kind', 'result'] as const,
+      registers: [registry],
+    }),
+    steadyStateVerdicts: new Counter({
+      name: 'toe_steady_state_verdicts_total',
+      help: 'Steady-state verdicts by tool and verdict (Held, Breached, NotRecovered, NotHeldBeforeStart).',
+      labelNames: ['tool', 'verdict'] as const,
+      registers: [registry],
+    }),
     leader: new Gauge({ name: 'toe_leader', help: '1 while this replica holds the leader Lease.', registers: [registry] }),
     admissionTotal: new Counter({
       name: 'toe_admission_requests_total',

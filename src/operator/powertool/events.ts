@@ -22,6 +22,9 @@ export const reasons = {
   StoppingTool: 'StoppingTool',
   SignalNotDeliverable: 'SignalNotDeliverable',
   RunFinished: 'RunFinished',
+  SteadyStateNotHeld: 'SteadyStateNotHeld',
+  SteadyStateBreached: 'SteadyStateBreached',
+  SteadyStateVerdict: 'SteadyStateVerdict',
 } as const;
 
 type Pt = PowerTool & { metadata: { uid?: string; namespace?: string } };
@@ -96,5 +99,14 @@ export class PowerToolEvents {
   }
   finished(pt: Pt, phase: string, summary: string): void {
     this.onRun(pt, phase === 'Succeeded' ? 'Normal' : 'Warning', reasons.RunFinished, 'Finish', `${phase}: ${summary}`);
+  }
+  steadyStateNotHeld(pt: Pt, message: string): void {
+    this.onRun(pt, 'Warning', reasons.SteadyStateNotHeld, 'Probe', `not started: ${message}`);
+  }
+  steadyStateBreached(pt: Pt, probe: string, value: string): void {
+    this.onRun(pt, 'Warning', reasons.SteadyStateBreached, 'Probe', `probe ${probe} breached (${value}): aborting the run`);
+  }
+  steadyStateVerdict(pt: Pt, held: boolean, message: string): void {
+    this.onRun(pt, held ? 'Normal' : 'Warning', reasons.SteadyStateVerdict, 'Probe', message);
   }
 }

@@ -4,7 +4,7 @@
  * from informer caches; the pods are the truth about what was injected.
  * Writes: PowerTool status (its only writer) and the stop-tools finalizer; ephemeral containers on target pods;
  * Events. Owns the run: select targets once, inject once per target, observe, stop on deadline / suspend /
- * delete, delete after the TTL. Steps live in their own files; this one only sequences them.
+ * delete or a breached steady state (steady-state/), delete after the TTL. Steps live in their own files; this one only sequences them.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +21,7 @@ import { selectRun } from './select.ts';
 import { injectPending } from './run-inject.ts';
 import { stopTargets, stopReasonFor } from './stop-targets.ts';
 import { writeStatus } from './write-status.ts';
+import * as steadyState from './steady-state/stages.ts';
 
 export type LivePowerTool = PowerTool & {
   metadata: PowerTool['metadata'] & {
@@ -55,27 +56,32 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   const conflicted = isTrue(prev?.conditions, 'Conflicted') && prev?.observedGeneration === pt.metadata.generation;
   const finished =
     prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetEnded))));
-  if (finished) return deleteIfExpired(ctx, pt, now);
+  const record = (status: PowerToolStatus) => writeStatus(ctx, pt, status, log);
+  if (finished && steadyState.awaitingRecovery(pt)) return steadyState.watchRecovery(ctx, pt, now, record);
+  if (finished || steadyState.refusedBeforeStart(pt)) return deleteIfExpired(ctx, pt, now);
   if (await ensureFinalizer(ctx, pt)) return;
 
   const generation = pt.metadata.generation;
   const base = { prev, generation, now, dryRun: pt.spec.dryRun, suspended: pt.spec.suspend };
-  const record = (status: PowerToolStatus) => writeStatus(ctx, pt, status, log);
 
   const prevTargets = prev?.targets ?? [];
   if (prevTargets.length === 0) {
     const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.privileges);
     if (!resolved.ok) return blocked(ctx, pt, base, resolved.blocker, record);
     if (pt.spec.suspend && !pt.spec.dryRun) return void (await record(computeStatus({ ...base, targets: [] })));
+    const steady = pt.spec.dryRun ? {} : await steadyState.checkBeforeStart(ctx, pt, now);
+    if (steady.blocker)
+      return blocked(ctx, pt, base, steady.blocker, (s) => record(steadyState.withSteadyState(pt, s, steady.status, now)));
     const selection = selectRun(ctx, pt, resolved, now);
     if (!selection.ok) return blocked(ctx, pt, base, selection.blocker, record);
-    const status = computeStatus({
+    const selected = computeStatus({
       ...base,
       targets: selection.targets,
       startedAt: now.toISOString(),
       deadline: selection.deadline,
       resolvedTool: resolved.tool,
     });
+    const status = steadyState.withSteadyState(pt, selected, steady.status, now);
     if (pt.spec.dryRun) status.rendered = selection.rendered;
     if (await record(status)) ctx.events.selected(pt, selection.targets.length);
     return;
@@ -87,7 +93,8 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   const deadline = prev?.deadline ? new Date(prev.deadline) : now;
   // How long the tools may take after the deadline to save their output before the operator stops them.
   const graceMs = finishGraceMs(pt, ctx.caches.configs, ctx.operatorNamespace);
-  const stopReason = stopReasonFor(pt, now, deadline, graceMs);
+  const steady = await steadyState.watchDuringRun(ctx, pt, targets, now);
+  const stopReason = stopReasonFor(pt, now, deadline, graceMs) ?? steady?.stopReason;
   let resolvedTool = prev?.resolvedTool;
   if (!pt.spec.dryRun && !stopReason && now < deadline && targets.some((t) => t.phase === 'Pending')) {
     // From the record taken at selection, not the config as it is now (resolve.ts runTool says why).
@@ -101,12 +108,14 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   if (!stopReason && now >= deadline) targets = targets.map((t) => advance(t, { type: 'DeadlinePassed' }));
 
   emitTransitions(ctx, pt, prevTargets, targets);
-  const status = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline, resolvedTool });
+  const computed = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline, resolvedTool });
+  const status = steadyState.withSteadyState(pt, computed, steady?.status, now);
   if (await record(status)) {
+    steadyState.reportVerdict(ctx, pt, status);
     if (status.finishedAt && !prev?.finishedAt)
       ctx.events.finished(pt, status.phase ?? 'Finished', `${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);
   }
-  return nextVisit(status, now, stopReason !== undefined, graceMs);
+  return steadyState.soonest(nextVisit(status, now, stopReason !== undefined, graceMs), pt, status, now);
 }
 
 async function blocked(
@@ -119,6 +128,7 @@ async function blocked(
   const changed = await record(computeStatus({ ...base, targets: [], blocker }));
   if (!changed) return;
   if (blocker.type === 'Conflicted') ctx.events.conflicted(pt, blocker.message);
+  else if (blocker.type === 'SteadyState') ctx.events.steadyStateNotHeld(pt, blocker.message);
   else if (blocker.type === 'Admitted') ctx.events.argsRefused(pt, blocker.message);
   else ctx.events.selectionRefused(pt, blocker.message);
 }

@@ -5,7 +5,7 @@ import { targetEnded } from './target-phase.ts';
 
 /** A refusal that stops the run before any target is touched; it holds until the spec changes. */
 export interface Blocker {
-  type: 'Selected' | 'Admitted' | 'Conflicted';
+  type: 'Selected' | 'Admitted' | 'Conflicted' | 'SteadyState';
   reason: string;
   message: string;
 }
@@ -36,7 +36,7 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
   const succeeded = count('Succeeded', 'Stopped');
   const failed = count('Failed', 'Gone');
   const allEnded = selected > 0 && targets.every(targetEnded);
-  const aborted = targets.some((t) => t.stopReason === 'Suspended' || t.stopReason === 'Deleted');
+  const aborted = targets.some((t) => t.stopReason === 'Suspended' || t.stopReason === 'Deleted' || t.stopReason === 'SteadyStateBreached');
 
   let conditions: Condition[] = [...(input.prev?.conditions ?? [])];
   const set = (c: ConditionInput) => (conditions = setCondition(conditions, c, generation, now));
@@ -112,6 +112,7 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
   if (allEnded) status.finishedAt = input.prev?.finishedAt ?? latest(targets) ?? now.toISOString();
   else if (b || (input.dryRun && selected > 0)) status.finishedAt = input.prev?.finishedAt ?? now.toISOString();
   if (input.prev?.requestedBy) status.requestedBy = input.prev.requestedBy;
+  if (input.prev?.steadyState) status.steadyState = input.prev.steadyState;
   const resolvedTool = input.resolvedTool ?? input.prev?.resolvedTool;
   if (resolvedTool && selected > 0) status.resolvedTool = resolvedTool;
   if (input.prev?.rendered && input.dryRun) status.rendered = input.prev.rendered;
