@@ -119,7 +119,11 @@ describe('network entrypoint', { skip: cannotRun('network', ['/usr/sbin/iptables
   it('composes netem for latency, and refuses with nothing done where the kernel has no sch_netem', async () => {
     const target = await podLike();
     try {
-      const run = await runTool('network', { target, args: ['--mode=latency', '--delay=100ms', '--jitter=10ms'], env: { TOE_DURATION_SECONDS: '2' } });
+      const run = await runTool('network', {
+        target,
+        args: ['--mode=latency', '--delay=100ms', '--jitter=10ms'],
+        env: { TOE_DURATION_SECONDS: '2' },
+      });
       assert.equal(run.result?.effect.qdisc, 'netem delay 100ms 10ms');
       if (run.code === 2) {
         assert.match(run.result?.message ?? '', /^refused: .*sch_netem/);
