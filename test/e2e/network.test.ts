@@ -3,11 +3,13 @@
  * pod before, during and after each run, and reads the pod's network namespace (`nsenter -n iptables-save`, `tc
  * qdisc show`) to prove the fault is there while it runs and nothing of it is left after its end or a stop. A
  * partition cuts only the named port; loss drops about the requested share; latency is refused on a node without
- * sch_netem; a second network run on the same pod is refused as a conflict.
+ * sch_netem; a second network run on the same pod is refused as a conflict; after a SIGKILL of the tool, the rules
+ * it could not undo stop matching at the end of the run (their kernel-side `-m time --datestop`).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { PowerTool } from '../../src/api/index.ts';
 import { ensureNamespace, testClients } from '../integration/kube.ts';
@@ -56,6 +58,22 @@ const toeQdisc = (pid: number) =>
   inPod(pid, ['tc', 'qdisc', 'show'])
     .split('\n')
     .filter((l) => l.includes('7e0e:'));
+
+/** Host PIDs of the tool's entrypoint in the same network namespace as `pid` (the ephemeral container's). */
+function entrypointPids(pid: number): number[] {
+  const netns = readlinkSync(`/proc/${pid}/ns/net`);
+  const found: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readlinkSync(`/proc/${d}/ns/net`) !== netns) continue;
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('/toe/bin/entrypoint')) found.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
 
 describe('network fault on a real node', () => {
   let ip = '';
@@ -130,6 +148,36 @@ describe('network fault on a real node', () => {
     assert.equal(done.status?.targets?.[0]?.result?.exitReason, 'Stopped', JSON.stringify(done.status?.targets));
     assert.deepEqual(toeRules(pid), []);
     assert.equal(pings(ip, 20), 20, 'after');
+  });
+
+  it('stops applying its rules at the end of the run even when the tool is SIGKILLed', async (t) => {
+    await start('killed', ['--mode=partition', `--ports=${CUT}`, '--direction=ingress'], '10s');
+    await pts.until('killed', 'running', allRunning(1), 60_000);
+    await sleep(2_000);
+    const victims = entrypointPids(pid);
+    assert.ok(victims.length > 0, 'the entrypoint runs in the pod');
+    for (const v of victims) process.kill(v, 'SIGKILL');
+    await sleep(1_000);
+    const left = toeRules(pid);
+    const duringCut = await answered(ip, CUT, 5);
+    const until = /--datestop (\S+)/.exec(left.join('\n'))?.[1];
+    t.diagnostic(`left after SIGKILL: ${JSON.stringify(left)}`);
+    assert.ok(until, 'the jump carries its end time');
+    assert.equal(duringCut, 0, 'the rules left behind still cut the port before the end of the run');
+    // Past the kernel-side end of the run (+1 s), the rules left behind no longer match.
+    await sleep(Math.max(0, Date.parse(`${until}Z`) - Date.now()) + 1_000);
+    assert.equal(await answered(ip, CUT, 10), 10, 'the port answers after the end of the run although the tool never undid it');
+    await pts.until('killed', 'finished', finished, 60_000);
+    // Clean the namespace for the next tests, as `entrypoint --undo` would.
+    for (const r of toeRules(pid).filter((l) => l.startsWith('-A INPUT') || l.startsWith('-A OUTPUT')))
+      inPod(pid, ['iptables', ...r.replace(/^-A/, '-D').split(' ')]);
+    for (const c of toeRules(pid)
+      .filter((l) => l.startsWith(':'))
+      .map((l) => l.slice(1).split(' ')[0] as string)) {
+      inPod(pid, ['iptables', '-F', c]);
+      inPod(pid, ['iptables', '-X', c]);
+    }
+    assert.deepEqual(toeRules(pid), []);
   });
 
   it('refuses a second network run on the same pod while one holds it', async () => {
