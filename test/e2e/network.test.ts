@@ -2,7 +2,8 @@
  * The network fault on a real node, measured OUTSIDE the tool: the node opens TCP connections and pings the target
  * pod before, during and after each run, and reads the pod's network namespace (`nsenter -n iptables-save`, `tc
  * qdisc show`) to prove the fault is there while it runs and nothing of it is left after its end or a stop. A
- * partition cuts only the named port; loss drops about the requested share; latency is refused on a node without
+ * partition cuts only the named port; loss drops about the requested share; DNS lookups fail during and work after;
+ * latency is refused on a node without
  * sch_netem; a second network run on the same pod is refused as a conflict; after a SIGKILL of the tool, the rules
  * it could not undo stop matching at the end of the run (their kernel-side `-m time --datestop`).
  */
@@ -178,6 +179,42 @@ describe('network fault on a real node', () => {
       inPod(pid, ['iptables', '-X', c]);
     }
     assert.deepEqual(toeRules(pid), []);
+  });
+
+  it('makes DNS lookups fail during the run and work after it', async (t) => {
+    const resolver = /^nameserver\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/root/etc/resolv.conf`, 'utf8'))?.[1] ?? '';
+    // From the pod's network namespace, with the node's busybox asking the pod's resolver directly.
+    const lookup = () =>
+      spawnSync(
+        'nsenter',
+        [
+          '-t',
+          String(pid),
+          '-n',
+          '--',
+          '/bin/busybox',
+          'timeout',
+          '5',
+          '/bin/busybox',
+          'nslookup',
+          'kubernetes.default.svc.cluster.local',
+          resolver,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ).status === 0;
+    assert.ok(lookup(), `a lookup through ${resolver} works before`);
+    await start('dns', ['--mode=dns', '--action=reject'], '15s');
+    await pts.until('dns', 'running', allRunning(1), 60_000);
+    await sleep(2_000);
+    const during = lookup();
+    t.diagnostic(`resolver ${resolver}; during: ${during}`);
+    const done = await pts.until('dns', 'finished', finished, 60_000);
+    assert.equal(during, false, 'lookups fail during the run');
+    assert.equal(done.status?.targets?.[0]?.result?.exitReason, 'Completed', JSON.stringify(done.status?.targets));
+    assert.deepEqual(toeRules(pid), []);
+    assert.ok(lookup(), 'lookups work after the run');
   });
 
   it('refuses a second network run on the same pod while one holds it', async () => {
