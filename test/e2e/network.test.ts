@@ -3,9 +3,9 @@
  * pod before, during and after each run, and reads the pod's network namespace (`nsenter -n iptables-save`, `tc
  * qdisc show`) to prove the fault is there while it runs and nothing of it is left after its end or a stop. A
  * partition cuts only the named port; loss drops about the requested share; DNS lookups fail during and work after;
- * latency is refused on a node without
- * sch_netem; a second network run on the same pod is refused as a conflict; after a SIGKILL of the tool, the rules
- * it could not undo stop matching at the end of the run (their kernel-side `-m time --datestop`).
+ * latency is refused on a node without sch_netem; a second network run on the same pod is refused as a conflict;
+ * after a SIGKILL of the tool, the rules it could not undo stop matching at the end of the run (their kernel-side
+ * `-m time --datestop`).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
