@@ -8,7 +8,7 @@ import { PodCgroups } from '../../test/tools/cgroups.ts';
 
 // Each tool run inside its image's filesystem as image.yaml builds it (busybox + the listed binaries and their
 // libraries + the files): proves the image holds everything the entrypoint calls. A short run per tool.
-const tools = ['cpu', 'memory', 'fill-volume', 'io', 'signal', 'strace', 'tcpdump', 'perf'];
+const tools = ['cpu', 'memory', 'fill-volume', 'io', 'signal', 'strace', 'tcpdump', 'perf', 'network'];
 const skip = tools.map((t) => cannotRun(t)).find((why) => why !== undefined);
 
 async function inImage(
@@ -88,6 +88,12 @@ describe('tool images', { skip }, () => {
   it('signal checks deliverability', async () => {
     const run = await inImage('signal', busy, ['--signal=SIGKILL']);
     assert.equal(run.result?.exitReason, 'SignalNotDeliverable', run.stdout + run.stderr);
+  });
+
+  it('network adds and removes its iptables rules', async () => {
+    const run = await inImage('network', busy, ['--mode=partition', '--cidrs=10.1.2.3/32', '--ports=80,443', '--direction=both']);
+    assert.equal(run.result?.exitReason, 'Completed', run.stdout + run.stderr);
+    assert.equal(run.result?.effect.undone, true, JSON.stringify(run.result));
   });
 
   it('strace and tcpdump trace and capture', async () => {
