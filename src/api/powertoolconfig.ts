@@ -175,7 +175,7 @@ export const powerToolConfigSpec = z
       .boolean()
       .default(false)
       .describe(
-        'An exclusive tool shares a target container with no other PowerTool; others conflict only with the same tool or an exclusive one.',
+        'An exclusive tool shares a target pod (any of its containers: they share a network namespace) with no other PowerTool; others conflict only with the same tool on the same container, or with an exclusive one.',
       ),
     maxPerPod: z
       .number()

@@ -116,6 +116,12 @@ describe('findConflict', () => {
     assert.deepEqual(findConflict(run('b', 'signal', true, ['web-1']), [run('a', 'perf', false, ['web-1'])]), { run: 'a', pod: 'web-1' });
   });
 
+  it('holds the whole pod for an exclusive tool: two network faults on different containers of one pod conflict', () => {
+    const sidecar = run('a', 'network', true, ['web-1'], 'sidecar');
+    assert.deepEqual(findConflict(run('b', 'network', true, ['web-1']), [sidecar]), { run: 'a', pod: 'web-1' });
+    assert.deepEqual(findConflict(run('b', 'perf', false, ['web-1']), [sidecar]), { run: 'a', pod: 'web-1' });
+  });
+
   it('lets different non-exclusive tools, other containers, other pods and the run itself share', () => {
     assert.equal(findConflict(run('b', 'perf', false, ['web-1']), [run('a', 'strace', false, ['web-1'])]), undefined);
     assert.equal(findConflict(run('b', 'perf', false, ['web-1']), [run('a', 'perf', false, ['web-1'], 'sidecar')]), undefined);

@@ -124,7 +124,10 @@ export function findConflict(self: ActiveRun, others: readonly ActiveRun[]): { r
   for (const other of others) {
     if (other.name === self.name) continue;
     if (!(self.exclusive || other.exclusive || self.tool === other.tool)) continue;
-    const shared = self.targets.find((t) => other.targets.some((o) => o.pod === t.pod && o.container === t.container));
+    // An exclusive tool holds the whole pod: its containers share one network namespace (a network fault's qdisc
+    // and rules), and a signal to one can end them all. The same non-exclusive tool conflicts per container.
+    const wholePod = self.exclusive || other.exclusive;
+    const shared = self.targets.find((t) => other.targets.some((o) => o.pod === t.pod && (wholePod || o.container === t.container)));
     if (shared) return { run: other.name, pod: shared.pod };
   }
   return undefined;
