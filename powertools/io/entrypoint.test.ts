@@ -115,12 +115,17 @@ describe('io entrypoint', { skip: cannotRun('io', ['/usr/sbin/mkfs.ext4', '/usr/
     const doomed = await Target.start(['/bin/sleep', '600']);
     const baseline = usedBytes(disk.path);
     let duringUsed = 0;
-    const kill = setTimeout(() => {
+    // Killed once its files hold 16 MiB (however long a busy host takes to write them), or after 40 s.
+    const started = Date.now();
+    const watch = setInterval(() => {
       duringUsed = usedBytes(disk.path);
-      process.kill(doomed.hostPid, 'SIGKILL');
-    }, 3500);
+      if (duringUsed > baseline + 16 * 1024 * 1024 || Date.now() - started > 40_000) {
+        clearInterval(watch);
+        process.kill(doomed.hostPid, 'SIGKILL');
+      }
+    }, 200);
     const r = await run(disk.path, { target: doomed, args: ['--bytes=32Mi'], env: { TOE_DURATION_SECONDS: '60' } });
-    clearTimeout(kill);
+    clearInterval(watch);
     await doomed.stop();
     assert.equal(r.result, undefined, 'killed before it could say anything');
     assert.ok(duringUsed > baseline + 16 * 1024 * 1024, `during: ${duringUsed} B, baseline ${baseline} B`);

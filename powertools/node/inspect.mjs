@@ -4,6 +4,7 @@
 // OUT, and with CLOSE=1 closes the inspector it was opened for. Arguments were checked by the entrypoint.
 //   node --experimental-websocket inspect.mjs URL SECONDS cpu|heap|both OUT CLOSE
 //   node --experimental-websocket inspect.mjs URL 0 close - 1      (only close the inspector)
+/* global WebSocket -- Node 20's, behind --experimental-websocket */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -79,7 +80,10 @@ if (heap) {
 }
 if (close === '1') {
   // Closing the inspector ends this session too, so the reply may never come: wait briefly, then check.
-  await Promise.race([call('Runtime.evaluate', { expression: 'process._debugEnd()' }).catch(() => undefined), new Promise((r) => setTimeout(r, 1500))]);
+  await Promise.race([
+    call('Runtime.evaluate', { expression: 'process._debugEnd()' }).catch(() => undefined),
+    new Promise((r) => setTimeout(r, 1500)),
+  ]);
 }
 ws.close();
 process.stdout.write(`${JSON.stringify(summary)}\n`);
