@@ -39,7 +39,10 @@ describe('node entrypoint', { skip: cannotRun('node') }, () => {
       assert.match(hottest?.[0] ?? '', /toeNodeWork;toeNodeHotLoop$/);
       assert.match(cpu.sources.toeNodeHotLoop ?? '', /node-hot\/app\.mjs:12$/);
       const heap = await foldHeapProfile([readFileSync(join(out.runDir, 'heap.heapprofile'))]);
-      assert.ok([...heap.stacks.keys()].some((s) => s.endsWith('toeNodeRetain')), JSON.stringify([...heap.stacks.keys()].slice(0, 5)));
+      assert.ok(
+        [...heap.stacks.keys()].some((s) => s.endsWith('toeNodeRetain')),
+        JSON.stringify([...heap.stacks.keys()].slice(0, 5)),
+      );
       assert.equal(inspectorOpen(target), false, 'the inspector is still open after the run');
       assert.ok(target.alive());
     } finally {

@@ -34,7 +34,18 @@ export const causes = [
 export type Cause = (typeof causes)[number];
 
 /** Where a piece of evidence comes from. */
-export const evidenceSources = ['powertool', 'pod', 'event', 'perf', 'runtime', 'strace', 'tcpdump', 'timeline', 'cgroup', 'input'] as const;
+export const evidenceSources = [
+  'powertool',
+  'pod',
+  'event',
+  'perf',
+  'runtime',
+  'strace',
+  'tcpdump',
+  'timeline',
+  'cgroup',
+  'input',
+] as const;
 export type EvidenceSource = (typeof evidenceSources)[number];
 
 /** The objects a piece of evidence is about; these are the names anonymisation replaces. */

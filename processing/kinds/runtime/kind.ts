@@ -16,7 +16,12 @@ const round = (n: number): number => Math.round(n * 10) / 10;
 
 export const runtime = defineKind({
   name: 'runtime',
-  artifacts: [...Array.from({ length: MAX_CPU_SLICES }, (_, i) => `cpu-${i + 1}.pprof`), 'heap.pprof', 'cpu.cpuprofile', 'heap.heapprofile'],
+  artifacts: [
+    ...Array.from({ length: MAX_CPU_SLICES }, (_, i) => `cpu-${i + 1}.pprof`),
+    'heap.pprof',
+    'cpu.cpuprofile',
+    'heap.heapprofile',
+  ],
   parse: async (src, a): Promise<PprofItem> => {
     const fold = a.name.endsWith('.cpuprofile') ? foldCpuProfile : a.name.endsWith('.heapprofile') ? foldHeapProfile : foldPprof;
     return { pod: a.pod, type: artifactType(a.name), profile: await fold(src) };

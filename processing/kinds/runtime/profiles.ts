@@ -26,7 +26,8 @@ export interface TypedProfile {
 }
 
 /** Frames of the Go runtime's garbage collector and allocator, and V8's. */
-const GC_FRAME = /^(runtime\.(gc[A-Za-z]*|mallocgc[A-Za-z]*|scanobject|markroot[A-Za-z]*|greyobject|bgsweep|sweepone|bgscavenge)|\(garbage collector\))$/;
+const GC_FRAME =
+  /^(runtime\.(gc[A-Za-z]*|mallocgc[A-Za-z]*|scanobject|markroot[A-Za-z]*|greyobject|bgsweep|sweepone|bgscavenge)|\(garbage collector\))$/;
 /** Frames that acquire a lock (spinning shows in a CPU profile; blocking does not). */
 const LOCK_FRAME = /^(sync\.\(\*(RW)?Mutex\)\.(R?Lock|lockSlow)|runtime\.(lock2?|lockWithRank))$/;
 
