@@ -85,11 +85,7 @@ prev_cs=$now_cs prev_t=$t_ns prev_s=$s_ns
 
 tick() {
   sample_cpu
-  if ! kill -0 "$stress" 2>/dev/null; then
-    toe_partial=true
-    toe_message="stress-ng ended before the run did: $(tail -n 3 "$toe_log")"
-    return 1
-  fi
+  toe_alive "$stress" stress-ng
 }
 
 toe_loop tick

@@ -122,11 +122,7 @@ read_bytes=0 written=0
 
 tick() {
   sample_io
-  if ! kill -0 "$stress" 2>/dev/null; then
-    toe_partial=true
-    toe_message="stress-ng ended before the run did: $(tail -n 3 "$toe_log")"
-    return 1
-  fi
+  toe_alive "$stress" stress-ng
 }
 
 toe_loop tick

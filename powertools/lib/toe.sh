@@ -155,6 +155,14 @@ toe_wait_pid() {
 }
 
 # toe_stop_pid PID [SIGNAL [SECONDS]]: ask a child to stop, then kill it after SECONDS (3).
+# toe_alive PID NAME: whether the tool's worker still runs; if not, the run is partial and says so with the log's tail.
+toe_alive() {
+  kill -0 "$1" 2>/dev/null && return 0
+  toe_partial=true
+  toe_message="$2 ended before the run did: $(tail -n 3 "$toe_log")"
+  return 1
+}
+
 toe_stop_pid() {
   kill -"${2:-TERM}" "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
   toe_wait_pid "$1" "${3:-3}" || { kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
