@@ -71,7 +71,12 @@ export const powerToolSpec = z
       .optional()
       .describe('For tools that act on a volume (fill-volume).'),
     steadyState: steadyStateSpec.optional(),
-    dryRun: z.boolean().default(false).describe('Resolve the targets and render the containers into status.rendered; inject nothing.'),
+    dryRun: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Resolve the targets and render the containers into status.rendered; inject nothing. For an evict tool (pod-kill): ask the Eviction API for a dry run, which checks the PodDisruptionBudgets and evicts nothing.',
+      ),
     suspend: z.boolean().default(false).describe('Before the start: hold. During a run: stop every tool now and undo its fault.'),
     ttlSecondsAfterFinished: z
       .number()
@@ -105,7 +110,11 @@ export const targetStatus = z
     pod: z.string().describe("The target pod's name."),
     podUID: z.string().optional().describe("The pod's UID when it was selected; a new pod of the same name is not the target."),
     container: z.string().describe('The container the tool attached to.'),
-    ephemeralContainer: z.string().describe("The name of the tool's ephemeral container, toe-<tool>-<id>."),
+    ephemeralContainer: z
+      .string()
+      .describe(
+        "The name of the tool's ephemeral container, toe-<tool>-<id>; empty for a tool the operator performs itself (action evict).",
+      ),
     phase: z.enum(targetPhases).describe('Where this target is.'),
     attempts: z.number().int().min(0).optional().describe('Injection attempts so far; bounded, and kept across operator restarts.'),
     startedAt: z.string().optional().describe('When the tool started running (RFC 3339).'),
@@ -116,6 +125,12 @@ export const targetStatus = z
       .optional()
       .describe('Why the operator stopped the tool early.'),
     exitCode: z.number().int().optional().describe("The tool's exit code."),
+    evictedAt: z.string().optional().describe('For action evict: when the Eviction API accepted the eviction of this pod (RFC 3339).'),
+    refusedBy: z
+      .array(z.string().max(253))
+      .max(16)
+      .optional()
+      .describe('For action evict: the PodDisruptionBudgets that refused the eviction; it is never forced.'),
     reason: z.string().max(128).optional().describe('A CamelCase reason for the phase.'),
     message: z.string().max(4096).optional().describe('What happened, for humans.'),
     result: z
@@ -140,6 +155,7 @@ export const resolvedTool = z
     config: z.string().max(253).describe('The PowerToolConfig the run was resolved from.'),
     generation: z.number().int().min(0).optional().describe("That config's metadata.generation at selection."),
     resourceVersion: z.string().max(64).optional().describe("That config's metadata.resourceVersion at selection."),
+    action: configField.action,
     image: configField.image,
     imagePullPolicy: configField.imagePullPolicy,
     command: configField.command,

@@ -108,9 +108,26 @@ export const powerToolConfigSpec = z
         description: z.string().max(1024).optional().describe('One sentence users see in `kubectl get ptc`.'),
       })
       .describe('What the tool is.'),
-    image: z.string().min(1).max(512).describe("The tool's container image."),
+    action: z
+      .enum(['inject', 'evict'])
+      .default('inject')
+      .describe(
+        'How the tool acts. inject: the operator adds the tool (image, command) to each target pod as an ephemeral container. evict: the operator itself evicts each target pod through the Eviction API, which applies its PodDisruptionBudgets (pod-kill); no container runs, so image, command, defaultArgs and parameters are left out.',
+      ),
+    disruptive: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The tool can take a target pod down (end its main process, evict it, OOM-kill it). A run of a disruptive tool is refused at selection when it would disrupt more pods that a PodDisruptionBudget covers than the budget's status.disruptionsAllowed, naming the budget.",
+      ),
+    image: z.string().min(1).max(512).optional().describe("The tool's container image; required for action inject, absent for evict."),
     imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent').describe('When the kubelet pulls the image.'),
-    command: z.array(z.string().min(1).max(1024)).min(1).max(16).describe('The entrypoint, fixed by the admin; never run through a shell.'),
+    command: z
+      .array(z.string().min(1).max(1024))
+      .min(1)
+      .max(16)
+      .optional()
+      .describe('The entrypoint, fixed by the admin; never run through a shell. Required for action inject, absent for evict.'),
     defaultArgs: z
       .array(z.string().max(1024))
       .max(64)
@@ -187,6 +204,11 @@ export const powerToolConfigSpec = z
   })
   .meta({
     'x-kubernetes-validations': [
+      { rule: "self.action != 'inject' || (has(self.image) && has(self.command))", message: 'action inject needs image and command' },
+      {
+        rule: "self.action != 'evict' || (!has(self.image) && !has(self.command) && self.parameters.size() == 0 && self.defaultArgs.size() == 0)",
+        message: 'action evict runs no container: leave out image, command, defaultArgs and parameters',
+      },
       { rule: 'self.parameters.all(p, self.parameters.exists_one(q, q.name == p.name))', message: 'parameter names must be unique' },
       {
         rule: 'self.parameters.all(p, !has(p.flag) || self.parameters.exists_one(q, has(q.flag) && q.flag == p.flag))',

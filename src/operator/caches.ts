@@ -1,4 +1,4 @@
-import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { PolicyV1Api, type V1Namespace, type V1Pod, type V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { GROUP, VERSION, type PowerTool, type PowerToolConfig } from '../api/index.ts';
 import type { Clients } from '../kube/client.ts';
@@ -9,6 +9,8 @@ export interface OperatorCaches {
   configs: WatchedCache<PowerToolConfig & { kind?: string; metadata: { name: string } }>;
   pods: WatchedCache<V1Pod>;
   namespaces: WatchedCache<V1Namespace>;
+  /** Read at selection by disruptive tools (powertool/budgets.ts). */
+  budgets: WatchedCache<V1PodDisruptionBudget>;
 }
 
 /**
@@ -28,6 +30,12 @@ export function makeCaches(clients: Clients, operatorNamespace: string, log: Log
     ),
     pods: watchedCache(kc, '/api/v1/pods', () => core.listPodForAllNamespaces(), log),
     namespaces: watchedCache(kc, '/api/v1/namespaces', () => core.listNamespace(), log),
+    budgets: watchedCache(
+      kc,
+      '/apis/policy/v1/poddisruptionbudgets',
+      () => kc.makeApiClient(PolicyV1Api).listPodDisruptionBudgetForAllNamespaces(),
+      log,
+    ),
   };
 }
 

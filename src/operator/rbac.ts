@@ -25,6 +25,9 @@ export const powerToolRules: Rule[] = [
   // Steady-state probes (steady-state/check.ts): the Service an http probe names, the workload a kubernetes one reads.
   { apiGroups: [''], resources: ['services'], verbs: ['get'] },
   { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get'] },
+  // Disruptive tools: the budgets a run must respect are read at selection (budgets.ts); pod-kill evicts (evict.ts).
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
 ];
 
 export const powerToolConfigRules: Rule[] = [

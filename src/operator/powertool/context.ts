@@ -1,4 +1,4 @@
-import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { V1Namespace, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { PowerTool, PowerToolConfig } from '../../api/index.ts';
 import type { Clients } from '../../kube/client.ts';
@@ -15,6 +15,7 @@ export interface PowerToolContext {
     configs: Cache<PowerToolConfig>;
     pods: Cache<V1Pod>;
     namespaces: Cache<V1Namespace>;
+    budgets: Cache<V1PodDisruptionBudget>;
   };
   operatorNamespace: string;
   /** What tools the operator lets run: a config outside it injects nothing, whatever its status says. */

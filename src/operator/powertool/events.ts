@@ -21,6 +21,8 @@ export const reasons = {
   TargetGone: 'TargetGone',
   StoppingTool: 'StoppingTool',
   SignalNotDeliverable: 'SignalNotDeliverable',
+  Evicted: 'Evicted',
+  EvictionRefused: 'EvictionRefused',
   RunFinished: 'RunFinished',
   SteadyStateNotHeld: 'SteadyStateNotHeld',
   SteadyStateBreached: 'SteadyStateBreached',
@@ -40,7 +42,8 @@ function podRef(pt: Pt, t: TargetStatus): V1ObjectReference {
     name: t.pod,
     namespace: pt.metadata.namespace,
     uid: t.podUID,
-    fieldPath: `spec.ephemeralContainers{${t.ephemeralContainer}}`,
+    // A tool the operator performs itself (action evict) has no container in the pod to point at.
+    ...(t.ephemeralContainer ? { fieldPath: `spec.ephemeralContainers{${t.ephemeralContainer}}` } : {}),
   };
 }
 
@@ -86,12 +89,17 @@ export class PowerToolEvents {
   }
   ended(pt: Pt, t: TargetStatus): void {
     if (t.phase === 'Gone') return this.onRun(pt, 'Warning', reasons.TargetGone, 'Run', t.message ?? `pod ${t.pod} is gone`);
+    if (t.reason === 'Evicted') return this.onTarget(pt, t, 'Normal', reasons.Evicted, 'Evict', t.message ?? 'evicted');
+    if (t.reason === 'EvictionRefused')
+      return this.onTarget(pt, t, 'Warning', reasons.EvictionRefused, 'Evict', t.message ?? 'eviction refused by a PodDisruptionBudget');
     if (t.reason === 'SignalNotDeliverable')
       return this.onTarget(pt, t, 'Warning', reasons.SignalNotDeliverable, 'Run', t.message ?? 'the signal cannot be delivered');
     const ok = t.phase === 'Succeeded' || t.phase === 'Stopped';
-    const note = ok
-      ? `${t.ephemeralContainer} finished (${t.reason ?? 'Completed'})`
-      : `${t.ephemeralContainer} failed with exit code ${t.exitCode ?? '?'}: ${t.message ?? t.reason ?? ''}`;
+    const note = !t.ephemeralContainer
+      ? (t.message ?? t.reason ?? t.phase)
+      : ok
+        ? `${t.ephemeralContainer} finished (${t.reason ?? 'Completed'})`
+        : `${t.ephemeralContainer} failed with exit code ${t.exitCode ?? '?'}: ${t.message ?? t.reason ?? ''}`;
     this.onTarget(pt, t, ok ? 'Normal' : 'Warning', ok ? reasons.ToolSucceeded : reasons.ToolFailed, 'Run', note);
   }
   stopping(pt: Pt, t: TargetStatus, why: string): void {

@@ -3,7 +3,7 @@
  * API server applies the PodDisruptionBudgets that cover it. A run a budget forbids is refused with the budget's
  * name; it is never forced by a plain delete. An operator-side action: an ephemeral container cannot be given the
  * RBAC to evict, and a tool inside the target would die with the pod it kills. Needs `create` on `pods/eviction`
- * (src/operator/rbac.ts, once a controller calls it).
+ * (src/operator/rbac.ts). run-evict.ts calls it for tools with spec.action evict.
  */
 import { ApiException, type CoreV1Api } from '@kubernetes/client-node';
 import { apiMessage, statusCode } from '../../kube/errors.ts';
@@ -19,6 +19,8 @@ export interface EvictOptions {
   gracePeriodSeconds?: number;
   /** Ask the API server to check everything (budgets included) and change nothing. */
   dryRun?: boolean;
+  /** Evict only the pod with this UID: a new pod that took the selected one's name is not the target (409 then). */
+  uid?: string;
 }
 
 export async function evictPod(core: CoreV1Api, namespace: string, pod: string, opts: EvictOptions = {}): Promise<EvictionOutcome> {
@@ -33,6 +35,7 @@ export async function evictPod(core: CoreV1Api, namespace: string, pod: string, 
         deleteOptions: {
           ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
           ...(opts.dryRun ? { dryRun: ['All'] } : {}),
+          ...(opts.uid ? { preconditions: { uid: opts.uid } } : {}),
         },
       },
     });

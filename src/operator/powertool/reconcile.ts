@@ -2,8 +2,8 @@
  * The PowerTool reconciler.
  * Reads: the PowerTool, its PowerToolConfig (operator namespace), the namespace, pods and other PowerTools, all
  * from informer caches; the pods are the truth about what was injected.
- * Writes: PowerTool status (its only writer) and the stop-tools finalizer; ephemeral containers on target pods;
- * Events. Owns the run: select targets once, inject once per target, observe, stop on deadline / suspend /
+ * Writes: PowerTool status (its only writer) and the stop-tools finalizer; ephemeral containers on target pods, or
+ * evictions of them for a tool with spec.action evict (run-evict.ts); Events. Owns the run: select targets once, inject once per target, observe, stop on deadline / suspend /
  * delete or a breached steady state (steady-state/), delete after the TTL. Steps live in their own files; this one only sequences them.
  */
 import type { V1Pod } from '@kubernetes/client-node';
@@ -19,6 +19,7 @@ import { computeStatus, type Blocker } from './status.ts';
 import { advance, targetEnded } from './target-phase.ts';
 import { selectRun } from './select.ts';
 import { injectPending } from './run-inject.ts';
+import { dryRunEvictions, evictPending } from './run-evict.ts';
 import { stopTargets, stopReasonFor } from './stop-targets.ts';
 import { writeStatus } from './write-status.ts';
 import * as steadyState from './steady-state/stages.ts';
@@ -82,7 +83,8 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
       resolvedTool: resolved.tool,
     });
     const status = steadyState.withSteadyState(pt, selected, steady.status, now);
-    if (pt.spec.dryRun) status.rendered = selection.rendered;
+    if (pt.spec.dryRun)
+      status.rendered = resolved.tool.action === 'evict' ? await dryRunEvictions(ctx, pt, selection.targets) : selection.rendered;
     if (await record(status)) ctx.events.selected(pt, selection.targets.length);
     return;
   }
@@ -101,7 +103,10 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
     const tool = runTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.privileges);
     if (tool.ok) {
       resolvedTool = tool.tool;
-      targets = await injectPending(ctx, pt, tool.tool, targets, pods, deadline, log);
+      targets =
+        tool.tool.action === 'evict'
+          ? await evictPending(ctx, pt, targets, log)
+          : await injectPending(ctx, pt, tool.tool, targets, pods, deadline, log);
     } else targets = targets.map((t) => advance(t, { type: 'NotAdmitted', reason: tool.reason, message: tool.message }));
   }
   if (stopReason) targets = await stopTargets(ctx, pt, targets, stopReason, now, log);
@@ -113,7 +118,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   if (await record(status)) {
     steadyState.reportVerdict(ctx, pt, status);
     if (status.finishedAt && !prev?.finishedAt)
-      ctx.events.finished(pt, status.phase ?? 'Finished', `${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);
+      ctx.events.finished(pt, status.phase ?? 'Finished', status.conditions?.find((c) => c.type === 'Completed')?.message ?? '');
   }
   return steadyState.soonest(nextVisit(status, now, stopReason !== undefined, graceMs), pt, status, now);
 }

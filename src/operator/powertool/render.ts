@@ -69,7 +69,7 @@ export function renderContainer(input: RenderInput): V1EphemeralContainer {
     name: ephemeralName(pt.spec.tool.name, pt.metadata.uid ?? '', target.podUID),
     image: tool.image,
     imagePullPolicy: tool.imagePullPolicy,
-    command: [...tool.command],
+    command: [...(tool.command ?? [])],
     args: [...tool.argv],
     env,
     targetContainerName: target.container,

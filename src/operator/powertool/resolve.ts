@@ -62,14 +62,16 @@ export function freeze(found: PowerToolConfig, spec: PowerToolConfigSpec, argv: 
   const meta = found.metadata as { name: string; generation?: number; resourceVersion?: string };
   const tool: ResolvedTool = {
     config: meta.name,
-    image: spec.image,
+    action: spec.action,
     imagePullPolicy: spec.imagePullPolicy,
-    command: [...spec.command],
     argv: [...argv],
     volume: spec.volume,
     exclusive: spec.exclusive,
     finishGrace: spec.limits.finishGrace,
   };
+  // An evict tool (action evict) runs no container: it has neither.
+  if (spec.image !== undefined) tool.image = spec.image;
+  if (spec.command !== undefined) tool.command = [...spec.command];
   if (meta.generation !== undefined) tool.generation = meta.generation;
   if (meta.resourceVersion !== undefined) tool.resourceVersion = meta.resourceVersion;
   if (spec.env) tool.env = structuredClone(spec.env);

@@ -1,4 +1,5 @@
 import type { TargetStatus } from '../../api/index.ts';
+import { budgetRefusal } from './budgets.ts';
 import type { PowerToolContext } from './context.ts';
 import type { LivePowerTool } from './reconcile.ts';
 import { redactContainer, renderContainer, ephemeralName } from './render.ts';
@@ -11,7 +12,10 @@ import { findCappedPod, findConflict, selectTargets, type ActiveRun } from './ta
 export type RunSelection =
   { ok: true; targets: TargetStatus[]; deadline: string; rendered?: Record<string, unknown>[] } | { ok: false; blocker: Blocker };
 
-/** Chooses the run's targets once: namespace opt-in, blast radius, per-pod cap, conflicts; renders them for dry-run. */
+/**
+ * Chooses the run's targets once: namespace opt-in, blast radius, disruption budgets (disruptive tools), per-pod
+ * cap, conflicts; renders them for dry-run (an evict tool's dry run is the Eviction API's own: run-evict.ts).
+ */
 export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Extract<Resolved, { ok: true }>, now: Date): RunSelection {
   const namespace = pt.metadata.namespace ?? '';
   const ns = ctx.caches.namespaces.get(namespace);
@@ -24,6 +28,9 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   const pods = ctx.caches.pods.list(namespace);
   const selection = selectTargets(pt, config, ns, pods);
   if (!selection.ok) return { ok: false, blocker: { type: 'Selected', reason: selection.reason, message: selection.message } };
+
+  const budget = config.disruptive ? budgetRefusal(selection.targets, pods, ctx.caches.budgets.list(namespace)) : undefined;
+  if (budget) return { ok: false, blocker: { type: 'Selected', reason: 'DisruptionBudgetExceeded', message: budget.message } };
 
   const capped = findCappedPod(config, selection.targets, pods);
   if (capped) {
@@ -51,10 +58,11 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   }
 
   const deadline = new Date(now.getTime() + resolved.durationMs);
+  // An evict tool runs no container, so its targets name none.
   const targets: TargetStatus[] = selection.targets.map((t) =>
-    selectedTarget(t, ephemeralName(config.tool.name, pt.metadata.uid, t.podUID)),
+    selectedTarget(t, config.action === 'evict' ? '' : ephemeralName(config.tool.name, pt.metadata.uid, t.podUID)),
   );
-  if (!pt.spec.dryRun) return { ok: true, targets, deadline: deadline.toISOString() };
+  if (!pt.spec.dryRun || config.action === 'evict') return { ok: true, targets, deadline: deadline.toISOString() };
   const rendered = selection.targets.map((t) => {
     const collector = pt.spec.output.mode === 'collector' ? { url: ctx.collectorUrl ?? '', token: '[issued at injection]' } : undefined;
     const c = redactContainer(

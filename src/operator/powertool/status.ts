@@ -82,7 +82,7 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
             type: 'Completed',
             status: 'True',
             reason: aborted ? 'Aborted' : failed > 0 ? 'SomeFailed' : 'AllSucceeded',
-            message: `${succeeded} succeeded, ${failed} failed`,
+            message: `${succeeded} succeeded, ${failed} failed${firstFailure(targets)}`,
           }
         : { type: 'Completed', status: 'False', reason: 'Running', message: `${targets.filter(targetEnded).length} of ${selected} ended` },
     );
@@ -126,6 +126,12 @@ function phaseOf(input: StatusInput, s: { selected: number; failed: number; allE
   if (s.allEnded) return s.aborted ? 'Aborted' : s.failed > 0 ? 'Failed' : 'Succeeded';
   if (input.targets.some((t) => t.phase === 'Running' || targetEnded(t))) return 'Running';
   return 'Pending';
+}
+
+/** The first failed target's story, so `kubectl describe` says why without reading every record. */
+function firstFailure(targets: TargetStatus[]): string {
+  const t = targets.find((x) => x.phase === 'Failed' || x.phase === 'Gone');
+  return t?.message ? `; ${t.pod}: ${t.message}` : '';
 }
 
 function latest(targets: TargetStatus[]): string | undefined {

@@ -51,6 +51,8 @@ describe('target transitions', () => {
       { type: 'StopRequested', at: '2026-11-02T10:00:00Z', reason: 'Deadline' },
       { type: 'StoppedBeforeInjection', reason: 'Suspended' },
       { type: 'DeadlinePassed' },
+      { type: 'Evicted', at: '2026-11-02T10:00:00Z' },
+      { type: 'EvictionRefused', at: '2026-11-02T10:00:00Z', budgets: ['b'], message: 'x' },
     ];
     for (const phase of ['Succeeded', 'Failed', 'Stopped', 'Gone'] as const) {
       const t = at(phase, { reason: 'Was' });
@@ -113,5 +115,22 @@ describe('target transitions', () => {
       const gone = advance(at(phase), { type: 'PodGone' });
       assert.deepEqual([gone.phase, gone.reason], ['Gone', 'PodGone']);
     }
+  });
+
+  it('records an eviction as Succeeded with its time, and a budget refusal as Failed naming the budget', () => {
+    const when = '2026-11-02T10:00:05.000Z';
+    const evicted = advance(at('Pending'), { type: 'Evicted', at: when });
+    assert.deepEqual(
+      [evicted.phase, evicted.reason, evicted.evictedAt, evicted.finishedAt, evicted.attempts],
+      ['Succeeded', 'Evicted', when, when, 1],
+    );
+    const message = 'eviction of pod web-1 refused by PodDisruptionBudget "web-budget": ...; not forced';
+    const refused = advance(at('Pending'), { type: 'EvictionRefused', at: when, budgets: ['web-budget'], message });
+    assert.deepEqual(
+      [refused.phase, refused.reason, refused.refusedBy, refused.message],
+      ['Failed', 'EvictionRefused', ['web-budget'], message],
+    );
+    // Only a target not yet acted on can be evicted: a running tool's target is not.
+    assert.equal(advance(at('Running'), { type: 'Evicted', at: when }).phase, 'Running');
   });
 });

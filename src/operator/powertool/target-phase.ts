@@ -8,6 +8,7 @@ import type { TargetPhase, TargetStatus } from '../../api/index.ts';
  *      │  ╲                   │ ╲ cannot start ▶ Failed       │
  *      │   ╲ injection failed, collector missing, deadline ▶ Failed
  *      ├── stopped before injection ▶ Stopped
+ *      ├── (action evict) evicted ▶ Succeeded; eviction refused by a budget, or failing for good ▶ Failed
  *      └── (any live phase) pod gone or replaced ▶ Gone
  *
  * A record never moves back and an ended one never changes: an illegal move leaves the record as it is, so an
@@ -61,7 +62,11 @@ export type TargetEvent =
   /** The run's tool can no longer be injected (its config gone with no record of it, or outside the policy). */
   | { type: 'NotAdmitted'; reason: string; message: string }
   /** The deadline passed and the target is still not injected. */
-  | { type: 'DeadlinePassed' };
+  | { type: 'DeadlinePassed' }
+  /** (action evict) The Eviction API accepted the eviction of the pod. */
+  | { type: 'Evicted'; at: string }
+  /** (action evict) A PodDisruptionBudget forbids the eviction now; it is not forced. */
+  | { type: 'EvictionRefused'; at: string; budgets: string[]; message: string };
 
 /** The first record of a target chosen at selection. */
 export function selectedTarget(t: { pod: string; podUID: string; container: string }, ephemeralContainer: string): TargetStatus {
@@ -131,6 +136,25 @@ export function advance(t: TargetStatus, event: TargetEvent): TargetStatus {
     case 'NotAdmitted':
       if (t.phase !== 'Pending') return t;
       return move(t, 'Failed', { reason: event.reason, message: event.message });
+    case 'Evicted':
+      if (t.phase !== 'Pending') return t;
+      return move(t, 'Succeeded', {
+        attempts: (t.attempts ?? 0) + 1,
+        startedAt: event.at,
+        finishedAt: event.at,
+        evictedAt: event.at,
+        reason: 'Evicted',
+        message: `pod ${t.pod} was evicted through the Eviction API, its PodDisruptionBudgets respected`,
+      });
+    case 'EvictionRefused':
+      if (t.phase !== 'Pending') return t;
+      return move(t, 'Failed', {
+        attempts: (t.attempts ?? 0) + 1,
+        finishedAt: event.at,
+        refusedBy: event.budgets,
+        reason: 'EvictionRefused',
+        message: event.message,
+      });
     case 'DeadlinePassed':
       if (t.phase !== 'Pending') return t;
       return move(t, 'Failed', { reason: 'NotInjected', message: t.message ?? 'the deadline passed before the tool could be injected' });

@@ -36,12 +36,25 @@ export function checkToolConfig(rawSpec: unknown, privileges: ToolPrivileges): A
   const parsed = powerToolConfigSpec.safeParse(rawSpec);
   if (!parsed.success) return parsed.error.issues.map((i) => ({ path: ['spec', ...i.path].join('.'), message: i.message }));
   const spec = parsed.data;
-  const errors = [...checkConfig(spec)];
+  const errors = [...actionErrors(spec), ...checkConfig(spec)];
   if ((parseDuration(spec.limits.finishGrace) ?? 0) > MAX_FINISH_GRACE_MS) {
     errors.push({ path: 'spec.limits.finishGrace', message: `must be at most 5m, got "${spec.limits.finishGrace}"` });
   }
   errors.push(...privilegeErrors(spec.securityContext, privileges));
   return errors;
+}
+
+/** The same rules as the CRD's x-kubernetes-validations on spec.action, for configs checked outside the API server. */
+function actionErrors(spec: PowerToolConfigSpec): ArgError[] {
+  if (spec.action === 'inject') {
+    return (['image', 'command'] as const)
+      .filter((f) => spec[f] === undefined)
+      .map((f) => ({ path: `spec.${f}`, message: 'action inject needs it: the ephemeral container runs it' }));
+  }
+  const present: string[] = (['image', 'command'] as const).filter((f) => spec[f] !== undefined);
+  if (spec.defaultArgs.length > 0) present.push('defaultArgs');
+  if (spec.parameters.length > 0) present.push('parameters');
+  return present.map((f) => ({ path: `spec.${f}`, message: 'action evict runs no container: leave it out' }));
 }
 
 /** What a tool's securityContext asks for beyond the operator's tool privileges; also re-checked on a run's frozen record. */
