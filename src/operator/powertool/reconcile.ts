@@ -3,8 +3,9 @@
  * Reads: the PowerTool, its PowerToolConfig (operator namespace), the namespace, pods and other PowerTools, all
  * from informer caches; the pods are the truth about what was injected.
  * Writes: PowerTool status (its only writer) and the stop-tools finalizer; ephemeral containers on target pods, or
- * evictions of them for a tool with spec.action evict (run-evict.ts); Events. Owns the run: select targets once, inject once per target, observe, stop on deadline / suspend /
- * delete or a breached steady state (steady-state/), delete after the TTL. Steps live in their own files; this one only sequences them.
+ * evictions of them for a tool with spec.action evict (run-evict.ts); Events. Owns the run: select targets once,
+ * inject once per target, observe, stop on deadline / suspend / delete or a breached steady state (steady-state/),
+ * delete after the TTL. Steps live in their own files; this one only sequences them.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
