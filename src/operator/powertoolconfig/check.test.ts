@@ -49,3 +49,27 @@ describe('checkToolConfig: the shipped tools', () => {
     assert.match(errors[0]?.message ?? '', /^capability SYS_MODULE is not allowed; allowed: .*NET_RAW/);
   });
 });
+
+describe('checkToolConfig: spec.action', () => {
+  const podKill = specOf('pod-kill');
+  it('accepts an evict tool with no image or command, and refuses one that carries a container', () => {
+    assert.deepEqual(checkToolConfig(podKill, DEFAULT_TOOL_PRIVILEGES), []);
+    assert.deepEqual(
+      checkToolConfig(
+        { ...podKill, image: 'localhost/x:1', parameters: [{ name: 'n', flag: '--n', type: 'integer' }] },
+        DEFAULT_TOOL_PRIVILEGES,
+      ),
+      [
+        { path: 'spec.image', message: 'action evict runs no container: leave it out' },
+        { path: 'spec.parameters', message: 'action evict runs no container: leave it out' },
+      ],
+    );
+  });
+  it('refuses an inject tool without its image or command, naming each', () => {
+    const { image: _image, command: _command, ...rest } = perf;
+    assert.deepEqual(
+      checkToolConfig(rest, DEFAULT_TOOL_PRIVILEGES).map((e) => e.path),
+      ['spec.image', 'spec.command'],
+    );
+  });
+});
