@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import type { EventsV1Event, V1Pod } from '@kubernetes/client-node';
 import { buildEvidence } from './rca/evidence.ts';
 import { renderReport } from './report/page.ts';
+import { RESULT_FILES } from './report/results/files.ts';
 import { mergeEvidence, rcaInput, reportModel, type Run } from './pipeline/assemble.ts';
 import { processRun } from './pipeline/process.ts';
 import type { ArtifactInput, RunInputs, RunPowerTool as LivePowerTool } from './run.ts';
@@ -55,6 +56,64 @@ function powerTool(name: string, tool: string, startedAt: string, finishedAt: st
         exitCode: 0,
         ...(effect ? { result: { effect } } : {}),
       })),
+    },
+  } as LivePowerTool;
+}
+
+/** The same run with an http probe that breached during it (the run aborted) and recovered 12 s later. */
+function breached(pt: LivePowerTool): LivePowerTool {
+  const status = pt.status ?? {};
+  return {
+    ...pt,
+    spec: {
+      ...pt.spec,
+      steadyState: [
+        {
+          name: 'checkout',
+          kind: 'http',
+          interval: '2s',
+          failureThreshold: 2,
+          recoveryTimeout: '1m',
+          http: { service: 'web', port: 8080, path: '/healthz', method: 'GET', expectStatus: 200, timeout: '1s', maxLatency: '200ms' },
+        },
+      ],
+    },
+    status: {
+      ...status,
+      phase: 'Failed',
+      conditions: [
+        {
+          type: 'SteadyStateHeld',
+          status: 'False',
+          reason: 'Breached',
+          message: 'probe checkout breached (2 failed check(s)), the run was aborted, and it recovered after 12s',
+          lastTransitionTime: '2026-11-22T03:32:45Z',
+        },
+      ],
+      steadyState: {
+        stage: 'Done',
+        runEndedAt: '2026-11-22T03:32:33Z',
+        probes: [
+          {
+            name: 'checkout',
+            checks: 9,
+            failures: 2,
+            consecutiveFailures: 0,
+            lastResult: 'Pass',
+            lastValue: '200 in 4ms',
+            lastCheckAt: '2026-11-22T03:32:45Z',
+            firstBreachAt: '2026-11-22T03:32:31Z',
+            breachedAt: '2026-11-22T03:32:33Z',
+            recoveredAt: '2026-11-22T03:32:43Z',
+            recoverySeconds: 12,
+          },
+        ],
+      },
+      targets: (status.targets ?? []).map((t, i) =>
+        i === 0
+          ? { ...t, phase: 'Stopped' as const, stopReason: 'SteadyStateBreached' as const }
+          : { ...t, phase: 'Failed' as const, exitCode: 1, reason: 'Error', message: 'stress-ng: "cannot" start, = retry' },
+      ),
     },
   } as LivePowerTool;
 }
@@ -106,6 +165,8 @@ interface Scenario {
   runs: () => Promise<Run[]>;
   analysis?: AnalysisResult;
   notes?: string[];
+  /** Also compare the JSON, CSV and JUnit files written beside the page. */
+  results?: boolean;
 }
 
 const broken: ArtifactInput = {
@@ -118,6 +179,7 @@ const broken: ArtifactInput = {
 const scenarios: Scenario[] = [
   {
     name: 'perf',
+    results: true,
     title: { namespace: 'shop', name: 'profiles' },
     runs: async () => [
       await run(
@@ -150,16 +212,19 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'fault-period',
+    results: true,
     title: { namespace: 'shop', name: 'nightly' },
     analysis: { status: 'Failed', reason: 'cannot reach Ollama at http://ollama:11434 (ECONNREFUSED)', attempts: 1, errors: [] },
     notes: ['Covers the 3 run(s) that finished between 2026-11-22T03:30:00.000Z and 2026-11-22T03:35:00.000Z.'],
     runs: async () => [
       await run(
-        powerTool('web-cpu', 'cpu', '2026-11-22T03:32:23.296958Z', '2026-11-22T03:32:33.260337Z', {
-          requestedMillicores: 1000,
-          faultStartedAt: '2026-11-22T03:32:24Z',
-          faultEndedAt: '2026-11-22T03:32:33Z',
-        }),
+        breached(
+          powerTool('web-cpu', 'cpu', '2026-11-22T03:32:23.296958Z', '2026-11-22T03:32:33.260337Z', {
+            requestedMillicores: 1000,
+            faultStartedAt: '2026-11-22T03:32:24Z',
+            faultEndedAt: '2026-11-22T03:32:33Z',
+          }),
+        ),
         [artifact('web-1', 'samples.jsonl')],
         { pods: [pod] },
       ),
@@ -204,6 +269,7 @@ describe('reports from fixture artifacts (golden)', () => {
       });
       await compare(`${s.name}.evidence.json`, `${JSON.stringify(set, null, 1)}\n`);
       await compare(`${s.name}.html`, renderReport(model));
+      if (s.results) for (const f of RESULT_FILES) await compare(`${s.name}${f.suffix}`, f.render(model));
     });
   }
 });

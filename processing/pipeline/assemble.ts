@@ -9,6 +9,7 @@ import type { ReportAnalysis, ReportModel, RunHeader } from '../report/model.ts'
 import type { AssembleContext, Kind } from '../kinds/kind.ts';
 import { kinds, reportedKinds } from '../kinds/index.ts';
 import type { RunPowerTool } from '../run.ts';
+import { steadyStateViews, targetRows } from './outcome.ts';
 import type { Run } from './process.ts';
 
 export type { Run } from './process.ts';
@@ -108,6 +109,7 @@ export function reportModel(m: ModelInput): ReportModel {
     );
     if (section !== undefined) sections[kind.report.field] = section;
   }
+  const verdicts = steadyStateViews(pts);
   const notes = [...m.notes, ...m.runs.flatMap((r) => r.processed.notes.map((n) => (several ? `${r.inputs.pt.metadata.name}: ${n}` : n)))];
   return {
     id: m.id,
@@ -123,6 +125,8 @@ export function reportModel(m: ModelInput): ReportModel {
     })),
     evidence: m.set.evidence.map((e) => ({ id: e.id, summary: e.summary, source: e.source })),
     analysis: analysisView(m.analysis),
+    targets: targetRows(pts),
+    ...(verdicts.length > 0 ? { steadyState: verdicts } : {}),
     ...sections,
     ...(notes.length > 0 ? { notes } : {}),
   };

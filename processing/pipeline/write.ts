@@ -12,6 +12,7 @@ import { listReports } from '../../src/reports/list.ts';
 import { indexEntry, renderIndex } from '../report/index.ts';
 import type { ReportModel } from '../report/model.ts';
 import { renderReport } from '../report/page.ts';
+import { RESULT_FILES } from '../report/results/files.ts';
 
 /** Where a report lives, relative to the reports directory (and to any URL prefix). */
 export function reportPath(namespace: string, processing: string, id: string): string {
@@ -30,17 +31,22 @@ async function writeAtomic(path: string, content: string): Promise<void> {
   }
 }
 
-/** The HTML, then its index row: a listed report always has its page. */
+const besides = (rel: string, suffix: string): string => rel.replace(/\.html$/, suffix);
+
+/** The result files and the HTML, then its index row: a listed report always has its page and its files. */
 export async function writeReport(dir: string, namespace: string, processing: string, model: ReportModel): Promise<void> {
   const rel = reportPath(namespace, processing, model.id);
+  for (const f of RESULT_FILES) await writeAtomic(join(dir, besides(rel, f.suffix)), f.render(model));
   await writeAtomic(join(dir, rel), renderReport(model));
-  await writeAtomic(join(dir, rel.replace(/\.html$/, '.json')), JSON.stringify(indexEntry(model, rel)));
+  await writeAtomic(join(dir, besides(rel, '.json')), JSON.stringify(indexEntry(model, rel)));
 }
 
+/** The index row first, so the report leaves the index before its files go. */
 export async function removeReport(dir: string, namespace: string, processing: string, id: string): Promise<void> {
   const rel = reportPath(namespace, processing, id);
-  await rm(join(dir, rel.replace(/\.html$/, '.json')), { force: true });
+  await rm(join(dir, besides(rel, '.json')), { force: true });
   await rm(join(dir, rel), { force: true });
+  for (const f of RESULT_FILES) await rm(join(dir, besides(rel, f.suffix)), { force: true });
 }
 
 export async function reportExists(dir: string, namespace: string, processing: string, id: string): Promise<boolean> {

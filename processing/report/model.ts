@@ -45,6 +45,49 @@ export interface RunHeader {
   partial?: boolean;
 }
 
+/** One target of one run, as its PowerTool's status left it: the report's per-target table and its CSV. */
+export interface TargetRow {
+  powerTool: string;
+  pod: string;
+  container: string;
+  phase: string;
+  reason?: string;
+  /** Why the operator stopped the tool early (deadline, suspend, deletion, a steady-state breach). */
+  stopReason?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+  /** True when any of its artifacts was cut short. */
+  partial: boolean;
+  artifacts: number;
+  bytes: number;
+  message?: string;
+}
+
+/** One probe's record, as status.steadyState holds it. */
+export interface ProbeView {
+  name: string;
+  kind: string;
+  checks: number;
+  failures: number;
+  lastResult?: string;
+  lastValue?: string;
+  firstBreachAt?: string;
+  breachedAt?: string;
+  recoveredAt?: string;
+  recoverySeconds?: number;
+}
+
+/** The steady-state verdict of one run: the SteadyStateHeld condition (its reason is the verdict) and the probes. */
+export interface SteadyStateView {
+  powerTool: string;
+  /** Held, Breached, NotRecovered, NotHeldBeforeStart, or Checking while the run is not done. */
+  verdict: string;
+  held: 'True' | 'False' | 'Unknown';
+  message?: string;
+  probes: ProbeView[];
+}
+
 export interface ReportBase {
   /** The report's stable id (the run it covers). */
   id: string;
@@ -53,6 +96,10 @@ export interface ReportBase {
   findings?: ReportFinding[];
   evidence?: ReportEvidence[];
   analysis?: ReportAnalysis;
+  /** Every target of every run covered, in run order. */
+  targets?: TargetRow[];
+  /** One verdict per run that had steady-state probes. */
+  steadyState?: SteadyStateView[];
   /** Artifacts that were partial or could not be read, said plainly. */
   notes?: string[];
 }

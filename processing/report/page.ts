@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { html, join, raw, type Html } from './html.ts';
 import { reportedKinds } from '../kinds/index.ts';
 import type { ReportModel } from './model.ts';
+import { renderDownloads, renderTargets, renderVerdicts } from './outcome.ts';
+import { RESULT_FILES } from './results/files.ts';
 import { renderAnalysis, renderFindings, renderHeader } from './sections.ts';
 
 const style = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
@@ -45,17 +47,23 @@ export function renderReport(model: ReportModel): string {
     data: (model as unknown as Record<string, unknown>)[k.report.field],
     kind: k,
   }));
+  const several = new Set((model.targets ?? []).map((t) => t.powerTool)).size > 1;
   const toc = [
+    model.steadyState?.length ? ['steady-state', 'Steady state'] : undefined,
     ['findings', 'Findings'],
     model.analysis && model.analysis.status !== 'None' ? ['analysis', 'Analysis'] : undefined,
     ...sections.map((s) => (shown(s.data) ? [s.toc.id, s.toc.label] : undefined)),
+    model.targets?.length ? ['targets', 'Targets'] : undefined,
   ].filter((x): x is string[] => x !== undefined);
   const body = html`${renderHeader(r, model.generatedAt)}
 <nav class="toc">${toc.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
 ${model.notes?.length ? html`<ul class="note">${model.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${renderVerdicts(model.steadyState, several)}
 ${renderFindings(model.findings, model.evidence)}
 ${renderAnalysis(model.analysis)}
 ${join(sections.map((s, i) => html`${i > 0 ? '\n' : ''}${s.kind.report.render(s.data)}`))}
+${renderTargets(model.targets, several)}
+${renderDownloads(model.id, RESULT_FILES)}
 <footer>TOE report <code>${model.id}</code>. This file is self-contained: it loads nothing and sends nothing.</footer>`;
   return page(`${r.tool} ${r.namespace}/${r.name} — TOE report`, body);
 }

@@ -52,6 +52,8 @@ describe('reports server', () => {
         critical: 1,
       }),
     );
+    writeFileSync(join(dir, 'default', 'r1.targets.csv'), 'powerTool,pod\r\n');
+    writeFileSync(join(dir, 'default', 'r1.junit.xml'), '<testsuites/>');
     writeFileSync(join(dir, '.hidden.html'), 'hidden');
     writeFileSync(join(dir, 'notes.exe'), 'binary');
     symlinkSync(join(base, 'secret.txt'), join(dir, 'link-out.txt'));
@@ -66,6 +68,15 @@ describe('reports server', () => {
   after(() => {
     server.close();
     rmSync(base, { recursive: true, force: true });
+  });
+
+  it("serves a report's CSV and JUnit files with their types (nosniff: the browser does not guess)", async () => {
+    const csv = await get(port, '/default/r1.targets.csv');
+    assert.equal(csv.status, 200);
+    assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8; header=present');
+    const xml = await get(port, '/default/r1.junit.xml');
+    assert.equal(xml.headers['content-type'], 'application/xml; charset=utf-8');
+    assert.equal(xml.body.toString(), '<testsuites/>');
   });
 
   it('serves a report with validators, cache and security headers', async () => {

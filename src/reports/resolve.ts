@@ -9,6 +9,8 @@ import { extname, join, sep } from 'node:path';
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8; header=present',
+  '.xml': 'application/xml; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.folded': 'text/plain; charset=utf-8',
   '.png': 'image/png',
