@@ -85,6 +85,24 @@ function statusVia(address: string, url: URL): Promise<number | undefined> {
   });
 }
 
+/** GET `url` from `address` with the URL's Host header (the Ingress routes on it): status, type and body. */
+export function getVia(address: string, url: URL): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: address, port: Number(url.port || 80), path: url.pathname, headers: { host: url.host }, timeout: 10_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+      },
+    );
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`GET ${url.href} via ${address} timed out`)));
+    req.end();
+  });
+}
+
 export interface Reached {
   url: URL;
   address: string;

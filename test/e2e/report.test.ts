@@ -17,7 +17,19 @@ import { GROUP, VERSION, type PowerTool, type PowerToolProcessing } from '../../
 import { network } from '../../src/cluster/settings.ts';
 import { testClients } from '../integration/kube.ts';
 import { demoDeployment, prepare, startOperator, type OperatorProcess } from './operator.ts';
-import { CHROMIUM, HOT_FUNCTION, hotContainer, ingressClass, keepScreenshot, launchChromium, openReport, reach } from './report-page.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { readFileSync } from 'node:fs';
+import {
+  CHROMIUM,
+  HOT_FUNCTION,
+  getVia,
+  hotContainer,
+  ingressClass,
+  keepScreenshot,
+  launchChromium,
+  openReport,
+  reach,
+} from './report-page.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { dumpOnFailure } from './diagnose.ts';
 
@@ -124,5 +136,28 @@ describe('report of a perf run on a real node', { timeout: 420_000 }, () => {
     await keepScreenshot(page, 'report-e2e.png');
     assert.deepEqual(problems, []);
     assert.deepEqual(requests, [reached.url.href]);
+
+    // The same results for programs, beside the page and through the same route.
+    const beside = (suffix: string): URL => new URL(reached.url.href.replace(/\.html$/, suffix));
+    const json = await getVia(reached.address, beside('.report.json'));
+    assert.equal(json.status, 200);
+    assert.match(json.type, /^application\/json/);
+    const schema = JSON.parse(
+      readFileSync(new URL('../../processing/report/results/report.v1.schema.json', import.meta.url), 'utf8'),
+    ) as object;
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+    const doc = JSON.parse(json.body) as { targets: { phase: string }[]; steadyState: { verdict: string } };
+    assert.equal(validate(doc), true, JSON.stringify(validate.errors));
+    assert.deepEqual(
+      doc.targets.map((t) => t.phase),
+      ['Succeeded'],
+    );
+    assert.equal(doc.steadyState.verdict, 'NotChecked');
+    const csv = await getVia(reached.address, beside('.targets.csv'));
+    assert.equal(csv.status, 200);
+    assert.equal(csv.body.trimEnd().split('\r\n').length, 2, 'a header and one target');
+    const junit = await getVia(reached.address, beside('.junit.xml'));
+    assert.equal(junit.status, 200);
+    assert.match(junit.body, /<testsuites [^>]*tests="1" failures="0"/);
   });
 });
