@@ -37,7 +37,12 @@ export const emergencyStopStatus = z
     activatedAt: z.string().optional().describe('When the stop was created (RFC 3339).'),
     activatedBy: requester.optional(),
     stoppedCount: z.number().int().min(0).optional().describe('How many PowerTools this stop stopped.'),
-    runningCount: z.number().int().min(0).optional().describe('How many tools of those have not exited yet.'),
+    runningCount: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('How many tools in the cluster have not exited yet, whichever stop reached them; 0 once all are stopped.'),
     refusedCount: z.number().int().min(0).optional().describe('How many PowerTools the operator refused to start while it was active.'),
     stopped: z
       .array(stoppedRun)
@@ -68,7 +73,7 @@ export const emergencyStopPresentation: CrdPresentation = {
     { name: 'Reason', type: 'string', jsonPath: '.spec.reason', description: 'Why the stop was pulled.' },
     { name: 'By', type: 'string', jsonPath: '.status.activatedBy.username', description: 'Who pulled it, as admission recorded.' },
     { name: 'Stopped', type: 'integer', jsonPath: '.status.stoppedCount', description: 'PowerTools it stopped.' },
-    { name: 'Running', type: 'integer', jsonPath: '.status.runningCount', description: 'Their tools not yet exited.' },
+    { name: 'Running', type: 'integer', jsonPath: '.status.runningCount', description: 'Tools in the cluster not yet exited.' },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since the stop was pulled.' },
   ],
 };

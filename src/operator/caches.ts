@@ -1,6 +1,6 @@
 import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { GROUP, VERSION, type PowerTool, type PowerToolConfig } from '../api/index.ts';
+import { GROUP, VERSION, type EmergencyStop, type PowerTool, type PowerToolConfig } from '../api/index.ts';
 import type { Clients } from '../kube/client.ts';
 import { watchedCache, type WatchedCache } from '../kube/informer.ts';
 
@@ -9,6 +9,8 @@ export interface OperatorCaches {
   configs: WatchedCache<PowerToolConfig & { kind?: string; metadata: { name: string } }>;
   pods: WatchedCache<V1Pod>;
   namespaces: WatchedCache<V1Namespace>;
+  /** Cluster-scoped; while one exists every run stops and none starts (emergency-stop/). */
+  emergencyStops: WatchedCache<EmergencyStop & { kind?: string; metadata: { name: string } }>;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface OperatorCaches {
  */
 export function makeCaches(clients: Clients, operatorNamespace: string, log: Logger): OperatorCaches {
   const { kc, core, resources } = clients;
-  const { powerTools, configs } = resources;
+  const { powerTools, configs, emergencyStops } = resources;
   return {
     powerTools: watchedCache(kc, `/apis/${GROUP}/${VERSION}/${powerTools.plural}`, () => powerTools.list() as never, log),
     configs: watchedCache(
@@ -28,6 +30,7 @@ export function makeCaches(clients: Clients, operatorNamespace: string, log: Log
     ),
     pods: watchedCache(kc, '/api/v1/pods', () => core.listPodForAllNamespaces(), log),
     namespaces: watchedCache(kc, '/api/v1/namespaces', () => core.listNamespace(), log),
+    emergencyStops: watchedCache(kc, `/apis/${GROUP}/${VERSION}/${emergencyStops.plural}`, () => emergencyStops.list() as never, log),
   };
 }
 
