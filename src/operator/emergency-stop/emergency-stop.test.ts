@@ -66,14 +66,14 @@ describe('emergencyStopStatus', () => {
       s,
       [
         run('b', [target('b-1', 'Running', { stopReason: 'EmergencyStop', stopRequestedAt: '2026-12-07T13:00:02Z' })]),
-        run('a', [target('a-1', 'Stopped', { stopReason: 'EmergencyStop', stopRequestedAt: '2026-12-07T13:00:01Z' })]),
+        run('a', [target('a-1', 'Stopped', { stopReason: 'EmergencyStop', stopRequestedAt: '2026-12-07T13:00:00.500Z' })]),
         run('old', [target('o-1', 'Stopped', { stopReason: 'EmergencyStop', stopRequestedAt: '2026-12-06T10:00:00Z' })]),
         run('other', [target('x-1', 'Succeeded')]),
       ],
       now,
     );
     assert.deepEqual(status.stopped, [
-      { namespace: 'shop', name: 'a', stoppedAt: '2026-12-07T13:00:01Z', running: 0 },
+      { namespace: 'shop', name: 'a', stoppedAt: '2026-12-07T13:00:00.500Z', running: 0 },
       { namespace: 'shop', name: 'b', stoppedAt: '2026-12-07T13:00:02Z', running: 1 },
     ]);
     assert.equal(status.stoppedCount, 2);

@@ -23,8 +23,11 @@ function stoppedAt(pt: PowerTool): string | undefined {
 
 export function emergencyStopStatus(stop: LiveEmergencyStop, powerTools: readonly PowerTool[], now: Date): EmergencyStopStatus {
   const since = stop.metadata.creationTimestamp ?? '';
-  // Stopped by this stop, not an earlier one: asked to stop after it was pulled (RFC 3339 UTC sorts as text).
-  const after = (at: string | undefined) => at !== undefined && (at === '' || at >= since);
+  // Stopped by this stop, not an earlier one: asked to stop after it was pulled. Compared as times, not text:
+  // creationTimestamp has whole seconds, the stop request milliseconds ("…:19.514Z" sorts before "…:19Z").
+  const sinceMs = Date.parse(since);
+  const notBefore = (at: string) => Number.isNaN(sinceMs) || Date.parse(at) >= sinceMs;
+  const after = (at: string | undefined) => at !== undefined && (at === '' || notBefore(at));
   const stopped: StoppedRun[] = [];
   let refused = 0;
   let running = 0;
@@ -41,7 +44,7 @@ export function emergencyStopStatus(stop: LiveEmergencyStop, powerTools: readonl
       });
     }
     const held = findCondition(pt.status?.conditions, EMERGENCY_STOPPED);
-    if (held?.reason === 'NotStarted' && held.lastTransitionTime >= since) refused += 1;
+    if (held?.reason === 'NotStarted' && notBefore(held.lastTransitionTime)) refused += 1;
   }
   stopped.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   const status: EmergencyStopStatus = {
