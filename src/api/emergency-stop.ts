@@ -14,7 +14,9 @@ export const emergencyStopSpec = z
       .min(1)
       .max(1024)
       // Part of the audit record: it stays as it was written. A new reason is a new stop.
-      .meta({ 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'reason is immutable: clear the stop and pull a new one' }] })
+      .meta({
+        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'reason is immutable: clear the stop and pull a new one' }],
+      })
       .describe('Why the stop was pulled, shown with every refusal and on every PowerTool it stopped.'),
   })
   .describe('An emergency stop of every PowerTool in the cluster, active while this object exists.');
