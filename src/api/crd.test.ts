@@ -45,15 +45,16 @@ describe('customResourceDefinition', () => {
     const names = kindNames.map((k) => customResourceDefinition(k));
     assert.deepEqual(
       names.map((c) => c.metadata.name),
-      ['powertoolconfigs.toe.dev', 'powertools.toe.dev', 'powertoolprocessings.toe.dev'],
+      ['powertoolconfigs.toe.dev', 'powertools.toe.dev', 'powertoolprocessings.toe.dev', 'emergencystops.toe.dev'],
     );
     assert.deepEqual(
       names.map((c) => c.spec.names.shortNames),
-      [['ptc'], ['pt'], ['ptp']],
+      [['ptc'], ['pt'], ['ptp'], ['estop']],
     );
     for (const crd of names) {
       assert.equal(crd.spec.group, 'toe.dev');
-      assert.equal(crd.spec.scope, 'Namespaced');
+      // An emergency stop acts on the whole cluster, so it lives outside any namespace.
+      assert.equal(crd.spec.scope, crd.spec.names.kind === 'EmergencyStop' ? 'Cluster' : 'Namespaced');
       assert.deepEqual(crd.spec.names.categories, ['toe']);
       assert.equal(crd.spec.names.listKind, `${crd.spec.names.kind}List`);
     }

@@ -29,7 +29,7 @@ export interface CustomResourceDefinition {
   spec: {
     group: string;
     names: { kind: string; listKind: string; plural: string; singular: string; shortNames: string[]; categories: string[] };
-    scope: 'Namespaced';
+    scope: 'Namespaced' | 'Cluster';
     versions: {
       name: string;
       served: boolean;
@@ -123,7 +123,7 @@ export function customResourceDefinition(kind: KindName): CustomResourceDefiniti
     spec: {
       group: GROUP,
       names: { kind, listKind: `${kind}List`, plural: p.plural, singular: p.singular, shortNames: p.shortNames, categories: p.categories },
-      scope: 'Namespaced',
+      scope: p.scope ?? 'Namespaced',
       versions: [
         {
           name: VERSION,

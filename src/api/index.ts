@@ -1,15 +1,18 @@
+import { emergencyStop, emergencyStopPresentation } from './emergency-stop.ts';
 import { powerTool, powerToolPresentation } from './powertool.ts';
 import { powerToolConfig, powerToolConfigPresentation } from './powertoolconfig.ts';
 import { powerToolProcessing, powerToolProcessingPresentation } from './powertoolprocessing.ts';
 
-/** The three kinds, in the order their CRDs are written. */
+/** The kinds, in the order their CRDs are written. */
 export const kinds = {
   PowerToolConfig: { schema: powerToolConfig, presentation: powerToolConfigPresentation },
   PowerTool: { schema: powerTool, presentation: powerToolPresentation },
   PowerToolProcessing: { schema: powerToolProcessing, presentation: powerToolProcessingPresentation },
+  EmergencyStop: { schema: emergencyStop, presentation: emergencyStopPresentation },
 } as const;
 export type KindName = keyof typeof kinds;
 
+export * from './emergency-stop.ts';
 export * from './meta.ts';
 export * from './powertool.ts';
 export * from './powertoolconfig.ts';

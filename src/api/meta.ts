@@ -106,6 +106,8 @@ export interface CrdPresentation {
   singular: string;
   shortNames: string[];
   categories: string[];
+  /** Namespaced unless a kind says otherwise (EmergencyStop acts on the whole cluster). */
+  scope?: 'Namespaced' | 'Cluster';
   printerColumns: {
     name: string;
     type: 'string' | 'integer' | 'date' | 'boolean' | 'number';

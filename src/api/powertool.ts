@@ -121,7 +121,7 @@ export const targetStatus = z
     finishedAt: z.string().optional().describe('When the tool terminated (RFC 3339).'),
     stopRequestedAt: z.string().optional().describe('When the operator asked the tool to stop early (RFC 3339).'),
     stopReason: z
-      .enum(['Deadline', 'Suspended', 'Deleted', 'SteadyStateBreached'])
+      .enum(['Deadline', 'Suspended', 'Deleted', 'SteadyStateBreached', 'EmergencyStop'])
       .optional()
       .describe('Why the operator stopped the tool early.'),
     exitCode: z.number().int().optional().describe("The tool's exit code."),
@@ -233,6 +233,12 @@ export const powerToolPresentation: CrdPresentation = {
       jsonPath: '.status.conditions[?(@.type=="SteadyStateHeld")].reason',
       description: 'The steady-state verdict: Held, Breached, NotRecovered, NotHeldBeforeStart or Checking.',
       priority: 1,
+    },
+    {
+      name: 'EmergencyStop',
+      type: 'string',
+      jsonPath: '.status.conditions[?(@.type=="EmergencyStopped")].reason',
+      description: 'Stopped: an EmergencyStop stopped the run; NotStarted: the run was refused while one was active.',
     },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' },
   ],

@@ -14,6 +14,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
   collector: { summary: 'receive artifacts streamed by running tools', load: async () => (await import('./collector.ts')).collector },
   reports: { summary: 'serve HTML reports read-only', load: async () => (await import('./reports.ts')).reports },
+  stop: {
+    summary: 'emergency stop: stop every PowerTool in the cluster and refuse new ones until cleared',
+    load: async () => (await import('./stop.ts')).stop,
+  },
   quickstart: {
     summary: 'bring everything up and run a sample PowerTool to completion',
     load: async () => (await import('./quickstart.ts')).quickstart,

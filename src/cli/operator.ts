@@ -120,6 +120,7 @@ export const operator: Command = async (argv, streams) => {
       return startAdmission({
         ...deps,
         configs: deps.caches.configs,
+        emergencyStops: deps.caches.emergencyStops,
         operatorNamespace,
         listen: webhook,
         clientConfig,

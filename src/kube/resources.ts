@@ -2,6 +2,8 @@ import type { CustomObjectsApi, KubernetesListObject } from '@kubernetes/client-
 import {
   GROUP,
   VERSION,
+  emergencyStopPresentation,
+  type EmergencyStop,
   powerToolConfigPresentation,
   powerToolPresentation,
   powerToolProcessingPresentation,
@@ -101,11 +103,50 @@ export class ResourceClient<T extends Resource> {
   }
 }
 
-/** The three kinds' clients; plurals come from the presentations the CRDs are generated from. */
+/** A cluster-scoped toe.dev kind (EmergencyStop): the same calls as ResourceClient, without a namespace. */
+export class ClusterResourceClient<T extends Resource> {
+  constructor(
+    private readonly custom: CustomObjectsApi,
+    readonly plural: string,
+  ) {}
+
+  private ref(name: string) {
+    return { group: GROUP, version: VERSION, plural: this.plural, name };
+  }
+
+  async get(name: string): Promise<Live<T>> {
+    return (await this.custom.getClusterCustomObject(this.ref(name))) as Live<T>;
+  }
+
+  async list(): Promise<KubernetesListObject<Live<T>>> {
+    return (await this.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: this.plural })) as KubernetesListObject<
+      Live<T>
+    >;
+  }
+
+  async create(body: T): Promise<Live<T>> {
+    return (await this.custom.createClusterCustomObject({ group: GROUP, version: VERSION, plural: this.plural, body })) as Live<T>;
+  }
+
+  /** As ResourceClient.updateStatus: only when changed, with obj's resourceVersion as the precondition. */
+  async updateStatus(obj: Live<T>, status: NonNullable<T['status']>): Promise<boolean> {
+    if (canonical(obj.status ?? {}) === canonical(status)) return false;
+    const body = { metadata: { resourceVersion: obj.metadata.resourceVersion }, status };
+    await this.custom.patchClusterCustomObjectStatus({ ...this.ref(obj.metadata.name), body }, mergePatch());
+    return true;
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.custom.deleteClusterCustomObject(this.ref(name));
+  }
+}
+
+/** The kinds' clients; plurals come from the presentations the CRDs are generated from. */
 export interface ToeResources {
   powerTools: ResourceClient<PowerTool>;
   configs: ResourceClient<PowerToolConfig>;
   processings: ResourceClient<PowerToolProcessing>;
+  emergencyStops: ClusterResourceClient<EmergencyStop>;
 }
 
 export function toeResources(custom: CustomObjectsApi): ToeResources {
@@ -113,5 +154,6 @@ export function toeResources(custom: CustomObjectsApi): ToeResources {
     powerTools: new ResourceClient<PowerTool>(custom, powerToolPresentation.plural),
     configs: new ResourceClient<PowerToolConfig>(custom, powerToolConfigPresentation.plural),
     processings: new ResourceClient<PowerToolProcessing>(custom, powerToolProcessingPresentation.plural),
+    emergencyStops: new ClusterResourceClient<EmergencyStop>(custom, emergencyStopPresentation.plural),
   };
 }

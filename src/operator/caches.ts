@@ -1,6 +1,6 @@
 import { PolicyV1Api, type V1Namespace, type V1Pod, type V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { GROUP, VERSION, type PowerTool, type PowerToolConfig } from '../api/index.ts';
+import { GROUP, VERSION, type EmergencyStop, type PowerTool, type PowerToolConfig } from '../api/index.ts';
 import type { Clients } from '../kube/client.ts';
 import { watchedCache, type WatchedCache } from '../kube/informer.ts';
 
@@ -11,6 +11,8 @@ export interface OperatorCaches {
   namespaces: WatchedCache<V1Namespace>;
   /** Read at selection by disruptive tools (powertool/budgets.ts). */
   budgets: WatchedCache<V1PodDisruptionBudget>;
+  /** Cluster-scoped; while one exists every run stops and none starts (emergency-stop/). */
+  emergencyStops: WatchedCache<EmergencyStop & { kind?: string; metadata: { name: string } }>;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface OperatorCaches {
  */
 export function makeCaches(clients: Clients, operatorNamespace: string, log: Logger): OperatorCaches {
   const { kc, core, resources } = clients;
-  const { powerTools, configs } = resources;
+  const { powerTools, configs, emergencyStops } = resources;
   return {
     powerTools: watchedCache(kc, `/apis/${GROUP}/${VERSION}/${powerTools.plural}`, () => powerTools.list() as never, log),
     configs: watchedCache(
@@ -36,6 +38,7 @@ export function makeCaches(clients: Clients, operatorNamespace: string, log: Log
       () => kc.makeApiClient(PolicyV1Api).listPodDisruptionBudgetForAllNamespaces(),
       log,
     ),
+    emergencyStops: watchedCache(kc, `/apis/${GROUP}/${VERSION}/${emergencyStops.plural}`, () => emergencyStops.list() as never, log),
   };
 }
 

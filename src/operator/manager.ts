@@ -17,6 +17,7 @@ import { makeCaches, startCaches, stopCaches } from './caches.ts';
 import { DEFAULT_LEADER_OPTIONS, LeaderElector } from './leader.ts';
 import type { Outcome } from './queue.ts';
 import type { Controller, ControllerDeps } from './controller.ts';
+import { startEmergencyStopController } from './emergency-stop/controller.ts';
 import { startPowerToolController } from './powertool/controller.ts';
 import { stopTool } from './powertool/stop-command.ts';
 import { startPowerToolConfigController } from './powertoolconfig/controller.ts';
@@ -129,6 +130,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
       stopTool: (ns, pod, container) => stopTool(kc, ns, pod, container),
     }),
     startPowerToolConfigController(deps('powertoolconfig', 'operator.powertoolconfig'), opts.privileges),
+    startEmergencyStopController(deps('emergencystop', 'operator.emergencystop')),
   ];
   // The PowerToolProcessing controller also brings its own informer and reports server (powertoolprocessing/).
   const processing = opts.processing

@@ -81,7 +81,19 @@ export const powerToolProcessingRules: Rule[] = [
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['create', 'patch', 'delete'] },
 ];
 
-export const clusterRules: Rule[] = [...powerToolRules, ...powerToolConfigRules, ...admissionRules, ...powerToolProcessingRules];
+/** The EmergencyStop controller: it reads the stops (every controller sees them through the cache) and writes their status. */
+export const emergencyStopRules: Rule[] = [
+  { apiGroups: ['toe.dev'], resources: ['emergencystops'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['toe.dev'], resources: ['emergencystops/status'], verbs: ['patch'] },
+];
+
+export const clusterRules: Rule[] = [
+  ...powerToolRules,
+  ...powerToolConfigRules,
+  ...admissionRules,
+  ...powerToolProcessingRules,
+  ...emergencyStopRules,
+];
 
 /** Flattens rules to "group/resource:verb" strings, so two rule lists compare regardless of how they are grouped. */
 export function permissions(rules: readonly Rule[]): string[] {

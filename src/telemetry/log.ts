@@ -6,6 +6,7 @@ export type Component =
   | 'cluster'
   | 'operator'
   | 'operator.powertool'
+  | 'operator.emergencystop'
   | 'operator.powertoolconfig'
   | 'operator.processing'
   | 'operator.admission'

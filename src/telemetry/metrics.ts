@@ -65,6 +65,17 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['tool', 'verdict'] as const,
       registers: [registry],
     }),
+    toolStops: new Counter({
+      name: 'toe_tool_stops_total',
+      help: 'Tools the operator stopped early, by stop reason (Deadline, Suspended, Deleted, SteadyStateBreached, EmergencyStop).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    emergencyStopActive: new Gauge({
+      name: 'toe_emergency_stop_active',
+      help: '1 while an EmergencyStop exists: no PowerTool runs or starts.',
+      registers: [registry],
+    }),
     leader: new Gauge({ name: 'toe_leader', help: '1 while this replica holds the leader Lease.', registers: [registry] }),
     admissionTotal: new Counter({
       name: 'toe_admission_requests_total',

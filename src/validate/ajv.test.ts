@@ -29,6 +29,8 @@ type Case = [kind: KindName, path: string, value: unknown];
 
 const invalid: Case[] = [
   ['PowerToolConfig', 'spec', undefined],
+  ['EmergencyStop', 'spec.reason', undefined],
+  ['EmergencyStop', 'spec.reason', ''],
   ['PowerToolConfig', 'spec.tool.kind', 'observer'],
   ['PowerToolConfig', 'spec.tool.name', 'Perf_Tool'],
   ['PowerToolConfig', 'spec.tool.name', undefined],

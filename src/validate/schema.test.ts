@@ -17,13 +17,13 @@ describe('kindOf', () => {
     assert.equal(pod.error.path, 'apiVersion');
     assert.match(
       pod.error.message,
-      /Unsupported value: "v1": toe validate checks toe.dev\/v1alpha1 PowerToolConfig, PowerTool, PowerToolProcessing/,
+      /Unsupported value: "v1": toe validate checks toe.dev\/v1alpha1 PowerToolConfig, PowerTool, PowerToolProcessing, EmergencyStop/,
     );
     const other = kindOf({ apiVersion: 'toe.dev/v1alpha1', kind: 'PowerTul' });
     assert.ok('error' in other);
     assert.equal(
       other.error.message,
-      'Unsupported value: "PowerTul": supported values: "PowerToolConfig", "PowerTool", "PowerToolProcessing"',
+      'Unsupported value: "PowerTul": supported values: "PowerToolConfig", "PowerTool", "PowerToolProcessing", "EmergencyStop"',
     );
   });
   it('refuses documents that are not mappings or lack apiVersion or kind', () => {

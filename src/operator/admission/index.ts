@@ -10,12 +10,13 @@
  * the cluster. In the cluster (a Service) the registration stays, see `stop`.
  */
 import type { Logger } from 'pino';
-import type { PowerToolConfig } from '../../api/index.ts';
+import type { EmergencyStop, PowerToolConfig } from '../../api/index.ts';
 import type { Clients } from '../../kube/client.ts';
 import { setTimeout } from 'node:timers/promises';
 import { apiMessage, withContext } from '../../kube/errors.ts';
 import type { Cache } from '../../kube/informer.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
+import { activeStop, type LiveEmergencyStop } from '../emergency-stop/active.ts';
 import { findConfig } from '../powertool/resolve.ts';
 import { hostsOf } from './certs.ts';
 import { deregisterWebhooks, hostsFor, registerWebhooks, WEBHOOK_CONFIGURATION_NAME, type ClientConfig } from './register.ts';
@@ -29,6 +30,8 @@ export interface AdmissionOptions {
   clients: Clients;
   /** The operator's informer cache of PowerToolConfigs (its own namespace only). */
   configs: Cache<PowerToolConfig>;
+  /** The operator's informer cache of EmergencyStops: while one exists, new PowerTools are refused. */
+  emergencyStops?: Cache<EmergencyStop>;
   metrics: Pick<Metrics, 'admissionTotal'>;
   log: Logger;
   operatorNamespace: string;
@@ -59,6 +62,7 @@ export async function startAdmission(opts: AdmissionOptions): Promise<Admission>
     findConfig: (tool) => findConfig(opts.configs, operatorNamespace, tool),
     knownTools: () => opts.configs.list(operatorNamespace).flatMap((c) => (c.spec?.tool?.name ? [c.spec.tool.name] : [])),
     operatorNamespace,
+    emergencyStop: () => activeStop((opts.emergencyStops?.list() ?? []) as LiveEmergencyStop[]),
   };
 
   const secret = `${operatorNamespace}/${TLS_SECRET_NAME}`;

@@ -35,22 +35,22 @@ describe('webhook registration', () => {
     ]);
   });
 
-  it('matches PowerTool CREATE and UPDATE only, failing closed within 5 s', () => {
+  it('matches PowerTool CREATE and UPDATE only (and EmergencyStop for the requester), failing closed within 5 s', () => {
     for (const configuration of [
       validatingConfiguration({ url: 'https://127.0.0.1:1' }, CA),
       mutatingConfiguration({ url: 'https://127.0.0.1:1' }, CA),
     ]) {
       assert.equal(configuration.metadata?.name, 'toe-powertools');
       const [webhook] = configuration.webhooks ?? [];
-      assert.deepEqual(webhook?.rules, [
-        {
-          apiGroups: ['toe.dev'],
-          apiVersions: ['v1alpha1'],
-          resources: ['powertools'],
-          operations: ['CREATE', 'UPDATE'],
-          scope: 'Namespaced',
-        },
-      ]);
+      const rule = (resources: string[], scope: string) => ({
+        apiGroups: ['toe.dev'],
+        apiVersions: ['v1alpha1'],
+        resources,
+        operations: ['CREATE', 'UPDATE'],
+        scope,
+      });
+      const estop = configuration.kind === 'MutatingWebhookConfiguration' ? [rule(['emergencystops'], 'Cluster')] : [];
+      assert.deepEqual(webhook?.rules, [rule(['powertools'], 'Namespaced'), ...estop]);
       assert.equal(webhook?.failurePolicy, 'Fail');
       assert.equal(webhook?.sideEffects, 'None');
       assert.equal(webhook?.matchPolicy, 'Equivalent');

@@ -75,9 +75,15 @@ export function validatingConfiguration(config: ClientConfig, caBundle: string):
 }
 
 export function mutatingConfiguration(config: ClientConfig, caBundle: string): V1MutatingWebhookConfiguration {
+  const base = common(webhookClientConfig(config, '/mutate', caBundle));
   const webhook: V1MutatingWebhook = {
     name: MUTATING_WEBHOOK_NAME,
-    ...common(webhookClientConfig(config, '/mutate', caBundle)),
+    ...base,
+    // The requester of an EmergencyStop is its audit record (who pulled it), written the same way.
+    rules: [
+      ...base.rules,
+      { apiGroups: [GROUP], apiVersions: [VERSION], resources: ['emergencystops'], operations: ['CREATE', 'UPDATE'], scope: 'Cluster' },
+    ],
     // Run again if a later mutating webhook touched the object, so nothing after us can rewrite the requester.
     reinvocationPolicy: 'IfNeeded',
   };

@@ -14,6 +14,7 @@ import { issueToError } from '../../validate/schema.ts';
 import { changedFields, forbiddenWhileRunning, MUTABLE_WHILE_RUNNING, startedTargets } from './changes.ts';
 import type { AdmissionRequest, AdmissionResponse, DenialStatus } from './envelope.ts';
 import { requestedByPatch } from './requested-by.ts';
+import { refusalMessage, type LiveEmergencyStop } from '../emergency-stop/active.ts';
 
 export interface ConfigLookup {
   /** The PowerToolConfig defining a tool, from the operator's namespace only (see resolve.ts `findConfig`). */
@@ -22,6 +23,8 @@ export interface ConfigLookup {
   knownTools: () => string[];
   /** Where configs are looked up, for messages. */
   operatorNamespace: string;
+  /** The emergency stop in force, if any: while one is, no PowerTool may be created (emergency-stop/active.ts). */
+  emergencyStop?: () => LiveEmergencyStop | undefined;
 }
 
 interface Cause {
@@ -36,6 +39,13 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
   if (!isPowerTool(request) || (request.operation !== 'CREATE' && request.operation !== 'UPDATE')) return allow;
   const name = nameOf(request);
   const deny = (causes: Cause[]): AdmissionResponse => ({ uid: request.uid, allowed: false, status: invalid(name, causes) });
+
+  // Only a new run is refused: updates (suspend, finalizers, TTL) must pass so that runs can still be stopped and
+  // deleted. A dry run touches nothing and passes too. The reconciler refuses again whatever slips through.
+  const stop = request.operation === 'CREATE' ? configs.emergencyStop?.() : undefined;
+  if (stop && (specOf(request.object) as { dryRun?: unknown } | undefined)?.dryRun !== true) {
+    return deny([{ type: 'FieldValueForbidden', field: 'metadata.name', message: `Forbidden: ${refusalMessage(stop)}` }]);
+  }
 
   if (request.operation === 'UPDATE') {
     const changed = changedFields(specOf(request.oldObject), specOf(request.object));
@@ -101,10 +111,13 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
   return allow;
 }
 
-/** The mutating webhook (`/mutate`): records who asked, and keeps that record out of users' hands. */
+/**
+ * The mutating webhook (`/mutate`): records who asked, and keeps that record out of users' hands. The same record
+ * is the audit of an EmergencyStop: who pulled it.
+ */
 export function mutatePowerTool(request: AdmissionRequest): AdmissionResponse {
   const allow: AdmissionResponse = { uid: request.uid, allowed: true };
-  if (!isPowerTool(request)) return allow;
+  if (!isPowerTool(request) && !(request.kind.group === GROUP && request.kind.kind === 'EmergencyStop')) return allow;
   const change = requestedByPatch(request);
   if (!change) return allow;
   return {

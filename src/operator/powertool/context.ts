@@ -1,6 +1,6 @@
 import type { V1Namespace, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { PowerTool, PowerToolConfig } from '../../api/index.ts';
+import type { EmergencyStop, PowerTool, PowerToolConfig } from '../../api/index.ts';
 import type { Clients } from '../../kube/client.ts';
 import type { Cache } from '../../kube/informer.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
@@ -16,6 +16,8 @@ export interface PowerToolContext {
     pods: Cache<V1Pod>;
     namespaces: Cache<V1Namespace>;
     budgets: Cache<V1PodDisruptionBudget>;
+    /** While one exists no run starts and every running one stops (emergency-stop.ts). */
+    emergencyStops: Cache<EmergencyStop>;
   };
   operatorNamespace: string;
   /** What tools the operator lets run: a config outside it injects nothing, whatever its status says. */

@@ -1,6 +1,6 @@
 /**
  * The PowerTool controller as the manager starts it: its context, its queue, and its watches — a PowerTool's own
- * changes, its target pods' (through the TargetIndex) and its tool's PowerToolConfig.
+ * changes, its target pods' (through the TargetIndex), its tool's PowerToolConfig and any EmergencyStop.
  */
 import type { Controller, ControllerDeps } from '../controller.ts';
 import { keyOf } from '../controller.ts';
@@ -49,6 +49,11 @@ export function startPowerToolController(deps: ControllerDeps, opts: PowerToolOp
   caches.configs.onChange((ptc) => {
     if (!deps.leading()) return;
     for (const pt of caches.powerTools.list()) if (pt.spec?.tool?.name === ptc.spec?.tool?.name) queue.add(keyOf(pt));
+  });
+  // An emergency stop pulled (or cleared) concerns every run: each is visited now, not at its next requeue, so
+  // every tool is asked to stop within seconds.
+  caches.emergencyStops.onChange(() => {
+    if (deps.leading()) for (const pt of caches.powerTools.list()) queue.add(keyOf(pt));
   });
   return {
     lead() {

@@ -27,6 +27,7 @@ export const reasons = {
   SteadyStateNotHeld: 'SteadyStateNotHeld',
   SteadyStateBreached: 'SteadyStateBreached',
   SteadyStateVerdict: 'SteadyStateVerdict',
+  EmergencyStopRefused: 'EmergencyStopRefused',
 } as const;
 
 type Pt = PowerTool & { metadata: { uid?: string; namespace?: string } };
@@ -74,6 +75,9 @@ export class PowerToolEvents {
   }
   argsRefused(pt: Pt, message: string): void {
     this.onRun(pt, 'Warning', reasons.ArgsRefused, 'Admit', message);
+  }
+  emergencyStopRefused(pt: Pt, message: string): void {
+    this.onRun(pt, 'Warning', reasons.EmergencyStopRefused, 'Select', message);
   }
   conflicted(pt: Pt, message: string): void {
     this.onRun(pt, 'Warning', reasons.Conflicted, 'Select', message);

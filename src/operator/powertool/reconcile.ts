@@ -4,8 +4,9 @@
  * from informer caches; the pods are the truth about what was injected.
  * Writes: PowerTool status (its only writer) and the stop-tools finalizer; ephemeral containers on target pods, or
  * evictions of them for a tool with spec.action evict (run-evict.ts); Events. Owns the run: select targets once,
- * inject once per target, observe, stop on deadline / suspend / delete or a breached steady state (steady-state/),
- * delete after the TTL. Steps live in their own files; this one only sequences them.
+ * inject once per target, observe, stop on deadline / suspend / delete, a breached steady state (steady-state/) or
+ * an emergency stop (emergency-stop.ts), delete after the TTL. Steps live in their own files; this one only
+ * sequences them.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +25,7 @@ import { dryRunEvictions, evictPending } from './run-evict.ts';
 import { stopTargets, stopReasonFor } from './stop-targets.ts';
 import { writeStatus } from './write-status.ts';
 import * as steadyState from './steady-state/stages.ts';
+import { emergencyStopNow, refusedByEmergencyStop, startBlocker, withEmergencyStop } from './emergency-stop.ts';
 
 export type LivePowerTool = PowerTool & {
   metadata: PowerTool['metadata'] & {
@@ -60,7 +62,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
     prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetEnded))));
   const record = (status: PowerToolStatus) => writeStatus(ctx, pt, status, log);
   if (finished && steadyState.awaitingRecovery(pt)) return steadyState.watchRecovery(ctx, pt, now, record);
-  if (finished || steadyState.refusedBeforeStart(pt)) return deleteIfExpired(ctx, pt, now);
+  if (finished || steadyState.refusedBeforeStart(pt) || refusedByEmergencyStop(pt)) return deleteIfExpired(ctx, pt, now);
   if (await ensureFinalizer(ctx, pt)) return;
 
   const generation = pt.metadata.generation;
@@ -71,6 +73,9 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
     const resolved = resolveTool(pt, ctx.caches.configs, ctx.operatorNamespace, ctx.privileges);
     if (!resolved.ok) return blocked(ctx, pt, base, resolved.blocker, record);
     if (pt.spec.suspend && !pt.spec.dryRun) return void (await record(computeStatus({ ...base, targets: [] })));
+    // A dry run touches nothing, so an emergency stop lets it through.
+    const pulled = pt.spec.dryRun ? undefined : emergencyStopNow(ctx);
+    if (pulled) return blocked(ctx, pt, base, startBlocker(pulled), (s) => record(withEmergencyStop(pt, s, pulled, now, true)));
     const steady = pt.spec.dryRun ? {} : await steadyState.checkBeforeStart(ctx, pt, now);
     if (steady.blocker)
       return blocked(ctx, pt, base, steady.blocker, (s) => record(steadyState.withSteadyState(pt, s, steady.status, now)));
@@ -97,7 +102,9 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   // How long the tools may take after the deadline to save their output before the operator stops them.
   const graceMs = finishGraceMs(pt, ctx.caches.configs, ctx.operatorNamespace);
   const steady = await steadyState.watchDuringRun(ctx, pt, targets, now);
-  const stopReason = stopReasonFor(pt, now, deadline, graceMs) ?? steady?.stopReason;
+  const stop = emergencyStopNow(ctx);
+  // A stop already under way keeps its reason; an emergency stop comes before a probe's breach.
+  const stopReason = stopReasonFor(pt, now, deadline, graceMs) ?? (stop ? 'EmergencyStop' : undefined) ?? steady?.stopReason;
   let resolvedTool = prev?.resolvedTool;
   if (!pt.spec.dryRun && !stopReason && now < deadline && targets.some((t) => t.phase === 'Pending')) {
     // From the record taken at selection, not the config as it is now (resolve.ts runTool says why).
@@ -115,7 +122,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
 
   emitTransitions(ctx, pt, prevTargets, targets);
   const computed = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline, resolvedTool });
-  const status = steadyState.withSteadyState(pt, computed, steady?.status, now);
+  const status = withEmergencyStop(pt, steadyState.withSteadyState(pt, computed, steady?.status, now), stop, now);
   if (await record(status)) {
     steadyState.reportVerdict(ctx, pt, status);
     if (status.finishedAt && !prev?.finishedAt)
@@ -136,6 +143,7 @@ async function blocked(
   if (blocker.type === 'Conflicted') ctx.events.conflicted(pt, blocker.message);
   else if (blocker.type === 'SteadyState') ctx.events.steadyStateNotHeld(pt, blocker.message);
   else if (blocker.type === 'Admitted') ctx.events.argsRefused(pt, blocker.message);
+  else if (blocker.type === 'EmergencyStop') ctx.events.emergencyStopRefused(pt, blocker.message);
   else ctx.events.selectionRefused(pt, blocker.message);
 }
 

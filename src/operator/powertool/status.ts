@@ -5,7 +5,7 @@ import { targetEnded } from './target-phase.ts';
 
 /** A refusal that stops the run before any target is touched; it holds until the spec changes. */
 export interface Blocker {
-  type: 'Selected' | 'Admitted' | 'Conflicted' | 'SteadyState';
+  type: 'Selected' | 'Admitted' | 'Conflicted' | 'SteadyState' | 'EmergencyStop';
   reason: string;
   message: string;
 }
@@ -36,7 +36,8 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
   const succeeded = count('Succeeded', 'Stopped');
   const failed = count('Failed', 'Gone');
   const allEnded = selected > 0 && targets.every(targetEnded);
-  const aborted = targets.some((t) => t.stopReason === 'Suspended' || t.stopReason === 'Deleted' || t.stopReason === 'SteadyStateBreached');
+  const ABORTS = ['Suspended', 'Deleted', 'SteadyStateBreached', 'EmergencyStop'];
+  const aborted = targets.some((t) => t.stopReason !== undefined && ABORTS.includes(t.stopReason));
 
   let conditions: Condition[] = [...(input.prev?.conditions ?? [])];
   const set = (c: ConditionInput) => (conditions = setCondition(conditions, c, generation, now));

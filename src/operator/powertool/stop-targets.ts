@@ -31,7 +31,10 @@ export async function stopTargets(
   return Promise.all(
     targets.map(async (t): Promise<TargetStatus> => {
       if (targetEnded(t)) return t;
-      if (t.phase === 'Pending') return advance(t, { type: 'StoppedBeforeInjection', reason });
+      if (t.phase === 'Pending') {
+        ctx.metrics.toolStops.inc({ reason });
+        return advance(t, { type: 'StoppedBeforeInjection', reason });
+      }
       if (t.phase !== 'Running') return t;
       if (t.stopRequestedAt && now.getTime() - Date.parse(t.stopRequestedAt) < STOP_RETRY_MS) return t;
       // The stop is judged by the container ending, not by the exec's answer: toe-stop is killed with the tool it
@@ -47,7 +50,10 @@ export async function stopTargets(
           'stop request answered with an error',
         );
       }
-      if (!t.stopRequestedAt) ctx.events.stopping(pt, t, reason);
+      if (!t.stopRequestedAt) {
+        ctx.events.stopping(pt, t, reason);
+        ctx.metrics.toolStops.inc({ reason });
+      }
       return advance(t, { type: 'StopRequested', at: now.toISOString(), reason });
     }),
   );

@@ -62,7 +62,19 @@ export const validProcessing = {
   },
 };
 
-export const validDocuments = { PowerToolConfig: validConfig, PowerTool: validPowerTool, PowerToolProcessing: validProcessing } as const;
+const validEmergencyStop = {
+  apiVersion: 'toe.dev/v1alpha1',
+  kind: 'EmergencyStop',
+  metadata: { name: 'incident-42' },
+  spec: { reason: 'checkout errors during the game day' },
+};
+
+export const validDocuments = {
+  PowerToolConfig: validConfig,
+  PowerTool: validPowerTool,
+  PowerToolProcessing: validProcessing,
+  EmergencyStop: validEmergencyStop,
+} as const;
 
 /** A deep copy of a document with one field set (or removed, with undefined) at a dotted path such as `spec.tool.args.1`. */
 export function withField<T>(doc: T, path: string, value: unknown): T {
