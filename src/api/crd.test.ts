@@ -45,11 +45,11 @@ describe('customResourceDefinition', () => {
     const names = kindNames.map((k) => customResourceDefinition(k));
     assert.deepEqual(
       names.map((c) => c.metadata.name),
-      ['powertoolconfigs.toe.dev', 'powertools.toe.dev', 'powertoolprocessings.toe.dev'],
+      ['powertoolconfigs.toe.dev', 'powertools.toe.dev', 'powertoolprocessings.toe.dev', 'powertoolschedules.toe.dev'],
     );
     assert.deepEqual(
       names.map((c) => c.spec.names.shortNames),
-      [['ptc'], ['pt'], ['ptp']],
+      [['ptc'], ['pt'], ['ptp'], ['pts']],
     );
     for (const crd of names) {
       assert.equal(crd.spec.group, 'toe.dev');

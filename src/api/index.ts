@@ -1,12 +1,14 @@
 import { powerTool, powerToolPresentation } from './powertool.ts';
 import { powerToolConfig, powerToolConfigPresentation } from './powertoolconfig.ts';
 import { powerToolProcessing, powerToolProcessingPresentation } from './powertoolprocessing.ts';
+import { powerToolSchedule, powerToolSchedulePresentation } from './powertoolschedule.ts';
 
-/** The three kinds, in the order their CRDs are written. */
+/** The kinds, in the order their CRDs are written. */
 export const kinds = {
   PowerToolConfig: { schema: powerToolConfig, presentation: powerToolConfigPresentation },
   PowerTool: { schema: powerTool, presentation: powerToolPresentation },
   PowerToolProcessing: { schema: powerToolProcessing, presentation: powerToolProcessingPresentation },
+  PowerToolSchedule: { schema: powerToolSchedule, presentation: powerToolSchedulePresentation },
 } as const;
 export type KindName = keyof typeof kinds;
 
@@ -14,5 +16,6 @@ export * from './meta.ts';
 export * from './powertool.ts';
 export * from './powertoolconfig.ts';
 export * from './powertoolprocessing.ts';
+export * from './powertoolschedule.ts';
 export * from './steady-state.ts';
 export * from './units.ts';
