@@ -5,9 +5,11 @@ import {
   powerToolConfigPresentation,
   powerToolPresentation,
   powerToolProcessingPresentation,
+  powerToolSchedulePresentation,
   type PowerTool,
   type PowerToolConfig,
   type PowerToolProcessing,
+  type PowerToolSchedule,
 } from '../api/index.ts';
 import { mergePatch } from './patch.ts';
 
@@ -101,11 +103,12 @@ export class ResourceClient<T extends Resource> {
   }
 }
 
-/** The three kinds' clients; plurals come from the presentations the CRDs are generated from. */
+/** The kinds' clients; plurals come from the presentations the CRDs are generated from. */
 export interface ToeResources {
   powerTools: ResourceClient<PowerTool>;
   configs: ResourceClient<PowerToolConfig>;
   processings: ResourceClient<PowerToolProcessing>;
+  schedules: ResourceClient<PowerToolSchedule>;
 }
 
 export function toeResources(custom: CustomObjectsApi): ToeResources {
@@ -113,5 +116,6 @@ export function toeResources(custom: CustomObjectsApi): ToeResources {
     powerTools: new ResourceClient<PowerTool>(custom, powerToolPresentation.plural),
     configs: new ResourceClient<PowerToolConfig>(custom, powerToolConfigPresentation.plural),
     processings: new ResourceClient<PowerToolProcessing>(custom, powerToolProcessingPresentation.plural),
+    schedules: new ResourceClient<PowerToolSchedule>(custom, powerToolSchedulePresentation.plural),
   };
 }

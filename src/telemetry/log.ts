@@ -8,6 +8,7 @@ export type Component =
   | 'operator.powertool'
   | 'operator.powertoolconfig'
   | 'operator.processing'
+  | 'operator.schedule'
   | 'operator.admission'
   | 'collector'
   | 'reports'
