@@ -35,7 +35,7 @@ describe('webhook registration', () => {
     ]);
   });
 
-  it('matches PowerTool CREATE and UPDATE only, failing closed within 5 s', () => {
+  it('matches PowerTool and PowerToolSchedule CREATE and UPDATE only, failing closed within 5 s', () => {
     for (const configuration of [
       validatingConfiguration({ url: 'https://127.0.0.1:1' }, CA),
       mutatingConfiguration({ url: 'https://127.0.0.1:1' }, CA),
@@ -46,7 +46,7 @@ describe('webhook registration', () => {
         {
           apiGroups: ['toe.dev'],
           apiVersions: ['v1alpha1'],
-          resources: ['powertools'],
+          resources: ['powertools', 'powertoolschedules'],
           operations: ['CREATE', 'UPDATE'],
           scope: 'Namespaced',
         },
