@@ -45,11 +45,17 @@ describe('customResourceDefinition', () => {
     const names = kindNames.map((k) => customResourceDefinition(k));
     assert.deepEqual(
       names.map((c) => c.metadata.name),
-      ['powertoolconfigs.toe.dev', 'powertools.toe.dev', 'powertoolprocessings.toe.dev', 'emergencystops.toe.dev'],
+      [
+        'powertoolconfigs.toe.dev',
+        'powertools.toe.dev',
+        'powertoolprocessings.toe.dev',
+        'emergencystops.toe.dev',
+        'powertoolschedules.toe.dev',
+      ],
     );
     assert.deepEqual(
       names.map((c) => c.spec.names.shortNames),
-      [['ptc'], ['pt'], ['ptp'], ['estop']],
+      [['ptc'], ['pt'], ['ptp'], ['estop'], ['pts']],
     );
     for (const crd of names) {
       assert.equal(crd.spec.group, 'toe.dev');

@@ -81,7 +81,14 @@ function structuralErrors(node: SchemaNode, path = '', level: Level = 'root'): s
       ['kind', kind],
     ] as const)
       if (p && p.type !== 'string') bad(`${name} must be a string`);
-  } else if (node.properties?.metadata) bad('metadata must not be declared below the root');
+  } else if (
+    node['x-kubernetes-embedded-resource'] === true &&
+    node.properties?.metadata &&
+    JSON.stringify(node.properties.metadata) !== '{"type":"object"}'
+  )
+    // Only the root and embedded resources carry ObjectMeta; elsewhere (a schedule's template.metadata with labels
+    // and annotations) `metadata` is an ordinary field name, which the API server accepts as declared.
+    bad('metadata of an embedded resource may only be {type: object}');
   for (const name of node.required ?? []) if (!node.properties?.[name]) bad(`required field ${name} is not a property`);
   for (const value of node.enum ?? []) if (!enumMatches(node.type, value)) bad(`enum value ${JSON.stringify(value)} is not a ${node.type}`);
   if (typeof node.pattern === 'string') {
@@ -183,7 +190,19 @@ describe('structuralErrors', () => {
       ],
       [root({ type: 'object', 'x-kubernetes-validations': [{ message: 'no rule' }] }), /list of \{rule, message\}/],
       [{ type: 'object', properties: { metadata: { type: 'object', description: 'x' } } }, /metadata may only be/],
-      [{ type: 'object', properties: { spec: { type: 'object', properties: { metadata: { type: 'object' } } } } }, /below the root/],
+      [
+        {
+          type: 'object',
+          properties: {
+            spec: {
+              type: 'object',
+              'x-kubernetes-embedded-resource': true,
+              properties: { metadata: { type: 'object', properties: { labels: { type: 'object' } } } },
+            },
+          },
+        },
+        /metadata of an embedded resource/,
+      ],
       [{ type: 'object', additionalProperties: { type: 'string' } }, /not allowed at the root/],
     ];
     for (const [schema, expected] of cases) {

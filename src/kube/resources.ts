@@ -7,9 +7,11 @@ import {
   powerToolConfigPresentation,
   powerToolPresentation,
   powerToolProcessingPresentation,
+  powerToolSchedulePresentation,
   type PowerTool,
   type PowerToolConfig,
   type PowerToolProcessing,
+  type PowerToolSchedule,
 } from '../api/index.ts';
 import { mergePatch } from './patch.ts';
 
@@ -147,6 +149,7 @@ export interface ToeResources {
   configs: ResourceClient<PowerToolConfig>;
   processings: ResourceClient<PowerToolProcessing>;
   emergencyStops: ClusterResourceClient<EmergencyStop>;
+  schedules: ResourceClient<PowerToolSchedule>;
 }
 
 export function toeResources(custom: CustomObjectsApi): ToeResources {
@@ -155,5 +158,6 @@ export function toeResources(custom: CustomObjectsApi): ToeResources {
     configs: new ResourceClient<PowerToolConfig>(custom, powerToolConfigPresentation.plural),
     processings: new ResourceClient<PowerToolProcessing>(custom, powerToolProcessingPresentation.plural),
     emergencyStops: new ClusterResourceClient<EmergencyStop>(custom, emergencyStopPresentation.plural),
+    schedules: new ResourceClient<PowerToolSchedule>(custom, powerToolSchedulePresentation.plural),
   };
 }

@@ -23,6 +23,7 @@ import { stopTool } from './powertool/stop-command.ts';
 import { startPowerToolConfigController } from './powertoolconfig/controller.ts';
 import type { ToolPrivileges } from './powertoolconfig/check.ts';
 import { startProcessingController, type ProcessingOptions } from './powertoolprocessing/controller.ts';
+import { startScheduleController } from './powertoolschedule/controller.ts';
 
 /** The operator's ServiceAccount (the chart's); the collector's --reader allowlist names it by default. */
 export const OPERATOR_SERVICE_ACCOUNT = 'toe-operator';
@@ -141,6 +142,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
       }).catch(unwind)
     : undefined;
   if (processing) controllers.push(processing);
+  controllers.push(await startScheduleController(deps('powertoolschedule', 'operator.schedule')).catch(unwind));
 
   const abort = new AbortController();
   const elector = opts.leaderElection

@@ -87,12 +87,20 @@ export const emergencyStopRules: Rule[] = [
   { apiGroups: ['toe.dev'], resources: ['emergencystops/status'], verbs: ['patch'] },
 ];
 
+/** The PowerToolSchedule controller: its objects, and the PowerTools it runs (created, and deleted for Replace and history). */
+export const powerToolScheduleRules: Rule[] = [
+  { apiGroups: ['toe.dev'], resources: ['powertoolschedules'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['toe.dev'], resources: ['powertoolschedules/status'], verbs: ['patch'] },
+  { apiGroups: ['toe.dev'], resources: ['powertools'], verbs: ['create', 'delete'] },
+];
+
 export const clusterRules: Rule[] = [
   ...powerToolRules,
   ...powerToolConfigRules,
   ...admissionRules,
   ...powerToolProcessingRules,
   ...emergencyStopRules,
+  ...powerToolScheduleRules,
 ];
 
 /** Flattens rules to "group/resource:verb" strings, so two rule lists compare regardless of how they are grouped. */

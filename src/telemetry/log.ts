@@ -9,6 +9,7 @@ export type Component =
   | 'operator.emergencystop'
   | 'operator.powertoolconfig'
   | 'operator.processing'
+  | 'operator.schedule'
   | 'operator.admission'
   | 'collector'
   | 'reports'

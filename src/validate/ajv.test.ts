@@ -34,7 +34,6 @@ const invalid: Case[] = [
   ['PowerToolConfig', 'spec.tool.kind', 'observer'],
   ['PowerToolConfig', 'spec.tool.name', 'Perf_Tool'],
   ['PowerToolConfig', 'spec.tool.name', undefined],
-  ['PowerToolConfig', 'spec.image', undefined],
   ['PowerToolConfig', 'spec.image', ''],
   ['PowerToolConfig', 'spec.command', []],
   ['PowerToolConfig', 'spec.command', '/toe/bin/entrypoint'],
@@ -90,6 +89,12 @@ const invalid: Case[] = [
   ['PowerToolProcessing', 'spec.analysis.retries', 6],
   ['PowerToolProcessing', 'spec.analysis.maxInputTokens', 100],
   ['PowerToolProcessing', 'spec.analysis.timeout', '1y'],
+  ['PowerToolSchedule', 'spec.schedule', 'hourly'],
+  ['PowerToolSchedule', 'spec.concurrencyPolicy', 'Queue'],
+  ['PowerToolSchedule', 'spec.startingDeadlineSeconds', -1],
+  ['PowerToolSchedule', 'spec.successfulRunsHistoryLimit', 101],
+  ['PowerToolSchedule', 'spec.template.spec.tool.args', '--freq=99'],
+  ['PowerToolSchedule', 'spec.template.metadata.labels', { team: 1 }],
 ];
 
 const valid: Case[] = [
@@ -113,6 +118,8 @@ const valid: Case[] = [
   // Unknown fields: both readers accept (zod strips them, a CRD prunes them); `toe validate` reports them apart.
   ['PowerTool', 'spec.tool.arg', ['--freq=99']],
   ['PowerToolProcessing', 'spec.trigger', undefined],
+  ['PowerToolSchedule', 'spec.template.metadata', undefined],
+  ['PowerToolSchedule', 'spec.concurrencyPolicy', undefined],
 ];
 
 describe('ajv over the generated CRD schemas', () => {

@@ -1,4 +1,5 @@
-import type { PowerTool, PowerToolConfigSpec } from '../api/index.ts';
+import { MAX_SCHEDULE_NAME, type PowerToolConfigSpec, type PowerToolSchedule, type PowerToolSpec } from '../api/index.ts';
+import { parseCron } from '../schedule/cron.ts';
 import { admitPowerTool } from '../policy/admit.ts';
 import { quote, type FieldError } from './field-error.ts';
 
@@ -15,18 +16,40 @@ export interface ToolConfig {
   spec?: PowerToolConfigSpec;
 }
 
-export function toolErrors(powerTool: PowerTool, config: ToolConfig | undefined, lookedIn: string): FieldError[] {
+export function toolErrors(
+  powerTool: { spec: PowerToolSpec },
+  config: ToolConfig | undefined,
+  lookedIn: string,
+  specPath = 'spec',
+): FieldError[] {
   const { tool } = powerTool.spec;
   if (!config)
-    return [{ path: 'spec.tool.name', message: `Not found: ${quote(tool.name)}: no PowerToolConfig for this tool in ${lookedIn}` }];
+    return [{ path: `${specPath}.tool.name`, message: `Not found: ${quote(tool.name)}: no PowerToolConfig for this tool in ${lookedIn}` }];
   if (!config.spec) {
     return [
       {
-        path: 'spec.tool.name',
+        path: `${specPath}.tool.name`,
         message: `Invalid value: ${quote(tool.name)}: the PowerToolConfig for this tool (${config.where}) is itself invalid; fix it first`,
       },
     ];
   }
-  const admission = admitPowerTool(powerTool.spec, config.spec, { configSource: config.where });
+  const admission = admitPowerTool(powerTool.spec, config.spec, { configSource: config.where, specPath });
   return admission.ok ? [] : admission.errors;
+}
+
+/** A PowerToolSchedule as admission checks it: the name its runs derive from, the cron, and the template's tool. */
+export function scheduleErrors(schedule: PowerToolSchedule, config: ToolConfig | undefined, lookedIn: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = schedule.metadata.name;
+  if (name.length > MAX_SCHEDULE_NAME)
+    errors.push({
+      path: 'metadata.name',
+      message: `Invalid value: ${quote(name)}: must be no more than ${MAX_SCHEDULE_NAME} characters (each run is named <schedule>-<slot>)`,
+    });
+  try {
+    parseCron(schedule.spec.schedule);
+  } catch (err) {
+    errors.push({ path: 'spec.schedule', message: `Invalid value: ${quote(schedule.spec.schedule)}: ${(err as Error).message}` });
+  }
+  return [...errors, ...toolErrors(schedule.spec.template, config, lookedIn, 'spec.template.spec')];
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { validateSources } from './validate.ts';
-import { validConfig, validPowerTool, validProcessing, withField } from './testdata/documents.ts';
+import { validConfig, validPowerTool, validProcessing, validSchedule, withField } from './testdata/documents.ts';
 
 const yaml = (...docs: unknown[]): string => docs.map((d) => stringify(d)).join('---\n');
 const errors = (results: ReturnType<typeof validateSources>) =>
@@ -20,6 +20,15 @@ describe('validateSources', () => {
         [2, 'PowerToolProcessing', 'web-reports'],
       ],
     );
+  });
+
+  it("checks a schedule's cron and its template against the tool's config, at the template's field paths", () => {
+    assert.deepEqual(errors(validateSources([{ file: 's.yaml', text: yaml(validConfig, validSchedule) }])), []);
+    const bad = withField(withField(validSchedule, 'spec.schedule', '0 25 * * *'), 'spec.template.spec.tool.duration', '2h');
+    const found = errors(validateSources([{ file: 's.yaml', text: yaml(validConfig, bad) }]));
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found[0] ?? '', /^s\.yaml#1 spec\.schedule: Invalid value: "0 25 \* \* \*": hour: 25 is outside 0-23$/);
+    assert.match(found[1] ?? '', /^s\.yaml#1 spec\.template\.spec\.tool\.duration: Invalid value: "2h": must be at most /);
   });
 
   it('finds the config in another input file or in the config sources', () => {

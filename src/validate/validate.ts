@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { checkConfig } from '../allowlist/index.ts';
-import type { KindName, PowerTool, PowerToolConfig } from '../api/index.ts';
+import type { KindName, PowerTool, PowerToolConfig, PowerToolSchedule } from '../api/index.ts';
 import { splitDocuments, type Document, type Source } from './documents.ts';
 import { quote, type FieldError } from './field-error.ts';
 import { kindOf, schemaErrors } from './schema.ts';
-import { toolErrors, type ToolConfig } from './tool.ts';
+import { scheduleErrors, toolErrors, type ToolConfig } from './tool.ts';
 
 /**
  * `toe validate` without the I/O: every document of the input against its schema, then each PowerTool against
@@ -120,6 +120,10 @@ export function validateSources(inputs: Source[], configSources: Source[] = [], 
   for (const c of checked) {
     if (c.kind === 'PowerTool' && c.object)
       c.errors.push(...toolErrors(c.object as PowerTool, configs.get(toolName(c.object) ?? ''), lookedIn));
+    if (c.kind === 'PowerToolSchedule' && c.object) {
+      const schedule = c.object as PowerToolSchedule;
+      c.errors.push(...scheduleErrors(schedule, configs.get(schedule.spec.template.spec.tool.name), lookedIn));
+    }
   }
   return results.map((r) => ('doc' in r ? result(r) : r));
 }

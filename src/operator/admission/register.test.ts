@@ -35,7 +35,7 @@ describe('webhook registration', () => {
     ]);
   });
 
-  it('matches PowerTool CREATE and UPDATE only (and EmergencyStop for the requester), failing closed within 5 s', () => {
+  it('matches PowerTool and PowerToolSchedule CREATE and UPDATE only (and EmergencyStop for the requester), failing closed within 5 s', () => {
     for (const configuration of [
       validatingConfiguration({ url: 'https://127.0.0.1:1' }, CA),
       mutatingConfiguration({ url: 'https://127.0.0.1:1' }, CA),
@@ -50,7 +50,7 @@ describe('webhook registration', () => {
         scope,
       });
       const estop = configuration.kind === 'MutatingWebhookConfiguration' ? [rule(['emergencystops'], 'Cluster')] : [];
-      assert.deepEqual(webhook?.rules, [rule(['powertools'], 'Namespaced'), ...estop]);
+      assert.deepEqual(webhook?.rules, [rule(['powertools', 'powertoolschedules'], 'Namespaced'), ...estop]);
       assert.equal(webhook?.failurePolicy, 'Fail');
       assert.equal(webhook?.sideEffects, 'None');
       assert.equal(webhook?.matchPolicy, 'Equivalent');

@@ -48,7 +48,16 @@ export function hostsFor(config: ClientConfig): string[] {
 
 const common = (clientConfig: AdmissionregistrationV1WebhookClientConfig) => ({
   clientConfig,
-  rules: [{ apiGroups: [GROUP], apiVersions: [VERSION], resources: ['powertools'], operations: ['CREATE', 'UPDATE'], scope: 'Namespaced' }],
+  // Schedules too: their template is admitted as its PowerTool would be, so a bad one is refused at apply time.
+  rules: [
+    {
+      apiGroups: [GROUP],
+      apiVersions: [VERSION],
+      resources: ['powertools', 'powertoolschedules'],
+      operations: ['CREATE', 'UPDATE'],
+      scope: 'Namespaced',
+    },
+  ],
   // Fail closed: a PowerTool admitted while the webhook is down would carry no requester and skip the allowlist
   // at apply time (the controller still re-checks it before injecting).
   failurePolicy: 'Fail',

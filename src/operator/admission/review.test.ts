@@ -5,7 +5,7 @@ import { perfConfig } from '../../allowlist/testdata/perf.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
 import { powerToolSpec } from '../../api/powertool.ts';
 import { admissionReviewRequest, type AdmissionRequest, type AdmissionResponse } from './envelope.ts';
-import { mutatePowerTool, validatePowerTool, type ConfigLookup } from './review.ts';
+import { mutatePowerTool, validatePowerTool, validateSchedule, type ConfigLookup } from './review.ts';
 
 const USER = { username: 'alice@example.com', uid: '5f1c1d2e-7b7a-4d8c-9a43-0c8d8b0f1a11', groups: ['devs', 'system:authenticated'] };
 
@@ -246,6 +246,47 @@ describe('validatePowerTool', () => {
       assert.equal(response.allowed, false);
       assert.match(response.status?.message ?? '', /^PowerTool "run" is invalid: spec\.tool\.args\[0\]: "--freq=\$\(id\)"/);
     });
+  });
+});
+
+describe('validateSchedule', () => {
+  const configs = lookup(configObject(ready('True', 'Valid', 'tool perf can be used')));
+  const scheduleReview = (name: string, schedule: string, args: string[]): AdmissionRequest => {
+    const template = powerToolObject('x', perfSpec(args));
+    const object = {
+      apiVersion: 'toe.dev/v1alpha1',
+      kind: 'PowerToolSchedule',
+      metadata: { name, namespace: 'shop' },
+      spec: { schedule, template: { spec: template.spec } },
+    };
+    return { ...review('CREATE', object), kind: { group: 'toe.dev', version: 'v1alpha1', kind: 'PowerToolSchedule' } };
+  };
+
+  it('admits a schedule whose cron parses and whose template the allowlist accepts', () => {
+    assert.equal(validateSchedule(scheduleReview('nightly', '0 3 * * *', ['--freq', '49']), configs).allowed, true);
+  });
+
+  it("refuses a bad cron field and the template's hostile args, naming each field", () => {
+    const response = validateSchedule(scheduleReview('nightly', '61 * * * *', ['-o/etc/shadow']), configs);
+    assert.equal(response.allowed, false);
+    const fields = response.status?.details?.causes.map((c) => c.field);
+    assert.deepEqual(fields, ['spec.schedule', 'spec.template.spec.tool.args[0]']);
+    assert.match(
+      response.status?.message ?? '',
+      /^PowerToolSchedule "nightly" is invalid: spec\.schedule: Invalid value: "61 \* \* \* \*": minute: 61 is outside 0-59/,
+    );
+  });
+
+  it('refuses a name too long to name its runs', () => {
+    const response = validateSchedule(scheduleReview('n'.repeat(53), '* * * * *', []), configs);
+    assert.deepEqual(
+      response.status?.details?.causes.map((c) => c.field),
+      ['metadata.name'],
+    );
+  });
+
+  it('leaves PowerTools to validatePowerTool', () => {
+    assert.equal(validateSchedule(review('CREATE', powerToolObject('ok', perfSpec(['-o/etc/shadow']))), configs).allowed, true);
   });
 });
 

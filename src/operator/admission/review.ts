@@ -8,7 +8,16 @@
  * second, CEL-shaped copy of it would disagree with the one the controller re-checks before injecting. A webhook
  * runs the same function (`admitPowerTool`) as `toe validate` and the controller.
  */
-import { GROUP, powerTool, powerToolConfigSpec, type PowerToolConfig } from '../../api/index.ts';
+import {
+  GROUP,
+  MAX_SCHEDULE_NAME,
+  powerTool,
+  powerToolConfigSpec,
+  powerToolSchedule,
+  type PowerToolConfig,
+  type PowerToolSpec,
+} from '../../api/index.ts';
+import { parseCron } from '../../schedule/cron.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
 import { issueToError } from '../../validate/schema.ts';
 import { changedFields, forbiddenWhileRunning, MUTABLE_WHILE_RUNNING, startedTargets } from './changes.ts';
@@ -72,43 +81,88 @@ export function validatePowerTool(request: AdmissionRequest, configs: ConfigLook
   if (!parsed.success) return deny(parsed.error.issues.map((i) => ({ type: 'FieldValueInvalid', ...fieldOf(issueToError(i)) })));
   const { spec } = parsed.data;
 
+  const causes = toolCauses(spec, configs, 'spec');
+  return causes.length > 0 ? deny(causes) : allow;
+}
+
+/**
+ * The validating webhook for PowerToolSchedules: the schema, the name (runs are named from it), the cron
+ * expression, and the template as its PowerTool would be admitted, so a bad schedule is refused when it is
+ * applied, not at each slot.
+ */
+export function validateSchedule(request: AdmissionRequest, configs: ConfigLookup): AdmissionResponse {
+  const allow: AdmissionResponse = { uid: request.uid, allowed: true };
+  if (!isKind(request, 'PowerToolSchedule') || (request.operation !== 'CREATE' && request.operation !== 'UPDATE')) return allow;
+  const name = nameOf(request);
+  const deny = (causes: Cause[]): AdmissionResponse => ({
+    uid: request.uid,
+    allowed: false,
+    status: invalid(name, causes, 'PowerToolSchedule'),
+  });
+  const parsed = powerToolSchedule.safeParse({ ...(request.object as object), status: undefined }, { reportInput: true });
+  if (!parsed.success) return deny(parsed.error.issues.map((i) => ({ type: 'FieldValueInvalid', ...fieldOf(issueToError(i)) })));
+  const causes: Cause[] = [];
+  if (name.length > MAX_SCHEDULE_NAME)
+    causes.push({
+      type: 'FieldValueInvalid',
+      field: 'metadata.name',
+      message: `Invalid value: "${name}": must be no more than ${MAX_SCHEDULE_NAME} characters (each run is named <schedule>-<slot>)`,
+    });
+  const { spec } = parsed.data;
+  try {
+    parseCron(spec.schedule);
+  } catch (err) {
+    causes.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.schedule',
+      message: `Invalid value: "${spec.schedule}": ${(err as Error).message}`,
+    });
+  }
+  causes.push(...toolCauses(spec.template.spec, configs, 'spec.template.spec'));
+  return causes.length > 0 ? deny(causes) : allow;
+}
+
+/** A PowerTool spec (at `at`) against its tool's PowerToolConfig in the operator's namespace. */
+function toolCauses(spec: PowerToolSpec, configs: ConfigLookup, at: string): Cause[] {
   const tool = spec.tool.name;
   const config = configs.findConfig(tool);
   if (!config) {
     const known = configs.knownTools().sort().join(', ') || 'none';
-    return deny([
+    return [
       {
         type: 'FieldValueNotFound',
-        field: 'spec.tool.name',
+        field: `${at}.tool.name`,
         message: `Not found: "${tool}": no PowerToolConfig in namespace ${configs.operatorNamespace} defines this tool; known tools: ${known}`,
       },
-    ]);
+    ];
   }
   const configName = config.metadata?.name ?? tool;
   const notReady = failedReady(config);
   if (notReady) {
-    return deny([
+    return [
       {
         type: 'FieldValueInvalid',
-        field: 'spec.tool.name',
+        field: `${at}.tool.name`,
         message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is not Ready (${notReady.reason}): ${notReady.message}`,
       },
-    ]);
+    ];
   }
   const configSpec = powerToolConfigSpec.safeParse(config.spec, { reportInput: true });
   if (!configSpec.success) {
     const problems = configSpec.error.issues.map((i) => issueToError(i)).map((e) => `spec.${e.path}: ${e.message}`);
-    return deny([
+    return [
       {
         type: 'FieldValueInvalid',
-        field: 'spec.tool.name',
+        field: `${at}.tool.name`,
         message: `Invalid value: "${tool}": the PowerToolConfig ${configName} is invalid: ${problems.join(', ')}`,
       },
-    ]);
+    ];
   }
-  const admission = admitPowerTool(spec, configSpec.data, { configSource: `PowerToolConfig ${configs.operatorNamespace}/${configName}` });
-  if (!admission.ok) return deny(admission.errors.map((e) => ({ type: 'FieldValueInvalid', field: e.path, message: e.message })));
-  return allow;
+  const admission = admitPowerTool(spec, configSpec.data, {
+    specPath: at,
+    configSource: `PowerToolConfig ${configs.operatorNamespace}/${configName}`,
+  });
+  return admission.ok ? [] : admission.errors.map((e) => ({ type: 'FieldValueInvalid', field: e.path, message: e.message }));
 }
 
 /**
@@ -134,13 +188,13 @@ export function mutatePowerTool(request: AdmissionRequest): AdmissionResponse {
  * `admission webhook "…" denied the request: `; reason Invalid with `details.causes` lets kubectl print one
  * `* field: message` line per cause, as it does for built-in validation. The allowlist's text is kept verbatim.
  */
-export function invalid(name: string, causes: Cause[]): DenialStatus {
+export function invalid(name: string, causes: Cause[], kind = 'PowerTool'): DenialStatus {
   return {
     status: 'Failure',
     code: 422,
     reason: 'Invalid',
-    message: `PowerTool "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join('; ')}`,
-    details: { name, group: GROUP, kind: 'PowerTool', causes },
+    message: `${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join('; ')}`,
+    details: { name, group: GROUP, kind, causes },
   };
 }
 
@@ -154,7 +208,11 @@ function failedReady(config: PowerToolConfig): { reason: string; message: string
 }
 
 function isPowerTool(request: AdmissionRequest): boolean {
-  return request.kind.group === GROUP && request.kind.kind === 'PowerTool';
+  return isKind(request, 'PowerTool');
+}
+
+function isKind(request: AdmissionRequest, kind: string): boolean {
+  return request.kind.group === GROUP && request.kind.kind === kind;
 }
 
 function nameOf(request: AdmissionRequest): string {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { PowerTool, PowerToolProcessingSpec } from '../../api/index.ts';
 import { parseDuration } from '../../api/units.ts';
 import { matchesSelector } from '../../kube/selector.ts';
-import { nextFiring, parseCron, prevFiring, type Cron } from './cron.ts';
+import { nextFiring, parseCron, prevFiring, type Cron } from '../../schedule/cron.ts';
 
 export type Schedule = { kind: 'interval'; ms: number } | { kind: 'cron'; cron: Cron; expression: string };
 

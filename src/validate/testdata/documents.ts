@@ -69,11 +69,24 @@ const validEmergencyStop = {
   spec: { reason: 'checkout errors during the game day' },
 };
 
+export const validSchedule = {
+  apiVersion: 'toe.dev/v1alpha1',
+  kind: 'PowerToolSchedule',
+  metadata: { name: 'web-nightly', namespace: 'default' },
+  spec: {
+    schedule: '0 3 * * *',
+    concurrencyPolicy: 'Forbid',
+    startingDeadlineSeconds: 300,
+    template: { metadata: { labels: { team: 'web' } }, spec: validPowerTool.spec },
+  },
+};
+
 export const validDocuments = {
   PowerToolConfig: validConfig,
   PowerTool: validPowerTool,
   PowerToolProcessing: validProcessing,
   EmergencyStop: validEmergencyStop,
+  PowerToolSchedule: validSchedule,
 } as const;
 
 /** A deep copy of a document with one field set (or removed, with undefined) at a dotted path such as `spec.tool.args.1`. */
