@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { exec } from '../../host/exec.ts';
-import { allExist, goEnv, moduleGoModPath } from '../go-build.ts';
+import { buildOnce, goEnv, moduleGoModPath } from '../go-build.ts';
 import { buildGoMod, toolsGo, versionLdflags } from '../gomod.ts';
 import { KUBERNETES_VERSION } from '../settings.ts';
 
@@ -33,24 +33,29 @@ export function binary(ctx: Pick<Context, 'layout'>, name: KubernetesCommand): s
 export async function buildKubernetes(cacheDir: string, version = KUBERNETES_VERSION): Promise<string> {
   const dir = kubernetesDir(cacheDir, version);
   const bin = join(dir, 'bin');
-  if (await allExist(KUBERNETES_COMMANDS.map((c) => join(bin, c)))) return bin;
-  const src = join(dir, 'build');
-  await mkdir(src, { recursive: true });
-  const upstream = await readFile(await moduleGoModPath('k8s.io/kubernetes', version, src), 'utf8');
-  const packages = KUBERNETES_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`);
-  await writeFile(join(src, 'go.mod'), buildGoMod(version, upstream));
-  await writeFile(join(src, 'tools.go'), toolsGo(packages));
-  await exec('go', ['mod', 'tidy'], { cwd: src, env: goEnv() });
-  const tmp = join(dir, 'bin.partial');
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
-  const ldflags = ['-s', '-w', ...versionLdflags(version, new Date().toISOString().replace(/\.\d+Z$/, 'Z'))].join(' ');
-  await exec('go', ['build', '-trimpath', '-tags=selinux,notest,grpcnotrace', `-ldflags=${ldflags}`, '-o', `${tmp}/`, ...packages], {
-    cwd: src,
-    env: goEnv(),
-  });
-  await rm(bin, { recursive: true, force: true });
-  await rename(tmp, bin);
+  await buildOnce(
+    dir,
+    KUBERNETES_COMMANDS.map((c) => join(bin, c)),
+    async () => {
+      const src = join(dir, 'build');
+      await mkdir(src, { recursive: true });
+      const upstream = await readFile(await moduleGoModPath('k8s.io/kubernetes', version, src), 'utf8');
+      const packages = KUBERNETES_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`);
+      await writeFile(join(src, 'go.mod'), buildGoMod(version, upstream));
+      await writeFile(join(src, 'tools.go'), toolsGo(packages));
+      await exec('go', ['mod', 'tidy'], { cwd: src, env: goEnv() });
+      const tmp = join(dir, 'bin.partial');
+      await rm(tmp, { recursive: true, force: true });
+      await mkdir(tmp);
+      const ldflags = ['-s', '-w', ...versionLdflags(version, new Date().toISOString().replace(/\.\d+Z$/, 'Z'))].join(' ');
+      await exec('go', ['build', '-trimpath', '-tags=selinux,notest,grpcnotrace', `-ldflags=${ldflags}`, '-o', `${tmp}/`, ...packages], {
+        cwd: src,
+        env: goEnv(),
+      });
+      await rm(bin, { recursive: true, force: true });
+      await rename(tmp, bin);
+    },
+  );
   return bin;
 }
 

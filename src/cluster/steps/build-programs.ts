@@ -3,7 +3,7 @@ import { copyFile, mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { exec } from '../../host/exec.ts';
-import { allExist, goEnv } from '../go-build.ts';
+import { buildOnce, goEnv } from '../go-build.ts';
 import { HELM_VERSION, TRAEFIK_VERSION } from '../settings.ts';
 
 /**
@@ -51,16 +51,17 @@ export async function sourceKey(name: GoProgram): Promise<string> {
 export async function buildGoProgram(cacheDir: string, name: GoProgram): Promise<string> {
   const dir = join(cacheDir, name, await sourceKey(name));
   const out = join(dir, name);
-  if (await allExist([out])) return out;
-  const src = join(dir, 'build');
-  await mkdir(src, { recursive: true });
-  for (const f of await sourceFiles(name)) await copyFile(join(sourceRoot, name, f), join(src, f));
-  const { pkg, ldflags = [] } = targets[name];
-  await exec('go', ['build', '-trimpath', `-ldflags=${['-s', '-w', ...ldflags].join(' ')}`, '-o', `${out}.partial`, pkg], {
-    cwd: src,
-    env: goEnv(),
+  await buildOnce(dir, [out], async () => {
+    const src = join(dir, 'build');
+    await mkdir(src, { recursive: true });
+    for (const f of await sourceFiles(name)) await copyFile(join(sourceRoot, name, f), join(src, f));
+    const { pkg, ldflags = [] } = targets[name];
+    await exec('go', ['build', '-trimpath', `-ldflags=${['-s', '-w', ...ldflags].join(' ')}`, '-o', `${out}.partial`, pkg], {
+      cwd: src,
+      env: goEnv(),
+    });
+    await rename(`${out}.partial`, out);
   });
-  await rename(`${out}.partial`, out);
   return out;
 }
 
