@@ -108,6 +108,23 @@ describe('evidence: ids and findings', () => {
     assert.ok(findings.filter((x) => x.cause === 'SyscallErrors').every((x) => x.severity === 'info'));
   });
 
+  it('names a steady state that did not hold, and finds nothing to say about one that held', () => {
+    const breached = fixtures.find((f) => f.name === 'steady-state-breached')?.input as RcaInput;
+    const status = (verdict: string): RcaInput => {
+      const input = structuredClone(breached);
+      const conditions = (input.powerTool as { status: { conditions: { type: string; reason: string; status: string }[] } }).status
+        .conditions;
+      const held = conditions.find((c) => c.type === 'SteadyStateHeld');
+      if (held) Object.assign(held, { reason: verdict, status: verdict === 'Held' ? 'True' : 'False' });
+      return input;
+    };
+    assert.ok(buildEvidence(status('Held')).evidence.some((e) => e.id === 'ev-steady-state' && e.summary.startsWith('steady state Held')));
+    assert.equal(buildEvidence(status('Held')).findings.filter((f) => f.cause === 'SteadyStateBroken').length, 0);
+    const before = buildEvidence(status('NotHeldBeforeStart')).findings.find((f) => f.cause === 'SteadyStateBroken');
+    assert.match(before?.title ?? '', /did not hold before the start/);
+    assert.match(before?.detail ?? '', /render/);
+  });
+
   it('reads events.k8s.io/v1 Events (regarding, note, series) like core/v1 ones', () => {
     const { evidence } = buildEvidence(fixtures.find((f) => f.name === 'image-pull-failure')?.input as RcaInput);
     const failed = evidence.find((e) => e.kind === 'event' && e.data.reason === 'Failed');

@@ -26,6 +26,7 @@ export const causes = [
   'SignalNotDeliverable',
   'FaultHadNoEffect',
   'SlowRecovery',
+  'SteadyStateBroken',
   'ToolFailed',
   'PartialData',
   'SyscallErrors',

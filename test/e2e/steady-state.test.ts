@@ -1,7 +1,8 @@
 /**
  * Steady-state probes on a real node, through a real Service (kube-proxy's cluster IP): a fault that breaks the
  * app's http probe aborts its own run and the app recovers afterwards; a fault that leaves the app answering ends
- * with SteadyStateHeld=True. The breaking fault: SIGTERM to the container's shell (PID 1, which traps it), whose
+ * with SteadyStateHeld=True; a steady state that is already broken (the app answers, but not what the probe
+ * expects) prevents the start: nothing is injected. The breaking fault: SIGTERM to the container's shell (PID 1, which traps it), whose
  * trap freezes the app (SIGSTOP) for 6 s, as an app that hangs in a slow shutdown would. The signal tool watches
  * its target for up to 10 s, so the run is still going when the probe breaches.
  */
@@ -112,5 +113,21 @@ describe('steady-state probes on a real node', () => {
     const record = done.status?.steadyState?.probes[0];
     assert.ok((record?.checks ?? 0) >= 3, `checks: ${record?.checks}`);
     assert.equal(record?.breachedAt, undefined);
+  });
+
+  it('a steady state already broken before the start prevents the run: nothing is injected', async () => {
+    await runningPods(clients, NS, 'web', 1);
+    const before = (await clients.core.readNamespacedPod({ name: 'web', namespace: NS })).spec?.ephemeralContainers?.length ?? 0;
+    await pts.create('never', {
+      targets: { selector: { matchLabels: { app: 'web' } }, container: 'app' },
+      tool: { name: 'cpu', args: ['--workers=1', '--load=20'], duration: '8s' },
+      steadyState: [{ ...probe, http: { ...probe.http, expectStatus: 204 } }],
+    });
+    const refused = await pts.until('never', 'refused', (pt) => held(pt)?.reason === 'NotHeldBeforeStart', 60_000);
+    assert.equal(refused.status?.phase, 'Failed');
+    assert.match(held(refused)?.message ?? '', /probe answers saw HTTP 200/);
+    assert.deepEqual(refused.status?.targets ?? [], []);
+    const after = (await clients.core.readNamespacedPod({ name: 'web', namespace: NS })).spec?.ephemeralContainers?.length ?? 0;
+    assert.equal(after, before, 'no tool was attached');
   });
 });

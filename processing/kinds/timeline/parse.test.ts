@@ -25,6 +25,38 @@ const status: PowerToolStatus = {
 };
 
 describe('buildFaultTimeline', () => {
+  it("puts the steady-state probes' first failure, the abort and the recovery on the axis, the range stretched to them", async () => {
+    const probe = { name: 'checkout', checks: 9, failures: 2, consecutiveFailures: 0 };
+    const t = await buildFaultTimeline({
+      tool: 'cpu',
+      status: {
+        ...status,
+        steadyState: {
+          stage: 'Done',
+          probes: [
+            {
+              ...probe,
+              firstBreachAt: '2026-11-22T03:32:30Z',
+              breachedAt: '2026-11-22T03:32:32Z',
+              recoveredAt: '2026-11-22T03:32:50Z',
+              recoverySeconds: 20,
+            },
+            { ...probe, name: 'replicas', failures: 0 },
+          ],
+        },
+      },
+      pod: 'web-1',
+      samples: samples(),
+    });
+    const marks = t.events.filter((e) => e.detail?.startsWith('probe ')).map((e) => [new Date(e.t).toISOString(), e.kind, e.severity]);
+    assert.deepEqual(marks, [
+      ['2026-11-22T03:32:30.000Z', 'ProbeFailed', 'warning'],
+      ['2026-11-22T03:32:32.000Z', 'SteadyStateBreached', 'critical'],
+      ['2026-11-22T03:32:50.000Z', 'ProbeRecovered', 'info'],
+    ]);
+    assert.ok(t.range.end >= Date.parse('2026-11-22T03:32:50Z'), 'the recovery is inside the chart');
+  });
+
   it('measures a real cpu + memory fault against what was requested, and the time to recover', async () => {
     const t = await buildFaultTimeline({
       tool: 'cpu',

@@ -11,6 +11,7 @@
 import type { PowerToolStatus } from '../../../src/api/powertool.ts';
 import { forEachLine, type ByteSource } from '../../lines.ts';
 import { Downsampler, Stats, type Point } from '../../series.ts';
+import { steadyStateEvents } from './steady-state.ts';
 
 export const metrics = ['cpuMillicores', 'memoryBytes', 'volumeUsedBytes'] as const;
 export type Metric = (typeof metrics)[number];
@@ -191,6 +192,7 @@ export async function buildFaultTimeline(input: FaultInput): Promise<Timeline> {
     mark(start, 'FaultStarted', input.tool),
     mark(end, 'FaultEnded', input.tool),
     ...(input.podFacts ?? []).flatMap(podEvents),
+    ...steadyStateEvents(input.status),
   ].sort((a, b) => a.t - b.t);
   const reported = target?.result?.effect;
   return {

@@ -9,6 +9,7 @@ import { evicted, oomKilled } from './memory.ts';
 import { networkErrors } from './network.ts';
 import { probeFailures } from './probes.ts';
 import { crashLoop, imagePullFailure } from './restarts.ts';
+import { steadyStateBroken } from './steady-state.ts';
 import type { Rule } from './rule.ts';
 import { syscallErrors } from './syscalls.ts';
 import { partialData, signalNotDeliverable, toolFailed } from './tool.ts';
@@ -26,6 +27,7 @@ export const rules: Record<string, Rule> = {
   signalNotDeliverable,
   faultHadNoEffect,
   slowRecovery,
+  steadyStateBroken,
   toolFailed,
   partialData,
   syscallErrors,

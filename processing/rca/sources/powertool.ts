@@ -44,6 +44,7 @@ export function powerToolEvidence(powerTool: unknown): Evidence[] {
       data: { type, reason: asString(at(c, 'reason'), 128) ?? null, message: asString(at(c, 'message'), 512) ?? null },
     });
   }
+  out.push(...steadyStateEvidence(namespace, status));
   for (const t of targets) {
     const pod = asString(at(t, 'pod'), 253);
     if (!pod) continue;
@@ -96,4 +97,51 @@ export function targetContainers(powerTool: unknown): Map<string, string> {
     if (pod && container) map.set(pod, container);
   }
   return map;
+}
+
+/**
+ * The steady-state verdict (condition SteadyStateHeld) and one item per probe record: what the hypothesis was
+ * checked with, whether it held, and when it broke and recovered.
+ */
+function steadyStateEvidence(namespace: string | undefined, status: Record<string, unknown>): Evidence[] {
+  const probes = asArray(at(status, 'steadyState', 'probes'), 8);
+  if (probes.length === 0) return [];
+  const held = asArray(status.conditions, 64).find((c) => at(c, 'type') === 'SteadyStateHeld');
+  const verdict = asString(at(held, 'reason'), 64) ?? 'Checking';
+  const out: Evidence[] = [
+    {
+      id: 'ev-steady-state',
+      kind: 'steady-state',
+      source: 'powertool',
+      summary: `steady state ${verdict}${asString(at(held, 'message'), 300) ? `: ${asString(at(held, 'message'), 300)}` : ''}`,
+      subject: { namespace },
+      data: { verdict, held: asString(at(held, 'status'), 16) ?? 'Unknown' },
+    },
+  ];
+  for (const p of probes) {
+    const name = asString(at(p, 'name'), 63);
+    if (!name) continue;
+    const breachedAt = asString(at(p, 'breachedAt'), 64);
+    const recoverySeconds = asNumber(at(p, 'recoverySeconds'));
+    const checks = asNumber(at(p, 'checks')) ?? 0;
+    const failures = asNumber(at(p, 'failures')) ?? 0;
+    out.push({
+      id: `ev-probe-${idPart(name)}`,
+      kind: 'steady-state-probe',
+      source: 'powertool',
+      summary: `steady-state probe ${name}: ${failures} of ${checks} check(s) failed, last ${asString(at(p, 'lastValue'), 128) ?? 'nothing'}${breachedAt ? `; breached at ${breachedAt}, the run aborted` : ''}${recoverySeconds !== undefined ? `; recovered after ${recoverySeconds}s` : ''}`,
+      subject: { namespace },
+      data: {
+        probe: name,
+        checks,
+        failures,
+        lastResult: asString(at(p, 'lastResult'), 8) ?? null,
+        firstBreachAt: asString(at(p, 'firstBreachAt'), 64) ?? null,
+        breachedAt: breachedAt ?? null,
+        recoveredAt: asString(at(p, 'recoveredAt'), 64) ?? null,
+        recoverySeconds: recoverySeconds ?? null,
+      },
+    });
+  }
+  return out;
 }
