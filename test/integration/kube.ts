@@ -10,6 +10,9 @@ import { loadKubeConfig, makeClients, type Clients } from '../../src/kube/client
 import { classify } from '../../src/kube/errors.ts';
 import { strategicMerge } from '../../src/kube/patch.ts';
 import { waitFor } from '../../src/kube/wait.ts';
+import { GROUP, VERSION } from '../../src/api/index.ts';
+import { startManager, type Manager, type ManagerOptions } from '../../src/operator/manager.ts';
+import { DEFAULT_TOOL_PRIVILEGES } from '../../src/operator/powertoolconfig/check.ts';
 
 export function testClients(): Clients {
   if (!process.env.KUBECONFIG) throw new Error('integration tests need KUBECONFIG (npm run test:integration starts an API server)');
@@ -160,4 +163,43 @@ export async function operatorKubeConfig(clients: Clients, namespace: string): P
     currentContext: name,
   });
   return kc;
+}
+
+/**
+ * A host-run operator for one suite: no leader election, admission and metrics on a free loopback port, the default
+ * tool privileges; `suite` names its identity, lease and log lines so suites sharing an API server do not collide.
+ */
+export function startSuiteOperator(
+  kc: KubeConfig,
+  operatorNamespace: string,
+  suite: string,
+  more: Partial<ManagerOptions> = {},
+): Promise<Manager> {
+  return startManager(kc, {
+    operatorNamespace,
+    identity: `it-${suite}-${process.pid}`,
+    http: { host: '127.0.0.1', port: 0 },
+    leaderElection: false,
+    leaseName: `toe-operator-it-${suite}`,
+    injectConcurrency: 10,
+    privileges: DEFAULT_TOOL_PRIVILEGES,
+    logBindings: { test: `integration-${suite}` },
+    ...more,
+  });
+}
+
+/** A fault PowerToolConfig whose image is never pulled: the suites' pods never run on a node. */
+export function neverPulledConfig(name: string, namespace: string): Record<string, unknown> {
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'PowerToolConfig',
+    metadata: { name, namespace },
+    spec: {
+      tool: { name, kind: 'fault', description: 'integration test fault' },
+      image: 'localhost/toe-base:never-pulled',
+      imagePullPolicy: 'Never',
+      command: ['/toe/bin/entrypoint'],
+      limits: { maxDuration: '10m', defaultDuration: '5m' },
+    },
+  };
 }

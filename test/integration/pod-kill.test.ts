@@ -9,10 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PolicyV1Api } from '@kubernetes/client-node';
 import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
-import { startManager, type Manager } from '../../src/operator/manager.ts';
-import { DEFAULT_TOOL_PRIVILEGES } from '../../src/operator/powertoolconfig/check.ts';
+import type { Manager } from '../../src/operator/manager.ts';
 import { waitFor } from '../../src/kube/wait.ts';
-import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, testClients } from './kube.ts';
+import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, testClients, startSuiteOperator } from './kube.ts';
 
 const clients = testClients();
 const policy = clients.kc.makeApiClient(PolicyV1Api);
@@ -84,16 +83,7 @@ describe('pod-kill through the operator', () => {
       namespace: NS,
       body: { metadata: { name: 'web-budget' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } },
     });
-    manager = await startManager(operatorKc, {
-      operatorNamespace: OPERATOR_NS,
-      identity: `it-podkill-${process.pid}`,
-      http: { host: '127.0.0.1', port: 0 },
-      leaderElection: false,
-      leaseName: 'toe-operator-it-podkill',
-      injectConcurrency: 4,
-      privileges: DEFAULT_TOOL_PRIVILEGES,
-      logBindings: { test: 'integration-pod-kill' },
-    });
+    manager = await startSuiteOperator(operatorKc, OPERATOR_NS, 'podkill', { injectConcurrency: 4 });
   });
 
   after(async () => {

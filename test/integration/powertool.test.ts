@@ -8,10 +8,17 @@ import { ephemeralName } from '../../src/operator/powertool/render.ts';
 import { freeze } from '../../src/operator/powertool/resolve.ts';
 import { computeStatus } from '../../src/operator/powertool/status.ts';
 import { selectedTarget } from '../../src/operator/powertool/target-phase.ts';
-import { startManager, type Manager } from '../../src/operator/manager.ts';
-import { DEFAULT_TOOL_PRIVILEGES } from '../../src/operator/powertoolconfig/check.ts';
+import type { Manager } from '../../src/operator/manager.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients } from './kube.ts';
+import {
+  ensureNamespace,
+  installCrds,
+  operatorKubeConfig,
+  runningPod,
+  terminateEphemeral,
+  testClients,
+  startSuiteOperator,
+} from './kube.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 
 const clients = testClients();
@@ -59,16 +66,7 @@ let operatorKc: KubeConfig;
 
 /** The operator runs as its own ServiceAccount with the chart's rules, never as the test's admin. */
 function start(): Promise<Manager> {
-  return startManager(operatorKc, {
-    operatorNamespace: OPERATOR_NS,
-    identity: `it-${process.pid}`,
-    http: { host: '127.0.0.1', port: 0 },
-    leaderElection: false,
-    leaseName: 'toe-operator-it',
-    injectConcurrency: 10,
-    privileges: DEFAULT_TOOL_PRIVILEGES,
-    logBindings: { test: 'integration' },
-  });
+  return startSuiteOperator(operatorKc, OPERATOR_NS, 'pt');
 }
 
 describe('PowerTool controller against a real API server', () => {

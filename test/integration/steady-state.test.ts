@@ -9,11 +9,19 @@ import assert from 'node:assert/strict';
 import { AppsV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { strategicMerge } from '../../src/kube/patch.ts';
-import { startManager, type Manager } from '../../src/operator/manager.ts';
-import { DEFAULT_TOOL_PRIVILEGES } from '../../src/operator/powertoolconfig/check.ts';
+import type { Manager } from '../../src/operator/manager.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { untilSteadyStateServed } from './steady-state-served.ts';
-import { ensureNamespace, installCrds, operatorKubeConfig, runningPod, terminateEphemeral, testClients } from './kube.ts';
+import {
+  ensureNamespace,
+  installCrds,
+  operatorKubeConfig,
+  runningPod,
+  terminateEphemeral,
+  testClients,
+  neverPulledConfig,
+  startSuiteOperator,
+} from './kube.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
@@ -22,18 +30,7 @@ const TOOL = 'it-steady';
 const group = GROUP;
 const version = VERSION;
 
-const config = {
-  apiVersion: `${GROUP}/${VERSION}`,
-  kind: 'PowerToolConfig',
-  metadata: { name: TOOL, namespace: OPERATOR_NS },
-  spec: {
-    tool: { name: TOOL, kind: 'fault', description: 'integration test fault' },
-    image: 'localhost/toe-base:never-pulled',
-    imagePullPolicy: 'Never',
-    command: ['/toe/bin/entrypoint'],
-    limits: { maxDuration: '10m', defaultDuration: '5m' },
-  },
-};
+const config = neverPulledConfig(TOOL, OPERATOR_NS);
 
 const createPt = (name: string, spec: Record<string, unknown>) =>
   clients.custom.createNamespacedCustomObject({
@@ -80,16 +77,7 @@ describe('steady-state probes against a real API server', () => {
       .catch(() => undefined);
     await untilSteadyStateServed(clients, NS, TOOL);
     for (const name of ['held-1', 'breach-1', 'refused-1']) await runningPod(clients, NS, name, { app: name.replace(/-1$/, '') });
-    manager = await startManager(operatorKc, {
-      operatorNamespace: OPERATOR_NS,
-      identity: `it-ss-${process.pid}`,
-      http: { host: '127.0.0.1', port: 0 },
-      leaderElection: false,
-      leaseName: 'toe-operator-it-ss',
-      injectConcurrency: 10,
-      privileges: DEFAULT_TOOL_PRIVILEGES,
-      logBindings: { test: 'integration-steady-state' },
-    });
+    manager = await startSuiteOperator(operatorKc, OPERATOR_NS, 'ss');
   });
 
   after(async () => {
