@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../cli/command.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig, makeClients, type Clients } from '../kube/client.ts';
 
@@ -41,4 +43,13 @@ export function age(since: string | undefined, now = Date.now()): string {
 export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join('')).join('\n') + '\n';
+}
+
+/** parseArgs for a verb, its parse errors turned into that verb's usage error (exit 2, a pointer to -h). */
+export function parseVerb<T extends ParseArgsConfig>(verb: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err), verb);
+  }
 }

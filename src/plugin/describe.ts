@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { PowerTool } from '../api/index.ts';
 import { EXIT_OK, UsageError, type Command } from '../cli/command.ts';
 import type { Live } from '../kube/resources.ts';
-import { age, commonOptions, table, target } from './context.ts';
+import { age, commonOptions, table, target, parseVerb } from './context.ts';
 
 export const DESCRIBE_USAGE = `Show one PowerTool: what it asked for, where it is, each target, the steady state and its Events.
 
@@ -67,12 +66,7 @@ const time = (e: CoreV1Event): number =>
   new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? 0).getTime();
 
 export const describe: Command = async (argv, streams) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: commonOptions });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), 'describe');
-  }
+  const parsed = parseVerb('describe', { args: argv, allowPositionals: true, options: commonOptions });
   const { values, positionals } = parsed;
   if (values.help) {
     streams.out.write(DESCRIBE_USAGE);

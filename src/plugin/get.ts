@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { PowerTool } from '../api/index.ts';
 import { EXIT_OK, UsageError, type Command } from '../cli/command.ts';
 import type { Live } from '../kube/resources.ts';
-import { age, commonOptions, table, target } from './context.ts';
+import { age, commonOptions, table, target, parseVerb } from './context.ts';
 
 export const GET_USAGE = `List PowerTools (or one), as kubectl get pt does, with the targets' progress.
 
@@ -30,20 +29,15 @@ export function powerToolRows(items: readonly Live<PowerTool>[], allNamespaces: 
 }
 
 export const get: Command = async (argv, streams) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...commonOptions,
-        'all-namespaces': { type: 'boolean', short: 'A', default: false },
-        output: { type: 'string', short: 'o', default: 'text' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), 'get');
-  }
+  const parsed = parseVerb('get', {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...commonOptions,
+      'all-namespaces': { type: 'boolean', short: 'A', default: false },
+      output: { type: 'string', short: 'o', default: 'text' },
+    },
+  });
   const { values, positionals } = parsed;
   if (values.help) {
     streams.out.write(GET_USAGE);

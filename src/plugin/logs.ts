@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../cli/command.ts';
 import { apiMessage } from '../kube/errors.ts';
-import { commonOptions, target } from './context.ts';
+import { commonOptions, target, parseVerb } from './context.ts';
 
 export const LOGS_USAGE = `Print what each tool of a PowerTool wrote (its ephemeral container's log), target by target.
 
@@ -10,16 +9,11 @@ Usage:
 `;
 
 export const logs: Command = async (argv, streams) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { ...commonOptions, pod: { type: 'string' }, tail: { type: 'string' } },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), 'logs');
-  }
+  const parsed = parseVerb('logs', {
+    args: argv,
+    allowPositionals: true,
+    options: { ...commonOptions, pod: { type: 'string' }, tail: { type: 'string' } },
+  });
   const { values, positionals } = parsed;
   if (values.help) {
     streams.out.write(LOGS_USAGE);

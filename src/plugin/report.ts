@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { PowerToolProcessing } from '../api/index.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../cli/command.ts';
 import type { Live } from '../kube/resources.ts';
-import { commonOptions, target } from './context.ts';
+import { commonOptions, target, parseVerb } from './context.ts';
 
 export const REPORT_USAGE = `Where the reports of a PowerTool are: the PowerToolProcessings that covered it, and each report's URL.
 
@@ -25,12 +24,7 @@ export function reportsOf(
 }
 
 export const report: Command = async (argv, streams) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: commonOptions });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), 'report');
-  }
+  const parsed = parseVerb('report', { args: argv, allowPositionals: true, options: commonOptions });
   const { values, positionals } = parsed;
   if (values.help) {
     streams.out.write(REPORT_USAGE);

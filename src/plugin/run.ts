@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { GROUP, VERSION, powerToolConfigSpec, powerToolSpec, type PowerToolConfig } from '../api/index.ts';
 import { EXIT_OK, UsageError, type Command } from '../cli/command.ts';
 import { apiMessage } from '../kube/errors.ts';
 import { admitPowerTool } from '../policy/admit.ts';
-import { commonOptions, target } from './context.ts';
+import { commonOptions, target, parseVerb } from './context.ts';
 import { runSpec } from './run-spec.ts';
 
 export const RUN_USAGE = `Run a tool against pods: creates a PowerTool.
@@ -23,27 +22,22 @@ async function configFor(t: ReturnType<typeof target>, tool: string, operatorNam
 }
 
 export const run: Command = async (argv, streams) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...commonOptions,
-        selector: { type: 'string', short: 'l' },
-        pod: { type: 'string', multiple: true },
-        container: { type: 'string', short: 'c' },
-        duration: { type: 'string', short: 'd' },
-        'max-targets': { type: 'string' },
-        'output-mode': { type: 'string' },
-        name: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        'operator-namespace': { type: 'string', default: 'toe-system' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), 'run');
-  }
+  const parsed = parseVerb('run', {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...commonOptions,
+      selector: { type: 'string', short: 'l' },
+      pod: { type: 'string', multiple: true },
+      container: { type: 'string', short: 'c' },
+      duration: { type: 'string', short: 'd' },
+      'max-targets': { type: 'string' },
+      'output-mode': { type: 'string' },
+      name: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'operator-namespace': { type: 'string', default: 'toe-system' },
+    },
+  });
   const { values, positionals } = parsed;
   if (values.help) {
     streams.out.write(RUN_USAGE);

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { EXIT_OK, UsageError, type Command } from '../cli/command.ts';
 import { stop as emergencyStop } from '../cli/stop.ts';
 import { mergePatch } from '../kube/patch.ts';
 import { GROUP, VERSION } from '../api/index.ts';
-import { commonOptions, target } from './context.ts';
+import { commonOptions, target, parseVerb } from './context.ts';
 
 export const STOP_USAGE = `Stop a PowerTool now: its tools stop and undo their faults (spec.suspend: true). --all is the emergency stop.
 
@@ -14,12 +13,7 @@ Usage:
 
 export const stop: Command = async (argv, streams) => {
   if (argv.includes('--all') || argv.includes('--clear') || argv.includes('--status')) return emergencyStop(argv, streams);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: commonOptions });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), 'stop');
-  }
+  const parsed = parseVerb('stop', { args: argv, allowPositionals: true, options: commonOptions });
   const { values, positionals } = parsed;
   if (values.help) {
     streams.out.write(STOP_USAGE);
