@@ -6,7 +6,7 @@ import { redactContainer, renderContainer, ephemeralName } from './render.ts';
 import type { Resolved } from './resolve.ts';
 import { findConfig } from './resolve.ts';
 import type { Blocker } from './status.ts';
-import { selectedTarget, targetEnded } from './target-phase.ts';
+import { selectedTarget, targetSettled } from './target-phase.ts';
 import { findCappedPod, findConflict, selectTargets, type ActiveRun } from './targets.ts';
 
 export type RunSelection =
@@ -77,7 +77,7 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
 function activeRuns(ctx: PowerToolContext, namespace: string): ActiveRun[] {
   const runs: ActiveRun[] = [];
   for (const other of ctx.caches.powerTools.list(namespace)) {
-    const targets = (other.status?.targets ?? []).filter((t) => !targetEnded(t));
+    const targets = (other.status?.targets ?? []).filter((t) => !targetSettled(t));
     if (targets.length === 0 || other.spec?.dryRun) continue;
     // The run's record says; only a run selected before records existed needs its config looked up.
     const exclusive =
