@@ -14,7 +14,8 @@ import { observeUndo, planUndo, renderUndo } from './undo.ts';
  * Undoes the fault of every target whose tool ended without its clean result, when the run's tool has an undo
  * (undo.ts): plans it, injects the undo container once (deterministic name; the pod is checked first, so a restart
  * finds it rather than adding a second), and follows it to its end. Runs whatever else the run is doing (past the
- * deadline, suspended, being deleted): a fault must not outlive its PowerTool. Emits FaultUndone / UndoFailed.
+ * deadline, suspended, being deleted): a fault must not outlive its PowerTool. Emits FaultUndone / UndoFailed and
+ * counts toe_fault_undos_total.
  */
 export async function undoAbrupt(
   ctx: PowerToolContext,
@@ -61,6 +62,8 @@ export async function undoAbrupt(
     if (!before) log.info({ pod: t.pod, container: t.undo.container }, 'undoing the fault of a tool that ended abruptly');
     if (t.undo.phase === 'Succeeded') ctx.events.faultUndone(pt, t);
     else if (t.undo.phase === 'Failed') ctx.events.undoFailed(pt, t);
+    if (t.undo.phase === 'Succeeded' || t.undo.phase === 'Failed')
+      ctx.metrics.faultUndos.inc({ tool: pt.spec.tool.name, result: t.undo.phase });
   }
   return next;
 }
