@@ -73,7 +73,11 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   return { ok: true, targets, deadline: deadline.toISOString(), rendered };
 }
 
-/** Other runs in the namespace that hold targets and have not ended, with their tools' exclusivity. */
+/**
+ * Other runs in the namespace that hold targets not settled yet, with their tools' exclusivity. A target whose undo
+ * still runs holds its pod: the undo removes what the tool added by name (network: the root qdisc 7e0e:), which a
+ * new run of the same tool would reuse.
+ */
 function activeRuns(ctx: PowerToolContext, namespace: string): ActiveRun[] {
   const runs: ActiveRun[] = [];
   for (const other of ctx.caches.powerTools.list(namespace)) {
