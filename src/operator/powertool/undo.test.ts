@@ -78,6 +78,8 @@ describe('undo of a fault whose tool ended abruptly', () => {
 
   it('undoes a SIGKILLed or OOM-killed tool, an error, but not a refusal, a clean end or a container that never ran', () => {
     assert.equal(endedWithoutCleanResult(killed), true);
+    assert.equal(endedWithoutCleanResult({ ...killed, reason: 'OOMKilled' }), true);
+    assert.equal(endedWithoutCleanResult({ ...killed, stopRequestedAt: '2026-12-07T09:59:58.000Z', stopReason: 'Suspended' }), true);
     assert.equal(endedWithoutCleanResult({ ...killed, exitCode: 1, result: { exitReason: 'Error' } }), true);
     assert.equal(endedWithoutCleanResult({ ...killed, exitCode: 2, result: { exitReason: 'Error', message: 'refused: x' } }), false);
     assert.equal(endedWithoutCleanResult({ ...killed, phase: 'Succeeded', exitCode: 0 }), false);
