@@ -86,7 +86,7 @@ describe('network fault undone by the operator after the tool is SIGKILLed', () 
     });
     await pts.until('slow', 'running', allRunning(1), 60_000);
     await waitFor('the tbf qdisc in the pod', async () => (toeQdisc(pid).length > 0 ? true : undefined), { timeoutMs: 20_000 });
-    assert.match(toeQdisc(pid).join('\n'), /tbf 7e0e: root/);
+    assert.match(toeQdisc(pid).join('\n'), /qdisc tbf 7e0e: dev \S+ root .*rate 1Mbit/);
 
     const victims = entrypointPids(pid);
     assert.ok(victims.length > 0, 'the entrypoint runs in the pod');
