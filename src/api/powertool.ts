@@ -105,6 +105,26 @@ export const artifact = z
   .describe('One piece of collected output.');
 export type Artifact = z.infer<typeof artifact>;
 
+export const undoPhases = ['Pending', 'Injected', 'Running', 'Succeeded', 'Failed', 'Gone'] as const;
+export type UndoPhase = (typeof undoPhases)[number];
+
+export const undoStatus = z
+  .object({
+    container: z.string().describe('The undo ephemeral container, toe-undo-<id>: one per target, never a second.'),
+    phase: z
+      .enum(undoPhases)
+      .describe('Pending (to inject), Injected, Running, Succeeded (the fault is undone), Failed, Gone (the pod went first).'),
+    attempts: z.number().int().min(0).optional().describe("Injection attempts so far; bounded like the tool's."),
+    requestedAt: z.string().optional().describe('When the operator saw the tool end without its clean result (RFC 3339).'),
+    startedAt: z.string().optional().describe('When the undo container started (RFC 3339).'),
+    finishedAt: z.string().optional().describe('When the undo container terminated (RFC 3339).'),
+    exitCode: z.number().int().optional().describe("The undo container's exit code."),
+    reason: z.string().max(128).optional().describe('A CamelCase reason for the phase.'),
+    message: z.string().max(4096).optional().describe('What the undo did or why it could not, for humans.'),
+  })
+  .describe("The operator's undo of a fault whose tool ended without its clean result (the PowerToolConfig's spec.undo).");
+export type UndoStatus = z.infer<typeof undoStatus>;
+
 export const targetStatus = z
   .object({
     pod: z.string().describe("The target pod's name."),
@@ -139,6 +159,7 @@ export const targetStatus = z
       .meta({ 'x-kubernetes-preserve-unknown-fields': true })
       .describe("The tool's final machine-readable result line (bytes, partial, the effect it measured)."),
     artifacts: z.array(artifact).max(32).optional().describe('What the tool collected.'),
+    undo: undoStatus.optional(),
   })
   .describe('The run on one target pod.');
 export type TargetStatus = z.infer<typeof targetStatus>;
@@ -168,6 +189,7 @@ export const resolvedTool = z
     resources: configField.resources,
     volume: configField.volume,
     exclusive: configField.exclusive,
+    undo: configField.undo,
     finishGrace: duration('How long the tools may take past the deadline to save their output.'),
   })
   .describe('The tool as resolved at selection; every target is injected from it.');

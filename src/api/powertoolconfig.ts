@@ -147,6 +147,18 @@ export const powerToolConfigSpec = z
       .default({ maxArgs: 32, maxArgLength: 256, maxDuration: '1h', defaultDuration: '30s', finishGrace: '3s' })
       .describe('Bounds on what a PowerTool may ask of this tool.'),
     securityContext: toolSecurityContext.optional(),
+    undo: z
+      .object({
+        args: z
+          .array(z.string().min(1).max(1024))
+          .min(1)
+          .max(16)
+          .describe('The undo container\'s arguments, in place of defaultArgs and the user\'s ("--undo"); fixed by the admin.'),
+      })
+      .optional()
+      .describe(
+        "How to undo the tool's fault when the tool ended without its clean result (SIGKILL, OOM kill, its target container restarting): the operator then runs one more ephemeral container with the same image, command, environment (TOE_RUN_ID, TOE_POD...) and security context, and these args. For faults whose state outlives the tool's processes, such as a network qdisc.",
+      ),
     resources: z
       .object({
         limits: resourceList.optional().describe('The most the tool may use.'),
@@ -209,6 +221,7 @@ export const powerToolConfigSpec = z
         rule: "self.action != 'evict' || (!has(self.image) && !has(self.command) && self.parameters.size() == 0 && self.defaultArgs.size() == 0)",
         message: 'action evict runs no container: leave out image, command, defaultArgs and parameters',
       },
+      { rule: "!has(self.undo) || self.action == 'inject'", message: 'undo runs a container: it needs action inject' },
       { rule: 'self.parameters.all(p, self.parameters.exists_one(q, q.name == p.name))', message: 'parameter names must be unique' },
       {
         rule: 'self.parameters.all(p, !has(p.flag) || self.parameters.exists_one(q, has(q.flag) && q.flag == p.flag))',

@@ -40,6 +40,12 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['tool', 'result'] as const,
       registers: [registry],
     }),
+    faultUndos: new Counter({
+      name: 'toe_fault_undos_total',
+      help: 'Undos of the fault of a tool that ended without its clean result, by tool and result (Succeeded, Failed).',
+      labelNames: ['tool', 'result'] as const,
+      registers: [registry],
+    }),
     injectionDuration: new Histogram({
       name: 'toe_injection_duration_seconds',
       help: 'Time from PowerTool creation to the tool running, per target.',

@@ -28,6 +28,8 @@ export const reasons = {
   SteadyStateBreached: 'SteadyStateBreached',
   SteadyStateVerdict: 'SteadyStateVerdict',
   EmergencyStopRefused: 'EmergencyStopRefused',
+  FaultUndone: 'FaultUndone',
+  UndoFailed: 'UndoFailed',
 } as const;
 
 type Pt = PowerTool & { metadata: { uid?: string; namespace?: string } };
@@ -108,6 +110,14 @@ export class PowerToolEvents {
   }
   stopping(pt: Pt, t: TargetStatus, why: string): void {
     this.onTarget(pt, t, 'Normal', reasons.StoppingTool, 'Stop', `stopping ${t.ephemeralContainer}: ${why}`);
+  }
+  faultUndone(pt: Pt, t: TargetStatus): void {
+    const note = `${t.ephemeralContainer} ended without its clean result; ${t.undo?.container} undid its fault: ${t.undo?.message ?? ''}`;
+    this.onTarget(pt, t, 'Normal', reasons.FaultUndone, 'Undo', note);
+  }
+  undoFailed(pt: Pt, t: TargetStatus): void {
+    const note = `${t.ephemeralContainer} ended without its clean result and ${t.undo?.container ?? 'the undo'} could not undo its fault (${t.undo?.message ?? t.undo?.reason ?? ''}); remove it by hand: see the tool's README`;
+    this.onTarget(pt, t, 'Warning', reasons.UndoFailed, 'Undo', note);
   }
   finished(pt: Pt, phase: string, summary: string): void {
     this.onRun(pt, phase === 'Succeeded' ? 'Normal' : 'Warning', reasons.RunFinished, 'Finish', `${phase}: ${summary}`);

@@ -7,6 +7,7 @@ import type { LivePowerTool } from './reconcile.ts';
 import { stopTargets } from './stop-targets.ts';
 import { computeStatus } from './status.ts';
 import { targetEnded } from './target-phase.ts';
+import { undoAbrupt, undoing } from './run-undo.ts';
 import { writeStatus } from './write-status.ts';
 
 /** Held while tools may be running, so deleting a PowerTool stops its tools before the object goes. */
@@ -41,10 +42,14 @@ export async function releaseFinalizer(ctx: PowerToolContext, pt: LivePowerTool,
   const current = pt.metadata.finalizers ?? [];
   if (!current.includes(FINALIZER)) return;
   const namespace = pt.metadata.namespace ?? '';
-  let targets = (pt.status?.targets ?? []).map((t) => observeTarget(t, ctx.caches.pods.get(t.pod, namespace)));
+  const prevTargets = pt.status?.targets ?? [];
+  const pods = new Map(prevTargets.map((t) => [t.pod, ctx.caches.pods.get(t.pod, namespace)]));
+  let targets = prevTargets.map((t) => observeTarget(t, pods.get(t.pod)));
   targets = await stopTargets(ctx, pt, targets, 'Deleted', now, log);
+  // A tool that ended abruptly, before or during the stop, has its fault undone before the object goes.
+  targets = await undoAbrupt(ctx, pt, targets, pods, log);
   const waitedMs = now.getTime() - Date.parse(pt.metadata.deletionTimestamp ?? now.toISOString());
-  const running = targets.filter((t) => !targetEnded(t) && t.phase !== 'Pending');
+  const running = targets.filter((t) => (!targetEnded(t) && t.phase !== 'Pending') || undoing([t]).length > 0);
   if (targets.length > 0) {
     await writeStatus(
       ctx,

@@ -9,7 +9,7 @@ export const RESULT_PREFIX = 'TOE-RESULT ';
 const FINISHED_REASONS = new Set(['Completed', 'Stopped', 'Deadline']);
 
 /** Waiting reasons that will not fix themselves: the target fails rather than waiting forever. */
-const FATAL_WAITING = new Set([
+export const FATAL_WAITING: ReadonlySet<string> = new Set([
   'ErrImagePull',
   'ImagePullBackOff',
   'ErrImageNeverPull',
@@ -106,7 +106,7 @@ function podEvent(prev: TargetStatus, pod: V1Pod | undefined): TargetEvent | und
   };
 }
 
-function toIso(value: Date | string | undefined): string | undefined {
+export function toIso(value: Date | string | undefined): string | undefined {
   if (value === undefined) return undefined;
   return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
 }

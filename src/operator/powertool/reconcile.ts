@@ -5,7 +5,8 @@
  * Writes: PowerTool status (its only writer) and the stop-tools finalizer; ephemeral containers on target pods, or
  * evictions of them for a tool with spec.action evict (run-evict.ts); Events. Owns the run: select targets once,
  * inject once per target, observe, stop on deadline / suspend / delete, a breached steady state (steady-state/) or
- * an emergency stop (emergency-stop.ts), delete after the TTL. Steps live in their own files; this one only
+ * an emergency stop (emergency-stop.ts), undo the fault of a tool that ended abruptly (run-undo.ts), delete after
+ * the TTL. Steps live in their own files; this one only
  * sequences them.
  */
 import type { V1Pod } from '@kubernetes/client-node';
@@ -18,7 +19,8 @@ import { deleteIfExpired, ensureFinalizer, releaseFinalizer } from './lifecycle.
 import { observeTarget } from './observe.ts';
 import { finishGraceMs, resolveTool, runTool } from './resolve.ts';
 import { computeStatus, type Blocker } from './status.ts';
-import { advance, targetEnded } from './target-phase.ts';
+import { advance, targetEnded, targetSettled } from './target-phase.ts';
+import { undoAbrupt, undoing } from './run-undo.ts';
 import { selectRun } from './select.ts';
 import { injectPending } from './run-inject.ts';
 import { dryRunEvictions, evictPending } from './run-evict.ts';
@@ -59,7 +61,7 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   const hasRun = (prev?.targets ?? []).length > 0;
   const conflicted = isTrue(prev?.conditions, 'Conflicted') && prev?.observedGeneration === pt.metadata.generation;
   const finished =
-    prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetEnded))));
+    prev?.finishedAt !== undefined && (conflicted || (hasRun && (pt.spec.dryRun || (prev.targets ?? []).every(targetSettled))));
   const record = (status: PowerToolStatus) => writeStatus(ctx, pt, status, log);
   if (finished && steadyState.awaitingRecovery(pt)) return steadyState.watchRecovery(ctx, pt, now, record);
   if (finished || steadyState.refusedBeforeStart(pt) || refusedByEmergencyStop(pt)) return deleteIfExpired(ctx, pt, now);
@@ -119,6 +121,8 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
   }
   if (stopReason) targets = await stopTargets(ctx, pt, targets, stopReason, now, log);
   if (!stopReason && now >= deadline) targets = targets.map((t) => advance(t, { type: 'DeadlinePassed' }));
+  // A tool that ended without its clean result may have left its fault behind: undo it, whatever else goes on.
+  targets = await undoAbrupt(ctx, pt, targets, pods, log);
 
   emitTransitions(ctx, pt, prevTargets, targets);
   const computed = computeStatus({ ...base, targets, startedAt: prev?.startedAt, deadline: prev?.deadline, resolvedTool });
@@ -128,7 +132,8 @@ export async function reconcilePowerTool(ctx: PowerToolContext, key: string): Pr
     if (status.finishedAt && !prev?.finishedAt)
       ctx.events.finished(pt, status.phase ?? 'Finished', status.conditions?.find((c) => c.type === 'Completed')?.message ?? '');
   }
-  return steadyState.soonest(nextVisit(status, now, stopReason !== undefined, graceMs), pt, status, now);
+  const stopping = stopReason !== undefined || undoing(targets).length > 0;
+  return steadyState.soonest(nextVisit(status, now, stopping, graceMs), pt, status, now);
 }
 
 async function blocked(

@@ -77,6 +77,7 @@ export function freeze(found: PowerToolConfig, spec: PowerToolConfigSpec, argv: 
   if (spec.env) tool.env = structuredClone(spec.env);
   if (spec.securityContext) tool.securityContext = structuredClone(spec.securityContext);
   if (spec.resources) tool.resources = structuredClone(spec.resources);
+  if (spec.undo) tool.undo = structuredClone(spec.undo);
   return tool;
 }
 

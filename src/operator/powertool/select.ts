@@ -6,7 +6,7 @@ import { redactContainer, renderContainer, ephemeralName } from './render.ts';
 import type { Resolved } from './resolve.ts';
 import { findConfig } from './resolve.ts';
 import type { Blocker } from './status.ts';
-import { selectedTarget, targetEnded } from './target-phase.ts';
+import { selectedTarget, targetSettled } from './target-phase.ts';
 import { findCappedPod, findConflict, selectTargets, type ActiveRun } from './targets.ts';
 
 export type RunSelection =
@@ -73,11 +73,15 @@ export function selectRun(ctx: PowerToolContext, pt: LivePowerTool, resolved: Ex
   return { ok: true, targets, deadline: deadline.toISOString(), rendered };
 }
 
-/** Other runs in the namespace that hold targets and have not ended, with their tools' exclusivity. */
+/**
+ * Other runs in the namespace that hold targets not settled yet, with their tools' exclusivity. A target whose undo
+ * still runs holds its pod: the undo removes what the tool added by name (network: the root qdisc 7e0e:), which a
+ * new run of the same tool would reuse.
+ */
 function activeRuns(ctx: PowerToolContext, namespace: string): ActiveRun[] {
   const runs: ActiveRun[] = [];
   for (const other of ctx.caches.powerTools.list(namespace)) {
-    const targets = (other.status?.targets ?? []).filter((t) => !targetEnded(t));
+    const targets = (other.status?.targets ?? []).filter((t) => !targetSettled(t));
     if (targets.length === 0 || other.spec?.dryRun) continue;
     // The run's record says; only a run selected before records existed needs its config looked up.
     const exclusive =

@@ -1,7 +1,7 @@
 import type { Condition, PowerToolPhase, PowerToolStatus, ResolvedTool, TargetStatus } from '../../api/index.ts';
 import { setCondition, type ConditionInput } from '../../kube/conditions.ts';
 
-import { targetEnded } from './target-phase.ts';
+import { targetEnded, targetSettled } from './target-phase.ts';
 
 /** A refusal that stops the run before any target is touched; it holds until the spec changes. */
 export interface Blocker {
@@ -35,7 +35,7 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
   const injected = targets.filter((t) => t.phase !== 'Pending' || t.startedAt !== undefined).length;
   const succeeded = count('Succeeded', 'Stopped');
   const failed = count('Failed', 'Gone');
-  const allEnded = selected > 0 && targets.every(targetEnded);
+  const allEnded = selected > 0 && targets.every(targetSettled);
   const ABORTS = ['Suspended', 'Deleted', 'SteadyStateBreached', 'EmergencyStop'];
   const aborted = targets.some((t) => t.stopReason !== undefined && ABORTS.includes(t.stopReason));
 
@@ -85,7 +85,12 @@ export function computeStatus(input: StatusInput): PowerToolStatus {
             reason: aborted ? 'Aborted' : failed > 0 ? 'SomeFailed' : 'AllSucceeded',
             message: `${succeeded} succeeded, ${failed} failed${firstFailure(targets)}`,
           }
-        : { type: 'Completed', status: 'False', reason: 'Running', message: `${targets.filter(targetEnded).length} of ${selected} ended` },
+        : {
+            type: 'Completed',
+            status: 'False',
+            reason: 'Running',
+            message: `${targets.filter(targetSettled).length} of ${selected} ended${undoNote(targets)}`,
+          },
     );
   }
   const undeliverable = targets.filter((t) => t.reason === 'SignalNotDeliverable');
@@ -132,7 +137,15 @@ function phaseOf(input: StatusInput, s: { selected: number; failed: number; allE
 /** The first failed target's story, so `kubectl describe` says why without reading every record. */
 function firstFailure(targets: TargetStatus[]): string {
   const t = targets.find((x) => x.phase === 'Failed' || x.phase === 'Gone');
-  return t?.message ? `; ${t.pod}: ${t.message}` : '';
+  if (!t?.message) return '';
+  const undo = t.undo ? ` (undo ${t.undo.container}: ${t.undo.phase}${t.undo.message ? `, ${t.undo.message}` : ''})` : '';
+  return `; ${t.pod}: ${t.message}${undo}`;
+}
+
+/** While the operator undoes the fault of tools that ended abruptly, the run says so. */
+function undoNote(targets: TargetStatus[]): string {
+  const n = targets.filter((t) => targetEnded(t) && !targetSettled(t)).length;
+  return n > 0 ? `; undoing the fault of ${n} tool(s) that ended without their clean result` : '';
 }
 
 function latest(targets: TargetStatus[]): string | undefined {

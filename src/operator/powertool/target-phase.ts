@@ -1,4 +1,4 @@
-import type { TargetPhase, TargetStatus } from '../../api/index.ts';
+import type { TargetPhase, TargetStatus, UndoPhase, UndoStatus } from '../../api/index.ts';
 
 /**
  * The one owner of a target record's phase: every change to `status.targets[].phase` is a function of (record,
@@ -13,6 +13,14 @@ import type { TargetPhase, TargetStatus } from '../../api/index.ts';
  *
  * A record never moves back and an ended one never changes: an illegal move leaves the record as it is, so an
  * observation that arrives late or twice (a stale cache, a second pass) cannot rewrite what was recorded.
+ *
+ * A Failed target whose tool ended without its clean result may carry one undo (`undo`, see undo.ts), with its own
+ * phase that only moves forward the same way:
+ *
+ *   Pending ──injected──▶ Injected ──running──▶ Running ──terminated──▶ Succeeded | Failed
+ *      └── injection failed for good, or cannot start ▶ Failed;  (any live phase) pod gone ▶ Gone
+ *
+ * The target's own phase stays Failed (the tool did not do its job); the run ends once every undo has ended too.
  */
 
 const ENDED: ReadonlySet<TargetPhase> = new Set(['Succeeded', 'Failed', 'Stopped', 'Gone']);
@@ -29,6 +37,19 @@ const LEGAL: Record<TargetPhase, readonly TargetPhase[]> = {
 };
 
 export const canMove = (from: TargetPhase, to: TargetPhase): boolean => LEGAL[from].includes(to);
+
+const UNDO_LEGAL: Record<UndoPhase, readonly UndoPhase[]> = {
+  Pending: ['Pending', 'Injected', 'Running', 'Succeeded', 'Failed', 'Gone'],
+  Injected: ['Injected', 'Running', 'Succeeded', 'Failed', 'Gone'],
+  Running: ['Running', 'Succeeded', 'Failed', 'Gone'],
+  Succeeded: [],
+  Failed: [],
+  Gone: [],
+};
+
+export const undoEnded = (u: Pick<UndoStatus, 'phase'>): boolean => UNDO_LEGAL[u.phase].length === 0;
+/** Ended, and its undo (if any) ended too: nothing of this target acts on the pod any more. */
+export const targetSettled = (t: Pick<TargetStatus, 'phase' | 'undo'>): boolean => targetEnded(t) && (!t.undo || undoEnded(t.undo));
 
 /** What happened to a target, as the controller saw it or did it. */
 export type TargetEvent =
@@ -66,7 +87,17 @@ export type TargetEvent =
   /** (action evict) The Eviction API accepted the eviction of the pod. */
   | { type: 'Evicted'; at: string }
   /** (action evict) A PodDisruptionBudget forbids the eviction now; it is not forced. */
-  | { type: 'EvictionRefused'; at: string; budgets: string[]; message: string };
+  | { type: 'EvictionRefused'; at: string; budgets: string[]; message: string }
+  /** The tool ended without its clean result and its config says how to undo the fault: one undo container. */
+  | { type: 'UndoNeeded'; at: string; container: string }
+  /** The PATCH adding the undo container succeeded, or failed (`final`: no attempt left). */
+  | { type: 'UndoInjected' }
+  | { type: 'UndoInjectFailed'; message: string; final: boolean }
+  /** What the pod says about the undo container. */
+  | { type: 'UndoRunning'; startedAt?: string }
+  | { type: 'UndoWaiting'; reason?: string; message?: string; fatal: boolean }
+  | { type: 'UndoTerminated'; exitCode: number; reason: string; message: string; startedAt?: string; finishedAt?: string }
+  | { type: 'UndoPodGone' };
 
 /** The first record of a target chosen at selection. */
 export function selectedTarget(t: { pod: string; podUID: string; container: string }, ephemeralContainer: string): TargetStatus {
@@ -77,9 +108,72 @@ function move(t: TargetStatus, to: TargetPhase, fields: Partial<TargetStatus> = 
   return canMove(t.phase, to) ? { ...t, ...fields, phase: to } : t;
 }
 
+function moveUndo(t: TargetStatus, to: UndoPhase, fields: Partial<UndoStatus> = {}): TargetStatus {
+  if (!t.undo || !UNDO_LEGAL[t.undo.phase].includes(to)) return t;
+  return { ...t, undo: { ...t.undo, ...fields, phase: to } };
+}
+
+/** The undo part of `advance`. */
+function advanceUndo(t: TargetStatus, event: Extract<TargetEvent, { type: `Undo${string}` }>): TargetStatus {
+  const u = t.undo;
+  switch (event.type) {
+    case 'UndoNeeded':
+      if (t.phase !== 'Failed' || u) return t;
+      return {
+        ...t,
+        undo: {
+          container: event.container,
+          phase: 'Pending',
+          attempts: 0,
+          requestedAt: event.at,
+          reason: 'UndoPending',
+          message: 'the tool ended without its clean result: the operator undoes its fault',
+        },
+      };
+    case 'UndoInjected':
+      if (u?.phase !== 'Pending') return t;
+      return moveUndo(t, 'Injected', {
+        attempts: (u.attempts ?? 0) + 1,
+        reason: 'Injected',
+        message: 'waiting for the kubelet to start the undo',
+      });
+    case 'UndoInjectFailed': {
+      if (u?.phase !== 'Pending') return t;
+      const attempts = (u.attempts ?? 0) + 1;
+      return event.final
+        ? moveUndo(t, 'Failed', { attempts, reason: 'InjectionFailed', message: event.message })
+        : moveUndo(t, 'Pending', { attempts, reason: 'InjectionRetrying', message: event.message });
+    }
+    case 'UndoRunning':
+      return moveUndo(t, 'Running', { startedAt: u?.startedAt ?? event.startedAt, reason: 'Running', message: 'the undo is running' });
+    case 'UndoWaiting':
+      return event.fatal
+        ? moveUndo(t, 'Failed', { reason: event.reason, message: event.message ?? `the undo container cannot start: ${event.reason}` })
+        : t;
+    case 'UndoTerminated':
+      return moveUndo(t, event.exitCode === 0 ? 'Succeeded' : 'Failed', {
+        exitCode: event.exitCode,
+        reason: event.reason,
+        message: event.message,
+        startedAt: u?.startedAt ?? event.startedAt,
+        finishedAt: event.finishedAt,
+      });
+    case 'UndoPodGone':
+      return moveUndo(t, 'Gone', { reason: 'PodGone', message: `pod ${t.pod} was deleted or replaced before the undo ended` });
+  }
+}
+
 /** The record after `event`; the record itself when the event does not apply to its phase. */
 export function advance(t: TargetStatus, event: TargetEvent): TargetStatus {
   switch (event.type) {
+    case 'UndoNeeded':
+    case 'UndoInjected':
+    case 'UndoInjectFailed':
+    case 'UndoRunning':
+    case 'UndoWaiting':
+    case 'UndoTerminated':
+    case 'UndoPodGone':
+      return advanceUndo(t, event);
     case 'PodGone':
       return move(t, 'Gone', { reason: 'PodGone', message: `pod ${t.pod} was deleted or replaced before the tool finished` });
     case 'ContainerRunning':
