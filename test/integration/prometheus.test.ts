@@ -46,6 +46,15 @@ const createPt = (name: string, spec: Record<string, unknown>) =>
 const getPt = async (name: string) =>
   (await clients.custom.getNamespacedCustomObject({ group, version, namespace: NS, plural: 'powertools', name })) as PowerTool;
 const readPod = (name: string): Promise<V1Pod> => clients.core.readNamespacedPod({ name, namespace: NS });
+/** On a time-out: the PowerTool's conditions and probe records, so the failure says what the operator decided. */
+const statusOf = (name: string) => async () => {
+  const st = (await getPt(name)).status;
+  return JSON.stringify({
+    phase: st?.phase,
+    conditions: st?.conditions?.map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`),
+    steadyState: st?.steadyState,
+  });
+};
 const held = (pt: PowerTool) => pt.status?.conditions?.find((c) => c.type === 'SteadyStateHeld');
 const createConfig = (body: Record<string, unknown>) =>
   clients.custom.createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body });
@@ -57,7 +66,7 @@ const probe = (query: string, comparison: string, threshold: number) => ({
   name: 'operator-up',
   kind: 'prometheus',
   interval: '1s',
-  prometheus: { query, comparison, threshold },
+  prometheus: { query, comparison, threshold, timeout: '1s' },
 });
 
 describe('the prometheus probe against a real Prometheus', () => {
@@ -124,10 +133,14 @@ describe('the prometheus probe against a real Prometheus', () => {
       tool: { name: TOOL },
       steadyState: [probe(UP, '==', 1)],
     });
-    const pod = await waitFor('held-1 injected', async () => {
-      const p = await readPod('held-1');
-      return (p.spec?.ephemeralContainers ?? []).length > 0 ? p : undefined;
-    });
+    const pod = await waitFor(
+      'held-1 injected',
+      async () => {
+        const p = await readPod('held-1');
+        return (p.spec?.ephemeralContainers ?? []).length > 0 ? p : undefined;
+      },
+      { explain: statusOf('held') },
+    );
     const container = pod.spec?.ephemeralContainers?.[0]?.name ?? '';
     const startedAt = new Date();
     const status = {
@@ -159,10 +172,14 @@ describe('the prometheus probe against a real Prometheus', () => {
       tool: { name: TOOL },
       steadyState: [probe(UP, '<', 1)],
     });
-    const pt = await waitFor('refused run', async () => {
-      const p = await getPt('breached');
-      return held(p)?.status === 'False' ? p : undefined;
-    });
+    const pt = await waitFor(
+      'refused run',
+      async () => {
+        const p = await getPt('breached');
+        return held(p)?.status === 'False' ? p : undefined;
+      },
+      { explain: statusOf('breached') },
+    );
     assert.equal(held(pt)?.reason, 'NotHeldBeforeStart');
     assert.match(held(pt)?.message ?? '', /probe operator-up saw value 1, wanted < 1/);
     assert.deepEqual(pt.status?.targets ?? [], []);
