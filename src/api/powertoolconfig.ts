@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conditions, dnsLabel, duration, kindHeader, labelSelector, type CrdPresentation } from './meta.ts';
 import { QUANTITY_PATTERN } from './units.ts';
+import { steadyStateConfig } from './steady-state.ts';
 
 export const parameterTypes = ['boolean', 'integer', 'string', 'enum', 'duration', 'quantity', 'percent', 'signal', 'path'] as const;
 export type ParameterType = (typeof parameterTypes)[number];
@@ -213,6 +214,7 @@ export const powerToolConfigSpec = z
       .max(100)
       .default(20)
       .describe("How many of this tool's ephemeral containers one pod may collect; they can never be removed."),
+    steadyState: steadyStateConfig.optional(),
   })
   .meta({
     'x-kubernetes-validations': [

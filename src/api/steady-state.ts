@@ -7,7 +7,9 @@ import { dnsLabel, dnsSubdomain, duration } from './meta.ts';
  * operator call an address of their choosing. Durations are bounded in src/policy/steady-state.ts, which
  * admission and `toe validate` share.
  */
-export const probeKinds = ['http', 'kubernetes'] as const;
+export const probeKinds = ['http', 'kubernetes', 'prometheus'] as const;
+export const comparisons = ['<', '<=', '>', '>=', '==', '!='] as const;
+export type Comparison = (typeof comparisons)[number];
 
 export const httpProbe = z
   .object({
@@ -51,10 +53,24 @@ export const kubernetesProbe = z
   })
   .describe('A fact read from the Kubernetes API.');
 
+export const prometheusProbe = z
+  .object({
+    server: dnsLabel
+      .optional()
+      .describe("A server named in the tool's PowerToolConfig, spec.steadyState.prometheus[].name; default: the first one listed."),
+    query: z.string().min(1).max(2048).describe('A PromQL instant query whose result is one sample (a vector of one series, or a scalar).'),
+    comparison: z.enum(comparisons).describe('How the value must compare with threshold for the probe to hold.'),
+    threshold: z.number().describe('The number the value is compared with.'),
+    timeout: duration('How long the query may take before it counts as a breach.').default('2s'),
+  })
+  .describe('A PromQL instant query against a Prometheus the admin configured; its one value compared with a threshold.');
+
 export const steadyStateProbe = z
   .object({
     name: dnsLabel.describe('The probe name, unique in the list; status and Events use it.'),
-    kind: z.enum(probeKinds).describe('http: a request to a Service; kubernetes: ready replicas or restarts.'),
+    kind: z
+      .enum(probeKinds)
+      .describe('http: a request to a Service; kubernetes: ready replicas or restarts; prometheus: a PromQL query against a threshold.'),
     interval: duration('How often the probe runs during the run, at least 1s.').default('5s'),
     failureThreshold: z
       .number()
@@ -66,13 +82,21 @@ export const steadyStateProbe = z
     recoveryTimeout: duration('After the run, how long the probe has to pass again.').default('1m'),
     http: httpProbe.optional(),
     kubernetes: kubernetesProbe.optional(),
+    prometheus: prometheusProbe.optional(),
   })
   .meta({
     'x-kubernetes-validations': [
-      { rule: "self.kind != 'http' || (has(self.http) && !has(self.kubernetes))", message: 'kind http needs http and no kubernetes' },
       {
-        rule: "self.kind != 'kubernetes' || (has(self.kubernetes) && !has(self.http))",
-        message: 'kind kubernetes needs kubernetes and no http',
+        rule: "self.kind != 'http' || (has(self.http) && !has(self.kubernetes) && !has(self.prometheus))",
+        message: 'kind http needs http and no kubernetes or prometheus',
+      },
+      {
+        rule: "self.kind != 'kubernetes' || (has(self.kubernetes) && !has(self.http) && !has(self.prometheus))",
+        message: 'kind kubernetes needs kubernetes and no http or prometheus',
+      },
+      {
+        rule: "self.kind != 'prometheus' || (has(self.prometheus) && !has(self.http) && !has(self.kubernetes))",
+        message: 'kind prometheus needs prometheus and no http or kubernetes',
       },
     ],
   })
@@ -87,6 +111,33 @@ export const steadyStateSpec = z
     'What must hold: before the start (else the run does not start), during the run (a breach aborts it) and after it (recovery within recoveryTimeout).',
   );
 
+/**
+ * The Prometheus servers a tool's prometheus probes may query, set by the admin in its PowerToolConfig: the only
+ * place a probe's URL can come from. http(s) only, no credentials in the URL (the operator sends none).
+ */
+export const prometheusServer = z
+  .object({
+    name: dnsLabel.describe('The name probes use in prometheus.server.'),
+    url: z
+      .string()
+      .max(512)
+      .regex(/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/)
+      .describe('The base URL of the server ("http://prometheus.monitoring.svc:9090"); the probe calls <url>/api/v1/query.'),
+  })
+  .describe('A Prometheus server.');
+
+export const steadyStateConfig = z
+  .object({
+    prometheus: z
+      .array(prometheusServer)
+      .max(8)
+      .default([])
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
+      .describe("The Prometheus servers this tool's prometheus probes may query; a probe naming none takes the first."),
+  })
+  .describe("What the tool's steady-state probes may use; only the admin sets it.");
+export type SteadyStateConfig = z.infer<typeof steadyStateConfig>;
+
 export const probeResults = ['Pass', 'Fail'] as const;
 
 export const probeStatus = z
@@ -96,7 +147,11 @@ export const probeStatus = z
     failures: z.number().int().min(0).describe('Checks that failed.'),
     consecutiveFailures: z.number().int().min(0).describe('Failed checks since the last pass.'),
     lastResult: z.enum(probeResults).optional().describe('Pass or Fail.'),
-    lastValue: z.string().max(256).optional().describe('What the last check saw: a status and latency, a replica or restart count.'),
+    lastValue: z
+      .string()
+      .max(256)
+      .optional()
+      .describe('What the last check saw: a status and latency, a replica or restart count, a query result.'),
     lastCheckAt: z.string().optional().describe('When it last ran (RFC 3339).'),
     baseline: z.number().int().min(0).optional().describe('For maxRestarts: the restart count at the first check.'),
     firstBreachAt: z.string().optional().describe('When a check first failed after the start (RFC 3339).'),

@@ -18,6 +18,11 @@ export const TRAEFIK_VERSION = 'v3.6.12';
  * pinned in src/cluster/go/helm/go.mod, which must name the same version.
  */
 export const HELM_VERSION = 'v4.3.2';
+/**
+ * Prometheus, for the prometheus steady-state probe's tests (never part of a cluster): built from its Go module,
+ * pinned in src/cluster/go/prometheus/go.mod (module v0.316.0 is release 3.16.0), with promtool beside it.
+ */
+export const PROMETHEUS_VERSION = '3.16.0';
 /** The IngressClass `up` creates, marked default, handled by the Traefik it runs. */
 export const INGRESS_CLASS = 'toe';
 

@@ -66,7 +66,7 @@ export function admitPowerTool(spec: PowerToolSpec, config: PowerToolConfigSpec,
   if (config.volume === 'none' && spec.volume) {
     errors.push({ path: `${at}.volume`, message: `Forbidden: tool ${tool} does not act on a volume; remove ${at}.volume` });
   }
-  errors.push(...checkSteadyState(spec, at));
+  errors.push(...checkSteadyState(spec, at, config.steadyState));
   if (errors.length > 0 || !args.ok || durationMs === undefined) return { ok: false, errors };
   return { ok: true, argv: args.admitted.argv, durationMs };
 }

@@ -35,4 +35,31 @@ describe('checkSteadyState', () => {
       ['x.steadyState[0].recoveryTimeout', 'x.steadyState[1].name'],
     );
   });
+  describe('a prometheus probe', () => {
+    const probe = (over: Record<string, unknown> = {}) => ({
+      name: 'errors',
+      kind: 'prometheus',
+      prometheus: { query: 'sum(rate(http_errors_total[1m]))', comparison: '<', threshold: 0.1, ...over },
+    });
+    const config = { prometheus: [{ name: 'main', url: 'http://127.0.0.1:9090' }] };
+    it('is accepted when the tool names a server, by default the first', () => {
+      assert.deepEqual(checkSteadyState(spec([probe()]), 'spec', config), []);
+      assert.deepEqual(checkSteadyState(spec([probe({ server: 'main' })]), 'spec', config), []);
+    });
+    it('is refused when the PowerToolConfig lists no server, naming the field', () => {
+      const errors = checkSteadyState(spec([probe()]), 'spec', undefined);
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]?.path, 'spec.steadyState[0].prometheus');
+      assert.match(errors[0]?.message ?? '', /PowerToolConfig, spec\.steadyState\.prometheus/);
+      assert.deepEqual(checkSteadyState(spec([probe()]), 'spec', { prometheus: [] }), errors);
+    });
+    it('is refused when it names a server that is not listed, or a timeout past its interval', () => {
+      const errors = checkSteadyState(spec([probe({ server: 'other', timeout: '6s' })]), 'spec', config);
+      assert.deepEqual(
+        errors.map((e) => e.path),
+        ['spec.steadyState[0].prometheus.timeout', 'spec.steadyState[0].prometheus.server'],
+      );
+      assert.match(errors[1]?.message ?? '', /"other": the tool's PowerToolConfig spec\.steadyState\.prometheus lists "main"/);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import type { PowerToolSpec } from '../api/index.ts';
+import type { PowerToolSpec, SteadyStateConfig } from '../api/index.ts';
 import { parseDuration } from '../api/units.ts';
 import { quote, type ArgError } from '../allowlist/index.ts';
 
@@ -15,7 +15,11 @@ const LIMITS = {
   maxLatency: { min: 1, max: 10_000, text: 'between 1ms and 10s' },
 } as const;
 
-export function checkSteadyState(spec: PowerToolSpec, at = 'spec'): ArgError[] {
+/**
+ * `config` is the tool's PowerToolConfig spec.steadyState: a prometheus probe may only name a server the admin
+ * listed there, so the URL a probe queries never comes from the PowerTool.
+ */
+export function checkSteadyState(spec: PowerToolSpec, at = 'spec', config?: SteadyStateConfig): ArgError[] {
   const errors: ArgError[] = [];
   const seen = new Set<string>();
   (spec.steadyState ?? []).forEach((probe, i) => {
@@ -35,6 +39,27 @@ export function checkSteadyState(spec: PowerToolSpec, at = 'spec'): ArgError[] {
     };
     const interval = bounded('interval', probe.interval, `${path}.interval`);
     bounded('recoveryTimeout', probe.recoveryTimeout, `${path}.recoveryTimeout`);
+    if (probe.kind === 'prometheus' && probe.prometheus) {
+      const p = probe.prometheus;
+      const timeout = bounded('timeout', p.timeout, `${path}.prometheus.timeout`);
+      if (timeout !== undefined && interval !== undefined && timeout > interval)
+        errors.push({
+          path: `${path}.prometheus.timeout`,
+          message: `Invalid value: ${quote(p.timeout)}: must not exceed the interval (${probe.interval}), or checks would overlap`,
+        });
+      const servers = (config?.prometheus ?? []).map((s) => s.name);
+      if (servers.length === 0)
+        errors.push({
+          path: `${path}.prometheus`,
+          message:
+            'Forbidden: no Prometheus server is configured for this tool: an admin lists one in its PowerToolConfig, spec.steadyState.prometheus',
+        });
+      else if (p.server !== undefined && !servers.includes(p.server))
+        errors.push({
+          path: `${path}.prometheus.server`,
+          message: `Unsupported value: ${quote(p.server)}: the tool's PowerToolConfig spec.steadyState.prometheus lists ${servers.map((n) => quote(n)).join(', ')}`,
+        });
+    }
     if (probe.kind === 'http' && probe.http) {
       const timeout = bounded('timeout', probe.http.timeout, `${path}.http.timeout`);
       const latency = bounded('maxLatency', probe.http.maxLatency, `${path}.http.maxLatency`);

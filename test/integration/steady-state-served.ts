@@ -8,7 +8,13 @@ import { waitFor } from '../../src/kube/wait.ts';
  * A server-side dry-run create shows which schema is in force without storing anything; `tool` names an existing
  * config, so that an admission webhook, if one is registered, lets it through.
  */
-export async function untilSteadyStateServed(clients: Clients, namespace: string, tool: string): Promise<void> {
+export async function untilSteadyStateServed(
+  clients: Clients,
+  namespace: string,
+  tool: string,
+  probe: Record<string, unknown> = { name: 'p', kind: 'kubernetes', kubernetes: { maxRestarts: 0 } },
+): Promise<void> {
+  const kind = String(probe.kind);
   await waitFor('spec.steadyState served', async () => {
     const created = (await clients.custom.createNamespacedCustomObject({
       group: GROUP,
@@ -23,10 +29,11 @@ export async function untilSteadyStateServed(clients: Clients, namespace: string
         spec: {
           targets: { selector: { matchLabels: { app: 'none' } } },
           tool: { name: tool },
-          steadyState: [{ name: 'p', kind: 'kubernetes', kubernetes: { maxRestarts: 0 } }],
+          steadyState: [probe],
         },
       },
-    })) as { spec?: { steadyState?: unknown[] } };
-    return (created.spec?.steadyState ?? []).length === 1;
+    })) as { spec?: { steadyState?: Record<string, unknown>[] } };
+    // The probe's own field too: an older schema prunes a kind it does not know (the prometheus one, say).
+    return created.spec?.steadyState?.[0]?.[kind] !== undefined;
   });
 }

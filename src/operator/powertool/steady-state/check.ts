@@ -1,10 +1,11 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { ProbeStatus, SteadyStateProbe, TargetStatus } from '../../../api/index.ts';
+import type { ProbeStatus, SteadyStateConfig, SteadyStateProbe, TargetStatus } from '../../../api/index.ts';
 import { parseDuration } from '../../../api/units.ts';
 import { classify } from '../../../kube/errors.ts';
 import type { PowerToolContext } from '../context.ts';
 import type { CheckResult } from './evaluate.ts';
 import { judgeHttp, judgeReplicas, judgeRestarts, type HttpAnswer } from './judge.ts';
+import { judgePrometheus, queryPrometheus, serverFor } from './prometheus.ts';
 
 const appsClients = new WeakMap<KubeConfig, AppsV1Api>();
 function apps(kc: KubeConfig): AppsV1Api {
@@ -16,7 +17,9 @@ function apps(kc: KubeConfig): AppsV1Api {
 /**
  * Runs one probe against the cluster. The http probe resolves its Service to the cluster IP here, in the operator,
  * so the only address it ever calls is one the namespace's own Service names. A probe that cannot run (Service
- * missing, no cluster IP) fails: an unobservable steady state is not a held one.
+ * missing, no cluster IP) fails: an unobservable steady state is not a held one. The prometheus probe queries
+ * only a server from `config`, the spec.steadyState of the tool's PowerToolConfig as it is now (an admin who removes
+ * a server stops its probes: they fail, naming the field).
  */
 export async function runProbe(
   ctx: PowerToolContext,
@@ -24,9 +27,16 @@ export async function runProbe(
   probe: SteadyStateProbe,
   prev: ProbeStatus | undefined,
   targets: TargetStatus[],
+  config: SteadyStateConfig | undefined,
 ): Promise<CheckResult> {
   try {
     if (probe.http) return judgeHttp(probe.http, await callService(ctx, namespace, probe.http));
+    if (probe.prometheus) {
+      const server = serverFor(config, probe.prometheus.server);
+      const wanted = probe.prometheus.server ? `server ${probe.prometheus.server}` : 'Prometheus server';
+      if (!server) return { ok: false, value: `no ${wanted} in the tool's PowerToolConfig spec.steadyState.prometheus` };
+      return judgePrometheus(probe.prometheus, await queryPrometheus(server.url, probe.prometheus));
+    }
     const k = probe.kubernetes;
     if (k?.workload) {
       const w = k.workload;

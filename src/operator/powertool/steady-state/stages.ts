@@ -4,13 +4,20 @@
  * stop path as spec.suspend), and after it until every probe passed again or its recoveryTimeout passed. Writes
  * only status.steadyState and the SteadyStateHeld condition; the decisions are in evaluate.ts.
  */
-import type { PowerToolStatus, SteadyStateStage, SteadyStateStatus, TargetStatus } from '../../../api/index.ts';
+import {
+  steadyStateConfig,
+  type PowerToolStatus,
+  type SteadyStateStage,
+  type SteadyStateStatus,
+  type TargetStatus,
+} from '../../../api/index.ts';
 import { findCondition, setCondition } from '../../../kube/conditions.ts';
 import type { ReconcileResult } from '../../queue.ts';
 import type { PowerToolContext } from '../context.ts';
 import type { LivePowerTool } from '../reconcile.ts';
 import type { Blocker } from '../status.ts';
 import type { StopReason } from '../stop-targets.ts';
+import { findConfig } from '../resolve.ts';
 import { runProbe } from './check.ts';
 import { breachOf, dueProbes, nextCheckInMs, recordCheck, recoveryDone, verdictOf } from './evaluate.ts';
 
@@ -26,11 +33,13 @@ async function checkDue(
   const prev = pt.status?.steadyState;
   const probes = probesOf(pt);
   const due = dueProbes(probes, prev, stage, now);
+  const config = findConfig(ctx.caches.configs, ctx.operatorNamespace, pt.spec.tool.name);
+  const parsedConfig = steadyStateConfig.safeParse(config?.spec?.steadyState ?? {});
   const records = await Promise.all(
     probes.map(async (p) => {
       const record = prev?.probes.find((s) => s.name === p.name);
       if (!due.includes(p)) return record;
-      const result = await runProbe(ctx, pt.metadata.namespace ?? '', p, record, targets);
+      const result = await runProbe(ctx, pt.metadata.namespace ?? '', p, record, targets, parsedConfig.data);
       ctx.metrics.steadyStateChecks.inc({ kind: p.kind, result: result.ok ? 'Pass' : 'Fail' });
       return recordCheck(p, record, result, stage, now);
     }),
