@@ -81,12 +81,26 @@ export const validSchedule = {
   },
 };
 
+export const validScenario = {
+  apiVersion: 'toe.dev/v1alpha1',
+  kind: 'PowerToolScenario',
+  metadata: { name: 'web-cpu', namespace: 'default' },
+  spec: {
+    steps: [
+      { name: 'baseline', baseline: true, powerTools: [{ spec: validPowerTool.spec }] },
+      { name: 'settle', wait: '30s' },
+      { name: 'profile', powerTools: [{ metadata: { labels: { team: 'web' } }, spec: validPowerTool.spec }] },
+    ],
+  },
+};
+
 export const validDocuments = {
   PowerToolConfig: validConfig,
   PowerTool: validPowerTool,
   PowerToolProcessing: validProcessing,
   EmergencyStop: validEmergencyStop,
   PowerToolSchedule: validSchedule,
+  PowerToolScenario: validScenario,
 } as const;
 
 /** A deep copy of a document with one field set (or removed, with undefined) at a dotted path such as `spec.tool.args.1`. */
