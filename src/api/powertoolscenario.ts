@@ -27,7 +27,10 @@ export const powerToolTemplate = z
   .object({
     metadata: z
       .object({
-        labels: z.record(z.string(), z.string()).optional().describe('Labels for the PowerTool (besides toe.dev/scenario and toe.dev/step).'),
+        labels: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe('Labels for the PowerTool (besides toe.dev/scenario and toe.dev/step).'),
         annotations: z.record(z.string(), z.string()).optional().describe('Annotations for the PowerTool.'),
       })
       .optional()
@@ -58,7 +61,9 @@ export const scenarioStep = z
       .describe("This step's PowerTools are the baseline the others are compared with (at most one step; one with powerTools)."),
   })
   .meta({
-    'x-kubernetes-validations': [{ rule: 'has(self.powerTools) != has(self.wait)', message: 'a step sets exactly one of powerTools and wait' }],
+    'x-kubernetes-validations': [
+      { rule: 'has(self.powerTools) != has(self.wait)', message: 'a step sets exactly one of powerTools and wait' },
+    ],
   })
   .describe('One step: PowerTools started together, or a wait.');
 export type ScenarioStep = z.infer<typeof scenarioStep>;

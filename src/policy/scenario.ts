@@ -25,7 +25,10 @@ export function checkScenario(name: string, spec: PowerToolScenarioSpec): ArgErr
     });
   spec.steps.forEach((step, i) => {
     if (step.baseline && !step.powerTools)
-      errors.push({ path: `spec.steps[${i}].baseline`, message: 'Invalid value: true: the baseline step must have powerTools, not a wait' });
+      errors.push({
+        path: `spec.steps[${i}].baseline`,
+        message: 'Invalid value: true: the baseline step must have powerTools, not a wait',
+      });
     if (step.wait !== undefined) {
       const ms = parseDuration(step.wait);
       if (ms === undefined || ms <= 0 || ms > MAX_WAIT_MS)

@@ -66,7 +66,11 @@ describe('plan', () => {
   it('a failed PowerTool fails its step, suspends its running sibling and skips the rest', () => {
     let prev = status(plan(input()));
     prev = status(plan(input({ previous: prev, toolList: [tool(n('baseline'), { phase: 'Succeeded' })] })));
-    const toolList = [tool(n('baseline'), { phase: 'Succeeded' }), tool(n('fault', 0), { phase: 'Failed' }), tool(n('fault', 1), { phase: 'Running' })];
+    const toolList = [
+      tool(n('baseline'), { phase: 'Succeeded' }),
+      tool(n('fault', 0), { phase: 'Failed' }),
+      tool(n('fault', 1), { phase: 'Running' }),
+    ];
     const p = plan(input({ previous: prev, toolList, now: T0 + 10_000 }));
     assert.equal(p.phase, 'Failed');
     assert.deepEqual(p.suspend, [n('fault', 1)]);
@@ -151,10 +155,26 @@ describe('plan', () => {
 
   it('an emergency stop aborts a running scenario and one not yet started', () => {
     const first = plan(input());
-    const p = plan(input({ emergencyStop: 'EmergencyStop "x"', previous: status(first), toolList: [tool(n('baseline'), { phase: 'Running' })] }));
+    const p = plan(
+      input({ emergencyStop: 'EmergencyStop "x"', previous: status(first), toolList: [tool(n('baseline'), { phase: 'Running' })] }),
+    );
     assert.deepEqual([p.phase, p.outcome.reason, p.suspend], ['Aborted', 'EmergencyStop', [n('baseline')]]);
     const fresh = plan(input({ emergencyStop: 'EmergencyStop "x"' }));
     assert.deepEqual([fresh.phase, fresh.create], ['Aborted', []]);
     assert.ok(fresh.steps.every((s) => s.phase === 'Skipped'));
+  });
+
+  it('a PowerTool the API server refused to create fails its step and stops the sibling created with it', () => {
+    const prev = status(plan(input({ toolList: [tool(n('baseline'), { phase: 'Succeeded' })] })));
+    const p = plan(
+      input({
+        previous: prev,
+        toolList: [tool(n('baseline'), { phase: 'Succeeded' }), tool(n('fault', 0), { phase: 'Pending' })],
+        refused: new Map([[n('fault', 1), 'admission webhook denied the request']]),
+      }),
+    );
+    assert.equal(p.steps[1]?.phase, 'Failed');
+    assert.deepEqual([p.create, p.suspend], [[], [n('fault', 0)]]);
+    assert.match(p.steps[1]?.message ?? '', /could not create PowerTool s-fault-1: admission webhook denied/);
   });
 });

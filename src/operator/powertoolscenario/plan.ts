@@ -39,6 +39,8 @@ export interface PlanInput {
   emergencyStop?: string;
   previous?: PowerToolScenarioStatus;
   tools: ReadonlyMap<string, Tool>;
+  /** PowerTools whose create the API server refused (admission), with its message: they fail their step. */
+  refused?: ReadonlyMap<string, string>;
   now: number;
 }
 
@@ -70,7 +72,8 @@ export const toolEnded = (t: Tool): boolean =>
 
 /** Why a PowerTool fails its step, or undefined. */
 export function toolFailure(t: Tool): string | undefined {
-  if (t.phase && FAILED.has(t.phase)) return `PowerTool ${t.name} ended ${t.phase}${t.held?.status === 'False' ? `: ${t.held.message}` : ''}`;
+  if (t.phase && FAILED.has(t.phase))
+    return `PowerTool ${t.name} ended ${t.phase}${t.held?.status === 'False' ? `: ${t.held.message}` : ''}`;
   if (t.held?.status === 'False') return `PowerTool ${t.name}: steady state ${t.held.reason}: ${t.held.message}`;
   return undefined;
 }
@@ -171,6 +174,8 @@ function judgeTools(input: PlanInput, step: ScenarioStep, before: StepStatus | u
   const failures: string[] = [];
   names.forEach((n, index) => {
     const t = input.tools.get(n);
+    const refusal = input.refused?.get(n);
+    if (!t && refusal) return void failures.push(`could not create PowerTool ${n}: ${refusal}`);
     if (!t) {
       if (before?.powerTools?.includes(n)) judged.missing.push(n);
       else judged.create.push({ index, name: n });
