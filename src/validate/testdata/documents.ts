@@ -87,9 +87,10 @@ export const validScenario = {
   metadata: { name: 'web-cpu', namespace: 'default' },
   spec: {
     steps: [
-      { name: 'baseline', baseline: true, powerTools: [{ spec: validPowerTool.spec }] },
+      // Copies: withField clones the document, and a shared object would change in both steps at once.
+      { name: 'baseline', baseline: true, powerTools: [{ spec: structuredClone(validPowerTool.spec) }] },
       { name: 'settle', wait: '30s' },
-      { name: 'profile', powerTools: [{ metadata: { labels: { team: 'web' } }, spec: validPowerTool.spec }] },
+      { name: 'profile', powerTools: [{ metadata: { labels: { team: 'web' } }, spec: structuredClone(validPowerTool.spec) }] },
     ],
   },
 };
