@@ -92,7 +92,9 @@ export type StepPhase = (typeof stepPhases)[number];
 export const stepStatus = z
   .object({
     name: z.string().max(MAX_STEP_NAME).describe('The step.'),
-    phase: z.enum(stepPhases).describe('Pending, Running, Succeeded, Failed, Aborted (stopped while running) or Skipped.'),
+    phase: z
+      .enum(stepPhases)
+      .describe('Pending, Running, Succeeded, Failed, Aborted (stopped by spec.suspend or an EmergencyStop) or Skipped.'),
     powerTools: z.array(z.string().max(63)).max(MAX_TOOLS_PER_STEP).optional().describe("The step's PowerTools."),
     startedAt: z.string().optional().describe('When the step started (RFC 3339).'),
     finishedAt: z.string().optional().describe('When the step ended (RFC 3339).'),

@@ -161,7 +161,21 @@ describe('plan', () => {
     assert.deepEqual([p.phase, p.outcome.reason, p.suspend], ['Aborted', 'EmergencyStop', [n('baseline')]]);
     const fresh = plan(input({ emergencyStop: 'EmergencyStop "x"' }));
     assert.deepEqual([fresh.phase, fresh.create], ['Aborted', []]);
-    assert.ok(fresh.steps.every((s) => s.phase === 'Skipped'));
+    assert.deepEqual(
+      fresh.steps.map((s) => s.phase),
+      ['Aborted', 'Skipped', 'Skipped', 'Skipped'],
+    );
+    assert.match(fresh.steps[0]?.message ?? '', /^not started: EmergencyStop "x"/);
+    // Once the stop is cleared, the scenario stays Aborted for the EmergencyStop and starts nothing.
+    const previous: PowerToolScenarioStatus = {
+      phase: 'Aborted',
+      steps: fresh.steps,
+      conditions: [
+        { type: 'Completed', status: 'True', reason: 'EmergencyStop', message: 'm', lastTransitionTime: new Date(T0).toISOString() },
+      ],
+    };
+    const later = plan(input({ previous }));
+    assert.deepEqual([later.phase, later.outcome.reason, later.create], ['Aborted', 'EmergencyStop', []]);
   });
 
   it('a PowerTool the API server refused to create fails its step and stops the sibling created with it', () => {

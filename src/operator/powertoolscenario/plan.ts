@@ -123,8 +123,10 @@ export function plan(input: PlanInput): Plan {
         const t = input.tools.get(n);
         if (t?.owned && !toolEnded(t) && !t.suspended) out.suspend.push(n);
       }
-      const message = `stopped: ${halt}`;
-      out.steps.push({ ...record, phase: record.startedAt ? 'Aborted' : 'Skipped', finishedAt: at, message });
+      // Aborted even when it had not started: the record must say why the rest were skipped after a restart, when
+      // the stop may be gone.
+      const message = record.startedAt ? `stopped: ${halt}` : `not started: ${halt}`;
+      out.steps.push({ ...record, phase: 'Aborted', finishedAt: at, message });
       ended = { phase: 'Aborted', step: step.name, message };
       return;
     }
@@ -141,7 +143,12 @@ export function plan(input: PlanInput): Plan {
     if (judged.phase === 'Failed') ended = { phase: 'Failed', step: step.name, message: judged.message ?? `step ${step.name} failed` };
   });
 
-  if (ended) {
+  const kept = input.previous?.conditions?.find((c) => c.type === 'Completed');
+  if (ended && input.previous?.phase === ended.phase && kept?.status === 'True') {
+    // Ended in an earlier pass: keep its verdict (an EmergencyStop cleared since does not turn it into a suspend).
+    out.phase = ended.phase;
+    out.outcome = { status: 'True', reason: kept.reason, message: kept.message };
+  } else if (ended) {
     out.phase = ended.phase;
     out.outcome = {
       status: 'True',
