@@ -51,11 +51,12 @@ describe('customResourceDefinition', () => {
         'powertoolprocessings.toe.dev',
         'emergencystops.toe.dev',
         'powertoolschedules.toe.dev',
+        'powertoolscenarios.toe.dev',
       ],
     );
     assert.deepEqual(
       names.map((c) => c.spec.names.shortNames),
-      [['ptc'], ['pt'], ['ptp'], ['estop'], ['pts']],
+      [['ptc'], ['pt'], ['ptp'], ['estop'], ['pts'], ['ptsc']],
     );
     for (const crd of names) {
       assert.equal(crd.spec.group, 'toe.dev');

@@ -8,10 +8,12 @@ import {
   powerToolPresentation,
   powerToolProcessingPresentation,
   powerToolSchedulePresentation,
+  powerToolScenarioPresentation,
   type PowerTool,
   type PowerToolConfig,
   type PowerToolProcessing,
   type PowerToolSchedule,
+  type PowerToolScenario,
 } from '../api/index.ts';
 import { mergePatch } from './patch.ts';
 
@@ -150,6 +152,7 @@ export interface ToeResources {
   processings: ResourceClient<PowerToolProcessing>;
   emergencyStops: ClusterResourceClient<EmergencyStop>;
   schedules: ResourceClient<PowerToolSchedule>;
+  scenarios: ResourceClient<PowerToolScenario>;
 }
 
 export function toeResources(custom: CustomObjectsApi): ToeResources {
@@ -159,5 +162,6 @@ export function toeResources(custom: CustomObjectsApi): ToeResources {
     processings: new ResourceClient<PowerToolProcessing>(custom, powerToolProcessingPresentation.plural),
     emergencyStops: new ClusterResourceClient<EmergencyStop>(custom, emergencyStopPresentation.plural),
     schedules: new ResourceClient<PowerToolSchedule>(custom, powerToolSchedulePresentation.plural),
+    scenarios: new ResourceClient<PowerToolScenario>(custom, powerToolScenarioPresentation.plural),
   };
 }

@@ -23,6 +23,7 @@ import { stopTool } from './powertool/stop-command.ts';
 import { startPowerToolConfigController } from './powertoolconfig/controller.ts';
 import type { ToolPrivileges } from './powertoolconfig/check.ts';
 import { startProcessingController, type ProcessingOptions } from './powertoolprocessing/controller.ts';
+import { startScenarioController } from './powertoolscenario/controller.ts';
 import { startScheduleController } from './powertoolschedule/controller.ts';
 
 /** The operator's ServiceAccount (the chart's); the collector's --reader allowlist names it by default. */
@@ -143,6 +144,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
     : undefined;
   if (processing) controllers.push(processing);
   controllers.push(await startScheduleController(deps('powertoolschedule', 'operator.schedule')).catch(unwind));
+  controllers.push(await startScenarioController(deps('powertoolscenario', 'operator.scenario')).catch(unwind));
 
   const abort = new AbortController();
   const elector = opts.leaderElection

@@ -94,6 +94,13 @@ export const powerToolScheduleRules: Rule[] = [
   { apiGroups: ['toe.dev'], resources: ['powertools'], verbs: ['create', 'delete'] },
 ];
 
+/** The PowerToolScenario controller: its objects, and its steps' PowerTools (created, read, and patched to suspend them). */
+export const powerToolScenarioRules: Rule[] = [
+  { apiGroups: ['toe.dev'], resources: ['powertoolscenarios'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['toe.dev'], resources: ['powertoolscenarios/status'], verbs: ['patch'] },
+  { apiGroups: ['toe.dev'], resources: ['powertools'], verbs: ['create', 'get', 'patch'] },
+];
+
 export const clusterRules: Rule[] = [
   ...powerToolRules,
   ...powerToolConfigRules,
@@ -101,6 +108,7 @@ export const clusterRules: Rule[] = [
   ...powerToolProcessingRules,
   ...emergencyStopRules,
   ...powerToolScheduleRules,
+  ...powerToolScenarioRules,
 ];
 
 /** Flattens rules to "group/resource:verb" strings, so two rule lists compare regardless of how they are grouped. */

@@ -10,6 +10,7 @@ export type Component =
   | 'operator.powertoolconfig'
   | 'operator.processing'
   | 'operator.schedule'
+  | 'operator.scenario'
   | 'operator.admission'
   | 'collector'
   | 'reports'

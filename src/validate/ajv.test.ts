@@ -95,6 +95,12 @@ const invalid: Case[] = [
   ['PowerToolSchedule', 'spec.successfulRunsHistoryLimit', 101],
   ['PowerToolSchedule', 'spec.template.spec.tool.args', '--freq=99'],
   ['PowerToolSchedule', 'spec.template.metadata.labels', { team: 1 }],
+  ['PowerToolScenario', 'spec.steps', []],
+  ['PowerToolScenario', 'spec.steps.0.name', 'Base_Line'],
+  ['PowerToolScenario', 'spec.steps.0.name', 'a-step-name-over-twenty'],
+  ['PowerToolScenario', 'spec.steps.1.wait', 'soon'],
+  ['PowerToolScenario', 'spec.steps.0.powerTools', []],
+  ['PowerToolScenario', 'spec.steps.0.powerTools.0.spec.tool.args', '--freq=99'],
 ];
 
 const valid: Case[] = [
@@ -120,6 +126,8 @@ const valid: Case[] = [
   ['PowerToolProcessing', 'spec.trigger', undefined],
   ['PowerToolSchedule', 'spec.template.metadata', undefined],
   ['PowerToolSchedule', 'spec.concurrencyPolicy', undefined],
+  ['PowerToolScenario', 'spec.steps.0.baseline', undefined],
+  ['PowerToolScenario', 'spec.suspend', true],
 ];
 
 describe('ajv over the generated CRD schemas', () => {

@@ -23,7 +23,7 @@ describe('kindOf', () => {
     assert.ok('error' in other);
     assert.equal(
       other.error.message,
-      'Unsupported value: "PowerTul": supported values: "PowerToolConfig", "PowerTool", "PowerToolProcessing", "EmergencyStop", "PowerToolSchedule"',
+      'Unsupported value: "PowerTul": supported values: "PowerToolConfig", "PowerTool", "PowerToolProcessing", "EmergencyStop", "PowerToolSchedule", "PowerToolScenario"',
     );
   });
   it('refuses documents that are not mappings or lack apiVersion or kind', () => {

@@ -1,6 +1,13 @@
-import { MAX_SCHEDULE_NAME, type PowerToolConfigSpec, type PowerToolSchedule, type PowerToolSpec } from '../api/index.ts';
+import {
+  MAX_SCHEDULE_NAME,
+  type PowerToolConfigSpec,
+  type PowerToolScenario,
+  type PowerToolSchedule,
+  type PowerToolSpec,
+} from '../api/index.ts';
 import { parseCron } from '../schedule/cron.ts';
 import { admitPowerTool } from '../policy/admit.ts';
+import { checkScenario } from '../policy/scenario.ts';
 import { quote, type FieldError } from './field-error.ts';
 
 /**
@@ -52,4 +59,15 @@ export function scheduleErrors(schedule: PowerToolSchedule, config: ToolConfig |
     errors.push({ path: 'spec.schedule', message: `Invalid value: ${quote(schedule.spec.schedule)}: ${(err as Error).message}` });
   }
   return [...errors, ...toolErrors(schedule.spec.template, config, lookedIn, 'spec.template.spec')];
+}
+
+/** A PowerToolScenario as admission checks it: what its schema cannot say, and each step's PowerTools' tools. */
+export function scenarioErrors(scenario: PowerToolScenario, configs: ReadonlyMap<string, ToolConfig>, lookedIn: string): FieldError[] {
+  const errors: FieldError[] = checkScenario(scenario.metadata.name, scenario.spec);
+  scenario.spec.steps.forEach((step, i) =>
+    (step.powerTools ?? []).forEach((t, j) =>
+      errors.push(...toolErrors(t, configs.get(t.spec.tool.name), lookedIn, `spec.steps[${i}].powerTools[${j}].spec`)),
+    ),
+  );
+  return errors;
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { validateSources } from './validate.ts';
-import { validConfig, validPowerTool, validProcessing, validSchedule, withField } from './testdata/documents.ts';
+import { validConfig, validPowerTool, validProcessing, validScenario, validSchedule, withField } from './testdata/documents.ts';
 
 const yaml = (...docs: unknown[]): string => docs.map((d) => stringify(d)).join('---\n');
 const errors = (results: ReturnType<typeof validateSources>) =>
@@ -29,6 +29,24 @@ describe('validateSources', () => {
     assert.equal(found.length, 2, found.join('\n'));
     assert.match(found[0] ?? '', /^s\.yaml#1 spec\.schedule: Invalid value: "0 25 \* \* \*": hour: 25 is outside 0-23$/);
     assert.match(found[1] ?? '', /^s\.yaml#1 spec\.template\.spec\.tool\.duration: Invalid value: "2h": must be at most /);
+  });
+
+  it("checks a scenario's baseline and each step's PowerTools against their tools' configs, at the steps' field paths", () => {
+    assert.deepEqual(errors(validateSources([{ file: 'sc.yaml', text: yaml(validConfig, validScenario) }])), []);
+    const bad = withField(withField(validScenario, 'spec.steps.2.baseline', true), 'spec.steps.2.powerTools.0.spec.tool.duration', '2h');
+    const found = errors(validateSources([{ file: 'sc.yaml', text: yaml(validConfig, bad) }]));
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found[0] ?? '', /^sc\.yaml#1 spec\.steps\[2\]\.baseline: Invalid value: true: only one step may be the baseline/);
+    assert.match(
+      found[1] ?? '',
+      /^sc\.yaml#1 spec\.steps\[2\]\.powerTools\[0\]\.spec\.tool\.duration: Invalid value: "2h": must be at most /,
+    );
+  });
+
+  it('refuses a step with both powerTools and a wait, by the CRD rule the API server runs', () => {
+    const bad = withField(validScenario, 'spec.steps.0.wait', '1m');
+    const found = errors(validateSources([{ file: 'sc.yaml', text: yaml(validConfig, bad) }]));
+    assert.deepEqual(found, ['sc.yaml#1 spec.steps[0]: Invalid value: "object": a step sets exactly one of powerTools and wait']);
   });
 
   it('finds the config in another input file or in the config sources', () => {

@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { checkConfig } from '../allowlist/index.ts';
-import type { KindName, PowerTool, PowerToolConfig, PowerToolSchedule } from '../api/index.ts';
+import type { KindName, PowerTool, PowerToolConfig, PowerToolScenario, PowerToolSchedule } from '../api/index.ts';
 import { splitDocuments, type Document, type Source } from './documents.ts';
 import { quote, type FieldError } from './field-error.ts';
 import { kindOf, schemaErrors } from './schema.ts';
-import { scheduleErrors, toolErrors, type ToolConfig } from './tool.ts';
+import { scenarioErrors, scheduleErrors, toolErrors, type ToolConfig } from './tool.ts';
 
 /**
  * `toe validate` without the I/O: every document of the input against its schema, then each PowerTool against
@@ -124,6 +124,7 @@ export function validateSources(inputs: Source[], configSources: Source[] = [], 
       const schedule = c.object as PowerToolSchedule;
       c.errors.push(...scheduleErrors(schedule, configs.get(schedule.spec.template.spec.tool.name), lookedIn));
     }
+    if (c.kind === 'PowerToolScenario' && c.object) c.errors.push(...scenarioErrors(c.object as PowerToolScenario, configs, lookedIn));
   }
   return results.map((r) => ('doc' in r ? result(r) : r));
 }

@@ -50,7 +50,7 @@ describe('webhook registration', () => {
         scope,
       });
       const estop = configuration.kind === 'MutatingWebhookConfiguration' ? [rule(['emergencystops'], 'Cluster')] : [];
-      assert.deepEqual(webhook?.rules, [rule(['powertools', 'powertoolschedules'], 'Namespaced'), ...estop]);
+      assert.deepEqual(webhook?.rules, [rule(['powertools', 'powertoolschedules', 'powertoolscenarios'], 'Namespaced'), ...estop]);
       assert.equal(webhook?.failurePolicy, 'Fail');
       assert.equal(webhook?.sideEffects, 'None');
       assert.equal(webhook?.matchPolicy, 'Equivalent');

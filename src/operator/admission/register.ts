@@ -48,12 +48,13 @@ export function hostsFor(config: ClientConfig): string[] {
 
 const common = (clientConfig: AdmissionregistrationV1WebhookClientConfig) => ({
   clientConfig,
-  // Schedules too: their template is admitted as its PowerTool would be, so a bad one is refused at apply time.
+  // Schedules and scenarios too: their templates are admitted as their PowerTools would be, so a bad one is refused
+  // at apply time.
   rules: [
     {
       apiGroups: [GROUP],
       apiVersions: [VERSION],
-      resources: ['powertools', 'powertoolschedules'],
+      resources: ['powertools', 'powertoolschedules', 'powertoolscenarios'],
       operations: ['CREATE', 'UPDATE'],
       scope: 'Namespaced',
     },

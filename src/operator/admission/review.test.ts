@@ -5,7 +5,7 @@ import { perfConfig } from '../../allowlist/testdata/perf.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
 import { powerToolSpec } from '../../api/powertool.ts';
 import { admissionReviewRequest, type AdmissionRequest, type AdmissionResponse } from './envelope.ts';
-import { mutatePowerTool, validatePowerTool, validateSchedule, type ConfigLookup } from './review.ts';
+import { mutatePowerTool, validatePowerTool, validateScenario, validateSchedule, type ConfigLookup } from './review.ts';
 
 const USER = { username: 'alice@example.com', uid: '5f1c1d2e-7b7a-4d8c-9a43-0c8d8b0f1a11', groups: ['devs', 'system:authenticated'] };
 
@@ -287,6 +287,63 @@ describe('validateSchedule', () => {
 
   it('leaves PowerTools to validatePowerTool', () => {
     assert.equal(validateSchedule(review('CREATE', powerToolObject('ok', perfSpec(['-o/etc/shadow']))), configs).allowed, true);
+  });
+});
+
+describe('validateScenario', () => {
+  const configs = lookup(configObject(ready('True', 'Valid', 'tool perf can be used')));
+  const scenario = (name: string, steps: unknown[], status?: unknown) => ({
+    apiVersion: 'toe.dev/v1alpha1',
+    kind: 'PowerToolScenario',
+    metadata: { name, namespace: 'shop' },
+    spec: { steps },
+    ...(status ? { status } : {}),
+  });
+  const asScenario = (r: AdmissionRequest): AdmissionRequest => ({
+    ...r,
+    kind: { group: 'toe.dev', version: 'v1alpha1', kind: 'PowerToolScenario' },
+  });
+  const tools = (args: string[]) => [{ spec: powerToolObject('x', perfSpec(args)).spec }];
+
+  it('admits ordered steps whose PowerTools the allowlist accepts', () => {
+    const object = scenario('cpu', [
+      { name: 'baseline', baseline: true, powerTools: tools(['--freq', '49']) },
+      { name: 'settle', wait: '10s' },
+    ]);
+    assert.equal(validateScenario(asScenario(review('CREATE', object)), configs).allowed, true);
+  });
+
+  it("refuses a step's hostile args and a second baseline, naming each field", () => {
+    const object = scenario('cpu', [
+      { name: 'a', baseline: true, powerTools: tools([]) },
+      { name: 'b', baseline: true, powerTools: tools(['-o/etc/shadow']) },
+    ]);
+    const response = validateScenario(asScenario(review('CREATE', object)), configs);
+    assert.equal(response.allowed, false);
+    assert.deepEqual(
+      response.status?.details?.causes.map((c) => c.field),
+      ['spec.steps[1].baseline', 'spec.steps[1].powerTools[0].spec.tool.args[0]'],
+    );
+    assert.match(response.status?.message ?? '', /^PowerToolScenario "cpu" is invalid: spec\.steps\[1\]\.baseline: /);
+  });
+
+  it('refuses a name too long to name its PowerTools', () => {
+    const response = validateScenario(asScenario(review('CREATE', scenario('n'.repeat(41), [{ name: 'a', wait: '1s' }]))), configs);
+    assert.deepEqual(
+      response.status?.details?.causes.map((c) => c.field),
+      ['metadata.name'],
+    );
+  });
+
+  it('once a step started, refuses a change to the steps and admits spec.suspend', () => {
+    const steps = [{ name: 'a', wait: '1m' }];
+    const old = scenario('cpu', steps, { steps: [{ name: 'a', phase: 'Running', startedAt: '2026-12-07T12:00:00Z' }] });
+    const changed = scenario('cpu', [{ name: 'a', wait: '2m' }]);
+    const denied = validateScenario(asScenario(review('UPDATE', changed, old)), configs);
+    assert.equal(denied.allowed, false);
+    assert.match(denied.status?.message ?? '', /spec\.steps: Forbidden: the scenario has started/);
+    const suspended = { ...scenario('cpu', steps), spec: { steps, suspend: true } };
+    assert.equal(validateScenario(asScenario(review('UPDATE', suspended, old)), configs).allowed, true);
   });
 });
 

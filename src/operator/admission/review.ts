@@ -13,12 +13,14 @@ import {
   MAX_SCHEDULE_NAME,
   powerTool,
   powerToolConfigSpec,
+  powerToolScenario,
   powerToolSchedule,
   type PowerToolConfig,
   type PowerToolSpec,
 } from '../../api/index.ts';
 import { parseCron } from '../../schedule/cron.ts';
 import { admitPowerTool } from '../../policy/admit.ts';
+import { checkScenario } from '../../policy/scenario.ts';
 import { issueToError } from '../../validate/schema.ts';
 import { changedFields, forbiddenWhileRunning, MUTABLE_WHILE_RUNNING, startedTargets } from './changes.ts';
 import type { AdmissionRequest, AdmissionResponse, DenialStatus } from './envelope.ts';
@@ -119,6 +121,39 @@ export function validateSchedule(request: AdmissionRequest, configs: ConfigLooku
     });
   }
   causes.push(...toolCauses(spec.template.spec, configs, 'spec.template.spec'));
+  return causes.length > 0 ? deny(causes) : allow;
+}
+
+/**
+ * The validating webhook for PowerToolScenarios: the schema, what the schema cannot say (checkScenario), each
+ * step's PowerTools as they would be admitted, and, once a step has started, no change to the steps (only
+ * spec.suspend): a recorded step must keep meaning what ran.
+ */
+export function validateScenario(request: AdmissionRequest, configs: ConfigLookup): AdmissionResponse {
+  const allow: AdmissionResponse = { uid: request.uid, allowed: true };
+  if (!isKind(request, 'PowerToolScenario') || (request.operation !== 'CREATE' && request.operation !== 'UPDATE')) return allow;
+  const name = nameOf(request);
+  const deny = (causes: Cause[]): AdmissionResponse => ({
+    uid: request.uid,
+    allowed: false,
+    status: invalid(name, causes, 'PowerToolScenario'),
+  });
+  if (request.operation === 'UPDATE') {
+    const steps = (o: unknown) => JSON.stringify((specOf(o) as { steps?: unknown } | undefined)?.steps ?? null);
+    const old = request.oldObject as { status?: { steps?: { startedAt?: string }[] } } | undefined;
+    const started = (old?.status?.steps ?? []).some((s) => s.startedAt !== undefined);
+    if (started && steps(request.oldObject) !== steps(request.object))
+      return deny([
+        { type: 'FieldValueForbidden', field: 'spec.steps', message: 'Forbidden: the scenario has started; only spec.suspend may change' },
+      ]);
+  }
+  const parsed = powerToolScenario.safeParse({ ...(request.object as object), status: undefined }, { reportInput: true });
+  if (!parsed.success) return deny(parsed.error.issues.map((i) => ({ type: 'FieldValueInvalid', ...fieldOf(issueToError(i)) })));
+  const { spec } = parsed.data;
+  const causes: Cause[] = checkScenario(name, spec).map((e) => ({ type: 'FieldValueInvalid', field: e.path, message: e.message }));
+  spec.steps.forEach((step, i) =>
+    (step.powerTools ?? []).forEach((t, j) => causes.push(...toolCauses(t.spec, configs, `spec.steps[${i}].powerTools[${j}].spec`))),
+  );
   return causes.length > 0 ? deny(causes) : allow;
 }
 

@@ -10,7 +10,7 @@ import { listen as bindTo } from '../../net/listen.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { KeyPairPem } from './certs.ts';
 import { admissionReviewRequest, reviewResponse, verdictOf, type AdmissionRequest, type AdmissionResponse } from './envelope.ts';
-import { mutatePowerTool, validatePowerTool, validateSchedule, type ConfigLookup } from './review.ts';
+import { mutatePowerTool, validatePowerTool, validateScenario, validateSchedule, type ConfigLookup } from './review.ts';
 
 export interface AdmissionAppDeps {
   configs: ConfigLookup;
@@ -66,7 +66,11 @@ export function createAdmissionApp(deps: AdmissionAppDeps): Express {
   app.post(
     '/validate',
     route('validating', (request) =>
-      request.kind.kind === 'PowerToolSchedule' ? validateSchedule(request, deps.configs) : validatePowerTool(request, deps.configs),
+      request.kind.kind === 'PowerToolSchedule'
+        ? validateSchedule(request, deps.configs)
+        : request.kind.kind === 'PowerToolScenario'
+          ? validateScenario(request, deps.configs)
+          : validatePowerTool(request, deps.configs),
     ),
   );
   app.post('/mutate', route('mutating', mutatePowerTool));

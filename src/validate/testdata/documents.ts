@@ -81,12 +81,27 @@ export const validSchedule = {
   },
 };
 
+export const validScenario = {
+  apiVersion: 'toe.dev/v1alpha1',
+  kind: 'PowerToolScenario',
+  metadata: { name: 'web-cpu', namespace: 'default' },
+  spec: {
+    steps: [
+      // Copies: withField clones the document, and a shared object would change in both steps at once.
+      { name: 'baseline', baseline: true, powerTools: [{ spec: structuredClone(validPowerTool.spec) }] },
+      { name: 'settle', wait: '30s' },
+      { name: 'profile', powerTools: [{ metadata: { labels: { team: 'web' } }, spec: structuredClone(validPowerTool.spec) }] },
+    ],
+  },
+};
+
 export const validDocuments = {
   PowerToolConfig: validConfig,
   PowerTool: validPowerTool,
   PowerToolProcessing: validProcessing,
   EmergencyStop: validEmergencyStop,
   PowerToolSchedule: validSchedule,
+  PowerToolScenario: validScenario,
 } as const;
 
 /** A deep copy of a document with one field set (or removed, with undefined) at a dotted path such as `spec.tool.args.1`. */
