@@ -1,0 +1,93 @@
+/**
+ * The chart's observability kit against what the operator exports: every metric a rule or a dashboard panel queries
+ * is one the operator registers (a renamed metric would leave an alert that never fires), and helm renders the
+ * ServiceMonitor, the PrometheusRule and the dashboard ConfigMap from the same files promtool checks.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse, parseAllDocuments } from 'yaml';
+import { createMetrics } from '../src/telemetry/metrics.ts';
+import { buildHelm, helmRunner } from './harness/helm.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const rulesText = readFileSync(root + 'charts/toe/monitoring/toe.rules.yaml', 'utf8');
+const dashboardText = readFileSync(root + 'charts/toe/monitoring/dashboard.json', 'utf8');
+const rules = parse(rulesText) as { groups: { name: string; rules: { alert: string; expr: string }[] }[] };
+const dashboard = JSON.parse(dashboardText) as { uid: string; panels: { title: string; targets: { expr: string }[] }[] };
+
+/** The toe_ metric families an expression reads; histogram series map to their family. */
+const families = (expr: string): string[] => [...expr.matchAll(/\btoe_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, ''));
+
+describe('the observability kit', () => {
+  const registered = new Set(
+    createMetrics()
+      .registry.getMetricsAsArray()
+      .map((m) => m.name),
+  );
+
+  it('alerts on a fault past its deadline, failing injections, the emergency stop and a missing leader', () => {
+    assert.deepEqual(
+      rules.groups.flatMap((g) => g.rules.map((r) => r.alert)),
+      ['ToeFaultPastDeadline', 'ToeInjectionsFailing', 'ToeEmergencyStopActive', 'ToeNoLeader'],
+    );
+  });
+
+  it('queries only metrics the operator registers, in every rule and every panel', () => {
+    const exprs = [
+      ...rules.groups.flatMap((g) => g.rules.map((r) => [r.alert, r.expr] as const)),
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => [p.title, t.expr] as const)),
+    ];
+    assert.ok(exprs.length >= 10);
+    for (const [where, expr] of exprs) {
+      const used = families(expr);
+      assert.ok(used.length > 0, `${where}: ${expr} reads no toe_ metric`);
+      for (const name of used) assert.ok(registered.has(name), `${where}: ${name} is not a metric the operator registers`);
+    }
+  });
+
+  it('renders through helm, off by default, and from the same files when enabled', async () => {
+    const helm = helmRunner(await buildHelm());
+    try {
+      const render = async (...set: string[]) =>
+        parseAllDocuments(
+          await helm.run(['template', 'toe', root + 'charts/toe', '--namespace', 'toe-system', ...set.flatMap((s) => ['--set', s])]),
+        )
+          .map(
+            (d) =>
+              d.toJS() as {
+                kind: string;
+                metadata: { name: string };
+                spec?: Record<string, unknown>;
+                data?: Record<string, string>;
+              } | null,
+          )
+          .filter((d) => d !== null);
+      const kinds = (docs: { kind: string }[]) => docs.map((d) => d.kind);
+      const plain = await render();
+      for (const kind of ['ServiceMonitor', 'PrometheusRule']) assert.ok(!kinds(plain).includes(kind), `${kind} rendered by default`);
+      const docs = await render(
+        'monitoring.serviceMonitor.enabled=true',
+        'monitoring.prometheusRule.enabled=true',
+        'monitoring.dashboard.enabled=true',
+      );
+      const monitor = docs.find((d) => d.kind === 'ServiceMonitor');
+      assert.deepEqual(
+        (monitor?.spec?.endpoints as { port: string }[] | undefined)?.map((e) => e.port),
+        ['http-metrics'],
+      );
+      const service = docs.find((d) => d.kind === 'Service' && d.metadata.name === 'toe-operator') as
+        { spec: { ports: { name: string }[] } } | undefined;
+      assert.ok(
+        service?.spec.ports.some((p) => p.name === 'http-metrics'),
+        'the ServiceMonitor names a port the Service has',
+      );
+      const rule = docs.find((d) => d.kind === 'PrometheusRule');
+      assert.deepEqual(rule?.spec, rules);
+      const map = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'toe-dashboard');
+      assert.deepEqual(JSON.parse(map?.data?.['toe.json'] ?? '{}'), dashboard);
+    } finally {
+      helm.dispose();
+    }
+  });
+});
