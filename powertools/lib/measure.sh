@@ -65,6 +65,16 @@ toe_mem_bytes() {
   if [ "$2" = 1 ]; then cat "$1/memory.usage_in_bytes" 2>/dev/null; else cat "$1/memory.current" 2>/dev/null; fi
 }
 
+# toe_anon_bytes DIR VER: anonymous memory of the cgroup (what a process holds), without the page cache that
+# usage counts: on a cold machine the first read of a binary or library is charged to the cgroup that read it.
+toe_anon_bytes() {
+  if [ "$2" = 1 ]; then
+    awk '$1 == "total_rss" { print $2; exit }' "$1/memory.stat" 2>/dev/null
+  else
+    awk '$1 == "anon" { print $2; exit }' "$1/memory.stat" 2>/dev/null
+  fi
+}
+
 # toe_oom_kills DIR VER: how many processes the OOM killer killed in the cgroup.
 toe_oom_kills() {
   if [ "$2" = 1 ]; then toe__f=$1/memory.oom_control; else toe__f=$1/memory.events; fi

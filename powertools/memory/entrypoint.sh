@@ -32,6 +32,10 @@ s_oom0=0 t_oom0=0
 [ -n "$t_dir" ] && t_oom0=$(toe_oom_kills "$t_dir" "$t_ver")
 s_base=0
 [ -n "$s_dir" ] && s_base=$(toe_mem_bytes "$s_dir" "$s_ver")
+# heldBytes counts anonymous memory only (toe_anon_bytes says why); the samples keep what the cgroup is charged.
+a_base=0
+[ -n "$s_dir" ] && a_base=$(toe_anon_bytes "$s_dir" "$s_ver")
+: "${a_base:=0}"
 t_base=0
 [ -n "$t_dir" ] && t_base=$(toe_mem_bytes "$t_dir" "$t_ver")
 
@@ -41,6 +45,7 @@ toe_spawn stress-ng --vm 1 --vm-bytes "$bytes" --vm-keep --vm-hang 0 --oomable -
   --temp-path "$toe__state" -v >>"$toe_log" 2>&1
 stress=$toe_pid
 peak=0
+a_peak=0
 oom=false
 
 tick() {
@@ -49,6 +54,9 @@ tick() {
   [ -n "$s_dir" ] && s_mem=$(toe_mem_bytes "$s_dir" "$s_ver")
   : "${t_mem:=0}" "${s_mem:=0}"
   [ "$s_mem" -gt "$peak" ] && peak=$s_mem
+  a_mem=0
+  [ -n "$s_dir" ] && a_mem=$(toe_anon_bytes "$s_dir" "$s_ver")
+  [ "${a_mem:-0}" -gt "$a_peak" ] && a_peak=$a_mem
   # memoryBytes: the target and tool containers together (the tool's alone when the target's cgroup cannot be read;
   # "measured" says which).
   if [ -n "$t_dir" ]; then
@@ -80,8 +88,8 @@ toe_stop_pid "$stress"
 [ "$oom" = true ] || { oom_killed && oom=true; }
 t_ooms=0
 [ -n "$t_dir" ] && t_ooms=$(( $(toe_oom_kills "$t_dir" "$t_ver") - t_oom0 ))
-effect="\"requestedBytes\":$bytes,\"toolBaselineBytes\":$s_base,\"toolPeakBytes\":$peak,\"heldBytes\":$((peak - s_base)),\"oomKilled\":$oom"
+effect="\"requestedBytes\":$bytes,\"toolBaselineBytes\":$s_base,\"toolPeakBytes\":$peak,\"heldBytes\":$((a_peak - a_base)),\"oomKilled\":$oom"
 [ -n "$t_dir" ] && effect="$effect,\"targetBaselineBytes\":$t_base,\"targetOomKills\":$t_ooms"
 toe_effect="{$effect}"
-[ -n "$toe_message" ] || toe_message="held $(toe_bytes_text $((peak - s_base))) of $(toe_bytes_text "$bytes") requested"
+[ -n "$toe_message" ] || toe_message="held $(toe_bytes_text $((a_peak - a_base))) of $(toe_bytes_text "$bytes") requested"
 toe_finish "$toe_reason"
