@@ -1,14 +1,13 @@
 /**
  * The chart's observability kit against what the operator exports: every metric a rule or a dashboard panel queries
- * is one the operator registers (a renamed metric would leave an alert that never fires), and helm renders the
- * ServiceMonitor, the PrometheusRule and the dashboard ConfigMap from the same files promtool checks.
+ * is one the operator registers (a renamed metric would leave an alert that never fires). Helm renders them in
+ * test/e2e/chart-render.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { createMetrics } from '../src/telemetry/metrics.ts';
-import { buildHelm, helmRunner } from './harness/helm.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const rulesText = readFileSync(root + 'charts/toe/monitoring/toe.rules.yaml', 'utf8');
@@ -43,51 +42,6 @@ describe('the observability kit', () => {
       const used = families(expr);
       assert.ok(used.length > 0, `${where}: ${expr} reads no toe_ metric`);
       for (const name of used) assert.ok(registered.has(name), `${where}: ${name} is not a metric the operator registers`);
-    }
-  });
-
-  it('renders through helm, off by default, and from the same files when enabled', async () => {
-    const helm = helmRunner(await buildHelm());
-    try {
-      const render = async (...set: string[]) =>
-        parseAllDocuments(
-          await helm.run(['template', 'toe', root + 'charts/toe', '--namespace', 'toe-system', ...set.flatMap((s) => ['--set', s])]),
-        )
-          .map(
-            (d) =>
-              d.toJS() as {
-                kind: string;
-                metadata: { name: string };
-                spec?: Record<string, unknown>;
-                data?: Record<string, string>;
-              } | null,
-          )
-          .filter((d) => d !== null);
-      const kinds = (docs: { kind: string }[]) => docs.map((d) => d.kind);
-      const plain = await render();
-      for (const kind of ['ServiceMonitor', 'PrometheusRule']) assert.ok(!kinds(plain).includes(kind), `${kind} rendered by default`);
-      const docs = await render(
-        'monitoring.serviceMonitor.enabled=true',
-        'monitoring.prometheusRule.enabled=true',
-        'monitoring.dashboard.enabled=true',
-      );
-      const monitor = docs.find((d) => d.kind === 'ServiceMonitor');
-      assert.deepEqual(
-        (monitor?.spec?.endpoints as { port: string }[] | undefined)?.map((e) => e.port),
-        ['http-metrics'],
-      );
-      const service = docs.find((d) => d.kind === 'Service' && d.metadata.name === 'toe-operator') as
-        { spec: { ports: { name: string }[] } } | undefined;
-      assert.ok(
-        service?.spec.ports.some((p) => p.name === 'http-metrics'),
-        'the ServiceMonitor names a port the Service has',
-      );
-      const rule = docs.find((d) => d.kind === 'PrometheusRule');
-      assert.deepEqual(rule?.spec, rules);
-      const map = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'toe-dashboard');
-      assert.deepEqual(JSON.parse(map?.data?.['toe.json'] ?? '{}'), dashboard);
-    } finally {
-      helm.dispose();
     }
   });
 });
