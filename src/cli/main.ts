@@ -18,6 +18,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'emergency stop: stop every PowerTool in the cluster and refuse new ones until cleared',
     load: async () => (await import('./stop.ts')).stop,
   },
+  check: {
+    summary: 'preflight a cluster and namespace: name each broken precondition of a PowerTool run and its fix',
+    load: async () => (await import('./check.ts')).check,
+  },
   quickstart: {
     summary: 'bring everything up and run a sample PowerTool to completion',
     load: async () => (await import('./quickstart.ts')).quickstart,

@@ -13,6 +13,7 @@ import { Recorder } from '../kube/recorder.ts';
 import { listen } from '../net/listen.ts';
 import { logger, type Component } from '../telemetry/log.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
+import { runGauges } from './powertool/gauges.ts';
 import { makeCaches, startCaches, stopCaches } from './caches.ts';
 import { DEFAULT_LEADER_OPTIONS, LeaderElector } from './leader.ts';
 import type { Outcome } from './queue.ts';
@@ -72,6 +73,7 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
 
   const app = express();
   app.get('/metrics', async (_req, res) => {
+    setRunGauges(metrics, caches.powerTools.list(), new Date());
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/healthz', (_req, res) => void res.send('ok'));
@@ -193,4 +195,15 @@ export async function startManager(kc: KubeConfig, opts: ManagerOptions): Promis
       await closeServer();
     },
   };
+}
+
+/** The run gauges from the cache at scrape time; a tool no run uses any more drops out instead of staying at 0. */
+function setRunGauges(metrics: Metrics, pts: Parameters<typeof runGauges>[0], now: Date): void {
+  const { active, pastDeadline, phases } = runGauges(pts, now);
+  metrics.activeTools.reset();
+  metrics.toolsPastDeadline.reset();
+  metrics.powerTools.reset();
+  for (const [phase, n] of phases) metrics.powerTools.set({ phase }, n);
+  for (const [tool, n] of active) metrics.activeTools.set({ tool }, n);
+  for (const [tool, n] of pastDeadline) metrics.toolsPastDeadline.set({ tool }, n);
 }

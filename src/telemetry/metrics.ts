@@ -59,6 +59,18 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['tool'] as const,
       registers: [registry],
     }),
+    powerTools: new Gauge({
+      name: 'toe_powertools',
+      help: 'PowerTools in the cluster by phase.',
+      labelNames: ['phase'] as const,
+      registers: [registry],
+    }),
+    toolsPastDeadline: new Gauge({
+      name: 'toe_tools_past_deadline',
+      help: "Tools still running past their run's deadline and finish grace: a fault that outlived its run (alert on it).",
+      labelNames: ['tool'] as const,
+      registers: [registry],
+    }),
     steadyStateChecks: new Counter({
       name: 'toe_steady_state_checks_total',
       help: 'Steady-state probe checks by probe kind and result (Pass, Fail).',

@@ -32,6 +32,8 @@ import { demoDeployment } from './operator.ts';
 import { finished, powerTools } from './tools.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { dumpOnFailure } from './diagnose.ts';
+import { runChecks } from '../../src/check/run.ts';
+import { formatFindings } from '../../src/cli/check.ts';
 
 const clients = testClients();
 const apps = clients.kc.makeApiClient(AppsV1Api);
@@ -332,6 +334,19 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
         ),
       { timeoutMs: 60_000 },
     );
+  });
+
+  it('toe check finds every precondition met in the namespace the release serves', async () => {
+    // After the fault above: the app namespace exists, the images are on the node, the operator leads.
+    const findings = await runChecks(clients, { namespace: APP_NS, operatorNamespace: NS, leaseName: LEASE });
+    const broken = findings.filter((f) => f.severity !== 'ok');
+    assert.deepEqual(broken, [], formatFindings(findings));
+    for (const check of ['crds', 'operator', 'configs', 'namespace', 'pod-security', 'access', 'admission']) {
+      assert.ok(
+        findings.some((f) => f.check === check),
+        `a ${check} finding in ${formatFindings(findings)}`,
+      );
+    }
   });
 
   it('helm uninstall stops the operator and leaves nothing of the release but the CRDs', async () => {

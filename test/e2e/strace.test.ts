@@ -17,6 +17,7 @@ import { testClients } from '../integration/kube.ts';
 import { prepare, startOperator, type OperatorProcess } from './operator.ts';
 import { containerHostPids, finished, powerTools, restartCounts, runningPods, sampleApp, sleep, toolLog, tracerPid } from './tools.ts';
 import { dumpOnFailure } from './diagnose.ts';
+import { logs } from '../../src/plugin/logs.ts';
 
 const clients = testClients();
 const NS = `e2e-strace-${Date.now().toString(36)}`;
@@ -85,6 +86,15 @@ describe('strace profiler on a real node', () => {
     assert.ok(sleeps && sleeps.calls > 0, `no sleep syscall in the summary: ${JSON.stringify(summary.rows)}`);
     assert.ok((effect?.slices ?? 0) >= 2, `expected at least two 5 s slices in 12 s: ${JSON.stringify(effect)}`);
     assert.deepEqual(await restartCounts(clients, NS, pod), restarts);
+
+    // kubectl toe logs prints the same log the kubelet keeps for the tool container, under a header per target.
+    let out = '';
+    const streams = { out: { write: (s: string) => ((out += s), true) }, err: process.stderr } as never;
+    assert.equal(await logs(['summary', '-n', NS], streams), 0);
+    const container = done.status?.targets?.[0]?.ephemeralContainer ?? '';
+    const header = `==> ${pod}/${container} (Succeeded) <==\n`;
+    assert.ok(out.startsWith(header), out.slice(0, 200));
+    assert.equal(out.slice(header.length).trimEnd(), (await toolLog(clients, NS, pod, container)).trimEnd());
   });
 
   it('keeps a partial trace and detaches within 10 s when the run is aborted', async (t) => {
