@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ApiextensionsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { kinds, type KindName } from '../api/index.ts';
 import { customResourceDefinition } from '../api/crd.ts';
 import { classify } from '../kube/errors.ts';
@@ -13,12 +13,21 @@ const FIX = 'kubectl apply --server-side -f crds/ (or helm upgrade --install toe
  * does not share, so fields may be refused or pruned.
  */
 export async function checkCrds(kc: KubeConfig): Promise<Finding[]> {
-  const api = kc.makeApiClient(ApiextensionsV1Api);
+  // Read as untyped JSON: the typed client renames schema keywords (default → _default, enum → _enum), so its
+  // objects never equal the generated schema.
+  const api = kc.makeApiClient(CustomObjectsApi);
   const findings: Finding[] = [];
   for (const kind of Object.keys(kinds) as KindName[]) {
     const want = customResourceDefinition(kind);
     const name = want.metadata.name;
-    const served = await api.readCustomResourceDefinition({ name }).catch((err: unknown) => {
+    const served = await (
+      api.getClusterCustomObject({
+        group: 'apiextensions.k8s.io',
+        version: 'v1',
+        plural: 'customresourcedefinitions',
+        name,
+      }) as Promise<V1CustomResourceDefinition>
+    ).catch((err: unknown) => {
       if (classify(err) === 'gone') return undefined;
       throw err;
     });
@@ -33,8 +42,7 @@ export async function checkCrds(kc: KubeConfig): Promise<Finding[]> {
       continue;
     }
     const version = served.spec.versions.find((v) => v.name === want.spec.versions[0]?.name);
-    const schema = JSON.parse(JSON.stringify(version?.schema?.openAPIV3Schema ?? null)) as unknown;
-    if (!version?.served || !isDeepStrictEqual(schema, want.spec.versions[0]?.schema.openAPIV3Schema)) {
+    if (!version?.served || !isDeepStrictEqual(version.schema?.openAPIV3Schema, want.spec.versions[0]?.schema.openAPIV3Schema)) {
       findings.push(
         problem(
           'crds',

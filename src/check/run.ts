@@ -61,17 +61,21 @@ export async function runChecks(clients: Clients, o: CheckOptions): Promise<Find
   if (Array.isArray(configs)) findings.push(...checkConfigs(configs, o.operatorNamespace, nodes && imagesOnNodes(nodes)));
   else findings.push(...(await guard('configs', `namespace ${o.operatorNamespace}`, () => Promise.reject(configs))));
 
-  let ns: V1Namespace;
+  // A namespace that cannot be read skips only the checks that need it: access and admission do not.
+  let ns: V1Namespace | undefined;
   try {
     ns = await clients.core.readNamespace({ name: o.namespace });
   } catch (err) {
-    if (classify(err) !== 'gone')
-      return [...findings, ...(await guard('namespace', `namespace ${o.namespace}`, () => Promise.reject(err)))];
-    findings.push(problem('namespace', 'fail', `namespace ${o.namespace}`, 'does not exist', `kubectl create namespace ${o.namespace}`));
-    return findings;
+    if (classify(err) === 'gone') {
+      findings.push(problem('namespace', 'fail', `namespace ${o.namespace}`, 'does not exist', `kubectl create namespace ${o.namespace}`));
+      return findings;
+    }
+    findings.push(...(await guard('namespace', `namespace ${o.namespace}`, () => Promise.reject(err))));
   }
-  const usable = Array.isArray(configs) ? configs : [];
-  findings.push(checkOptIn(ns, usable), ...checkPodSecurity(ns, usable));
+  if (ns) {
+    const usable = Array.isArray(configs) ? configs : [];
+    findings.push(checkOptIn(ns, usable), ...checkPodSecurity(ns, usable));
+  }
   findings.push(
     ...(await guard('access', `namespace ${o.namespace}`, () => checkAccess(clients.kc.makeApiClient(AuthorizationV1Api), o.namespace))),
   );
