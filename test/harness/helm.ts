@@ -1,7 +1,7 @@
 /**
  * Helm for the suites that install the chart: built once from its Go module (src/cluster/go/helm, version
  * HELM_VERSION) into the TOE cache, the way `up` builds Traefik, so no download site is needed. `up` never builds
- * it; the unit phase's chart test (lint, template) is the first to need it, so a cold run pays its build there.
+ * it; only the e2e phase's chart suites need it, which run last (test/run.ts) so its cold build overlaps the others.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

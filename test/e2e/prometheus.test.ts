@@ -14,7 +14,7 @@ import type { Manager } from '../../src/operator/manager.ts';
 import { judgePrometheus, queryPrometheus } from '../../src/operator/powertool/steady-state/prometheus.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { startPrometheus, type RunningPrometheus } from '../harness/prometheus.ts';
-import { untilSteadyStateServed } from './steady-state-served.ts';
+import { untilSteadyStateServed } from '../integration/steady-state-served.ts';
 import {
   ensureNamespace,
   installCrds,
@@ -24,7 +24,7 @@ import {
   startSuiteOperator,
   terminateEphemeral,
   testClients,
-} from './kube.ts';
+} from '../integration/kube.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
