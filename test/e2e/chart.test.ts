@@ -2,7 +2,8 @@
  * The Helm chart installed for real, with a real `helm` (built from its Go module: test/harness/helm.ts), into a
  * namespace of its own: two operator replicas and one Lease holder, the tool configs Ready, hostile arguments
  * refused at create by the chart's webhook, a cpu fault run to Succeeded with its samples streamed to the chart's
- * collector, then `helm uninstall` leaving nothing of the release but the CRDs (Helm never deletes crds/).
+ * collector, `helm upgrade` to a packaged new version while a run goes on (it still ends Succeeded), then
+ * `helm uninstall` leaving nothing of the release but the CRDs (Helm never deletes crds/).
  *
  * Why not toe-system: other suites keep their configs, Lease and webhook Secret there, and this suite deletes its
  * namespace at the end. What it cannot keep to itself is cluster-scoped: the ClusterRoles and bindings the chart
@@ -13,7 +14,8 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiException, AppsV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
@@ -49,6 +51,8 @@ const LEASE = 'toe-operator';
 const OPERATOR_LABELS = `app.kubernetes.io/instance=${RELEASE},app.kubernetes.io/component=operator`;
 const pts = powerTools(clients, APP_NS);
 const evidenceDir = join(root, '.artifacts', `chart-e2e-${suffix}`);
+/** Where `helm package` writes the chart archives the suite installs and upgrades to. */
+const packages = mkdtempSync(join(tmpdir(), 'toe-chart-'));
 
 const HOSTILE = ['-o/etc/shadow', '--freq=$(id)'];
 const hostileSpec = { targets: { selector: { matchLabels: { app: 'idle' } } }, tool: { name: 'perf', args: HOSTILE, duration: '10s' } };
@@ -116,12 +120,14 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
     await ensureNamespace(clients, APP_NS, { 'toe.dev/allow-powertools': 'true' });
     installed = true;
     try {
-      // pullPolicy Never: the image comes from `toe cluster images`, never a registry; a missing one fails at once.
+      // As users get it: the packaged chart. pullPolicy Never: the image comes from `toe cluster images`, never a
+      // registry; a missing one fails at once.
+      const packaged = (await helm.run(['package', join(root, 'charts/toe'), '--destination', packages])).trim().split(' ').pop() ?? '';
       await helm.run(
         [
           'install',
           RELEASE,
-          join(root, 'charts/toe'),
+          packaged,
           '--namespace',
           NS,
           '--create-namespace',
@@ -176,6 +182,7 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
     ).catch((err: unknown) => process.stderr.write(`chart e2e: ${String(err)}\n`));
     if (saved) await putBack(clients, saved);
     helm?.dispose();
+    rmSync(packages, { recursive: true, force: true });
   });
 
   it('runs two operator replicas, both Ready, exactly one of them holding the Lease', async () => {
@@ -334,6 +341,49 @@ describe('the Helm chart installed on a real node', { skip: sideBySide }, () => 
         ),
       { timeoutMs: 60_000 },
     );
+  });
+
+  it('helm upgrade to a packaged, changed version rolls the operator while a run goes on, and the run ends Succeeded', async () => {
+    assert.ok(helm, 'helm was not built');
+    // Logs, not the collector: the upgrade rolls the collector's pod too, and its emptyDir goes with it.
+    await pts.create('across', {
+      targets: { selector: { matchLabels: { app: 'idle' } } },
+      tool: { name: 'cpu', args: ['--workers=1', '--load=10'], duration: '30s' },
+      output: { mode: 'logs' },
+    });
+    await pts.until('across', 'its tool running', (pt) => pt.status?.targets?.[0]?.phase === 'Running', 60_000);
+    const before = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: OPERATOR_LABELS })).items.map(
+      (p) => p.metadata?.name,
+    );
+
+    // The chart packaged again with a new version, so the operator's pods roll.
+    await helm.run([
+      'package',
+      join(root, 'charts/toe'),
+      '--version',
+      '0.1.1-e2e',
+      '--app-version',
+      '0.1.1-e2e',
+      '--destination',
+      packages,
+    ]);
+    await helm.run(
+      ['upgrade', RELEASE, join(packages, 'toe-0.1.1-e2e.tgz'), '--namespace', NS, '--reuse-values', '--wait=watcher', '--timeout', '5m0s'],
+      360_000,
+    );
+    const after = (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: OPERATOR_LABELS })).items.filter(
+      (p) => !p.metadata?.deletionTimestamp,
+    );
+    assert.ok(
+      after.every((p) => p.metadata?.labels?.['app.kubernetes.io/version'] === '0.1.1-e2e' && !before.includes(p.metadata?.name)),
+      `operator pods after the upgrade: ${after.map((p) => `${p.metadata?.name} ${p.metadata?.labels?.['app.kubernetes.io/version']}`).join(', ')}`,
+    );
+    assert.match(await helm.run(['history', RELEASE, '--namespace', NS]), /0\.1\.1-e2e/);
+
+    // The new operator takes the run over from the record in its status, and ends it as the old one would have.
+    const done = await pts.until('across', 'finished', finished, 120_000);
+    assert.equal(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.targets));
+    assert.equal(done.status?.targets?.[0]?.result?.partial, false, JSON.stringify(done.status?.targets?.[0]?.result));
   });
 
   it('toe check finds every precondition met in the namespace the release serves', async () => {
