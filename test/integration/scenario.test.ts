@@ -10,16 +10,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { pino } from 'pino';
 import { GROUP, SCENARIO_LABEL, SCENARIO_STEP_LABEL, VERSION, type PowerTool, type PowerToolScenario } from '../../src/api/index.ts';
 import { serverSideApply } from '../../src/kube/apply.ts';
-import { makeClients } from '../../src/kube/client.ts';
 import { mergePatch } from '../../src/kube/patch.ts';
-import { Recorder } from '../../src/kube/recorder.ts';
 import { waitFor } from '../../src/kube/wait.ts';
-import { makeCaches, startCaches, stopCaches } from '../../src/operator/caches.ts';
-import { startScenarioController, type ScenarioController } from '../../src/operator/powertoolscenario/controller.ts';
-import { createMetrics } from '../../src/telemetry/metrics.ts';
+import { startScenarioController } from '../../src/operator/powertoolscenario/controller.ts';
+import { controllerProcesses } from './controller-processes.ts';
 import { ensureNamespace, installCrds, operatorKubeConfig, testClients } from './kube.ts';
 
 const clients = testClients();
@@ -75,30 +71,13 @@ describe('PowerToolScenario controller against a real API server', { timeout: 18
   let operatorKc: KubeConfig;
   let clock = Date.now();
   const now = (): Date => new Date(clock);
-  const running: { controller: ScenarioController; stop: () => Promise<void> }[] = [];
-
-  /** One "operator process": its own clients, informers and queue, leading from the start. */
-  async function startOperator(name: string): Promise<{ controller: ScenarioController; stop: () => Promise<void> }> {
-    const log = pino({ level: process.env.TOE_TEST_LOG ?? 'silent' }).child({ test: 'scenario', operator: name });
-    const c = makeClients(operatorKc);
-    const caches = makeCaches(c, OPERATOR_NS, log);
-    await startCaches(caches);
-    const controller = await startScenarioController(
-      { clients: c, caches, recorder: new Recorder(c.events, name, log), metrics: createMetrics(), log, hooks: {}, leading: () => true },
-      { now },
-    );
-    void controller.lead();
-    const handle = {
-      controller,
-      stop: async () => {
-        await controller.stop();
-        await stopCaches(caches);
-        running.splice(running.indexOf(handle), 1);
-      },
-    };
-    running.push(handle);
-    return handle;
-  }
+  const processes = controllerProcesses(
+    'scenario',
+    () => operatorKc,
+    OPERATOR_NS,
+    (deps) => startScenarioController(deps, { now }),
+  );
+  const startOperator = processes.start;
 
   before(async () => {
     await installCrds(clients);
@@ -125,7 +104,7 @@ describe('PowerToolScenario controller against a real API server', { timeout: 18
   });
 
   after(async () => {
-    for (const r of [...running]) await r.stop();
+    await processes.stopAll();
     await clients.core.deleteNamespace({ name: NS }).catch(() => undefined);
   });
 
