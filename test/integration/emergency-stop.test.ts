@@ -11,16 +11,7 @@ import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import { strategicMerge } from '../../src/kube/patch.ts';
 import type { Manager } from '../../src/operator/manager.ts';
 import { waitFor } from '../../src/kube/wait.ts';
-import {
-  ensureNamespace,
-  installCrds,
-  operatorKubeConfig,
-  runningPod,
-  terminateEphemeral,
-  testClients,
-  neverPulledConfig,
-  startSuiteOperator,
-} from './kube.ts';
+import { runningPod, terminateEphemeral, testClients, neverPulledConfig, startSuiteOperator, prepareOperatorSuite } from './kube.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
@@ -55,13 +46,7 @@ describe('emergency stop against a real API server', () => {
   let operatorKc: KubeConfig;
 
   before(async () => {
-    await installCrds(clients);
-    await ensureNamespace(clients, OPERATOR_NS);
-    await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
-    operatorKc = await operatorKubeConfig(clients, OPERATOR_NS);
-    await clients.custom
-      .createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: config })
-      .catch(() => undefined);
+    operatorKc = await prepareOperatorSuite(clients, { operatorNamespace: OPERATOR_NS, namespace: NS, config });
     for (const name of ['busy-1', 'late-1']) await runningPod(clients, NS, name, { app: name.replace(/-1$/, '') });
     manager = await startSuiteOperator(operatorKc, OPERATOR_NS, 'estop');
   });

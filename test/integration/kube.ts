@@ -203,3 +203,27 @@ export function neverPulledConfig(name: string, namespace: string): Record<strin
     },
   };
 }
+
+/**
+ * What an operator suite sets up first: the CRDs, the operator's namespace, an opted-in namespace for the runs, the
+ * operator's ServiceAccount kubeconfig, and the suite's tool config (kept when an earlier run left it).
+ */
+export async function prepareOperatorSuite(
+  clients: Clients,
+  o: { operatorNamespace: string; namespace: string; config: Record<string, unknown> },
+): Promise<KubeConfig> {
+  await installCrds(clients);
+  await ensureNamespace(clients, o.operatorNamespace);
+  await ensureNamespace(clients, o.namespace, { 'toe.dev/allow-powertools': 'true' });
+  const operatorKc = await operatorKubeConfig(clients, o.operatorNamespace);
+  await clients.custom
+    .createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: o.operatorNamespace,
+      plural: 'powertoolconfigs',
+      body: o.config,
+    })
+    .catch(ignoreExists);
+  return operatorKc;
+}

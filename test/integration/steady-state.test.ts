@@ -12,16 +12,7 @@ import { strategicMerge } from '../../src/kube/patch.ts';
 import type { Manager } from '../../src/operator/manager.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { untilSteadyStateServed } from './steady-state-served.ts';
-import {
-  ensureNamespace,
-  installCrds,
-  operatorKubeConfig,
-  runningPod,
-  terminateEphemeral,
-  testClients,
-  neverPulledConfig,
-  startSuiteOperator,
-} from './kube.ts';
+import { runningPod, terminateEphemeral, testClients, neverPulledConfig, startSuiteOperator, prepareOperatorSuite } from './kube.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
@@ -68,13 +59,7 @@ describe('steady-state probes against a real API server', () => {
   let operatorKc: KubeConfig;
 
   before(async () => {
-    await installCrds(clients);
-    await ensureNamespace(clients, OPERATOR_NS);
-    await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
-    operatorKc = await operatorKubeConfig(clients, OPERATOR_NS);
-    await clients.custom
-      .createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: config })
-      .catch(() => undefined);
+    operatorKc = await prepareOperatorSuite(clients, { operatorNamespace: OPERATOR_NS, namespace: NS, config });
     await untilSteadyStateServed(clients, NS, TOOL);
     for (const name of ['held-1', 'breach-1', 'refused-1']) await runningPod(clients, NS, name, { app: name.replace(/-1$/, '') });
     manager = await startSuiteOperator(operatorKc, OPERATOR_NS, 'ss');

@@ -11,16 +11,7 @@ import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { GROUP, VERSION, type PowerTool } from '../../src/api/index.ts';
 import type { Manager } from '../../src/operator/manager.ts';
 import { waitFor } from '../../src/kube/wait.ts';
-import {
-  ensureNamespace,
-  installCrds,
-  neverPulledConfig,
-  operatorKubeConfig,
-  runningPod,
-  startSuiteOperator,
-  terminateEphemeral,
-  testClients,
-} from './kube.ts';
+import { neverPulledConfig, runningPod, startSuiteOperator, terminateEphemeral, testClients, prepareOperatorSuite } from './kube.ts';
 
 const clients = testClients();
 const OPERATOR_NS = 'toe-system';
@@ -59,13 +50,7 @@ describe('undo of a fault whose tool ended abruptly, against a real API server',
   let operatorKc: KubeConfig;
 
   before(async () => {
-    await installCrds(clients);
-    await ensureNamespace(clients, OPERATOR_NS);
-    await ensureNamespace(clients, NS, { 'toe.dev/allow-powertools': 'true' });
-    operatorKc = await operatorKubeConfig(clients, OPERATOR_NS);
-    await clients.custom
-      .createNamespacedCustomObject({ group, version, namespace: OPERATOR_NS, plural: 'powertoolconfigs', body: config })
-      .catch(() => undefined);
+    operatorKc = await prepareOperatorSuite(clients, { operatorNamespace: OPERATOR_NS, namespace: NS, config });
     for (const name of ['killed', 'refused']) await runningPod(clients, NS, `${name}-1`, { app: name });
     manager = await startSuiteOperator(operatorKc, OPERATOR_NS, 'undo');
   });
