@@ -1,8 +1,8 @@
-import { EXIT_FAILURE, EXIT_USAGE, UsageError, type Command, type Streams } from './command.ts';
-import { formatError } from './output.ts';
+import type { Streams } from './command.ts';
+import { dispatch, tableLines, type CommandTable } from './dispatch.ts';
 
 // Commands load lazily so that `toe validate` never pays for the Kubernetes client.
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+const commands: CommandTable = {
   validate: {
     summary: 'check PowerTool YAML against the schemas and the tool allowlists',
     load: async () => (await import('./validate.ts')).validate,
@@ -30,31 +30,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 };
 
 export function usage(): string {
-  const width = Math.max(...Object.keys(commands).map((c) => c.length));
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `toe: the Temporary Observability Engine\n\nUsage:\n  toe <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'toe <command> -h' for a command's options.\n`;
+  return `toe: the Temporary Observability Engine\n\nUsage:\n  toe <command> [options]\n\nCommands:\n${tableLines(commands)}\n\nRun 'toe <command> -h' for a command's options.\n`;
 }
 
-export async function run(argv: string[], streams: Streams): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    streams.out.write(usage());
-    return name === undefined ? EXIT_USAGE : 0;
-  }
-  const entry = commands[name];
-  if (!entry) {
-    streams.err.write(formatError(new UsageError(`unknown command "${name}"`, '')));
-    return EXIT_USAGE;
-  }
-  try {
-    return await (
-      await entry.load()
-    )(rest, streams);
-  } catch (err) {
-    streams.err.write(formatError(err));
-    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
-  }
-}
+export const run = (argv: string[], streams: Streams): Promise<number> => dispatch(commands, usage, 'command', argv, streams);
 
 const streams: Streams = { out: process.stdout, err: process.stderr };
 process.exitCode = await run(process.argv.slice(2), streams);

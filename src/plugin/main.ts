@@ -2,12 +2,12 @@
  * `kubectl toe` (the kubectl-toe executable on PATH): run a tool from flags, get, describe, logs, report, stop, and
  * shell completion. Each verb is one module; this file only dispatches, as src/cli/main.ts does for `toe`.
  */
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type Command, type Streams } from '../cli/command.ts';
-import { formatError } from '../cli/output.ts';
+import { EXIT_OK, UsageError, type Command, type Streams } from '../cli/command.ts';
+import { dispatch, tableLines, type CommandTable } from '../cli/dispatch.ts';
 import { complete, SHELLS } from './complete.ts';
 import { completionScript } from './completion-scripts.ts';
 
-const verbs: Record<string, { summary: string; load: () => Promise<Command> }> = {
+const verbs: CommandTable = {
   run: { summary: 'run a tool against pods (creates a PowerTool)', load: async () => (await import('./run.ts')).run },
   get: { summary: 'list PowerTools with their progress', load: async () => (await import('./get.ts')).get },
   describe: {
@@ -28,9 +28,7 @@ const completion: Command = async (argv, streams) => {
 };
 
 export function pluginUsage(): string {
-  const width = Math.max(...Object.keys(verbs).map((v) => v.length));
-  const lines = Object.entries(verbs).map(([v, c]) => `  ${v.padEnd(width)}  ${c.summary}`);
-  return `kubectl toe: TOE's PowerTools from kubectl\n\nUsage:\n  kubectl toe <verb> [options]\n\nVerbs:\n${lines.join('\n')}\n\nRun 'kubectl toe <verb> -h' for a verb's options.\n`;
+  return `kubectl toe: TOE's PowerTools from kubectl\n\nUsage:\n  kubectl toe <verb> [options]\n\nVerbs:\n${tableLines(verbs)}\n\nRun 'kubectl toe <verb> -h' for a verb's options.\n`;
 }
 
 /** `cobra` marks the end of a plugin's completions with a directive line; 4 = do not complete file names. */
@@ -45,21 +43,5 @@ export async function runPlugin(argv: string[], streams: Streams, cobra = false)
     streams.out.write(candidates.map((c) => `${c}\n`).join('') + (cobra ? `${COBRA_NO_FILES}\n` : ''));
     return EXIT_OK;
   }
-  if (verb === undefined || verb === '-h' || verb === '--help' || verb === 'help') {
-    streams.out.write(pluginUsage());
-    return verb === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  const entry = verbs[verb];
-  if (!entry) {
-    streams.err.write(formatError(new UsageError(`unknown verb "${verb}"`, '')));
-    return EXIT_USAGE;
-  }
-  try {
-    return await (
-      await entry.load()
-    )(rest, streams);
-  } catch (err) {
-    streams.err.write(formatError(err));
-    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
-  }
+  return dispatch(verbs, pluginUsage, 'verb', argv, streams);
 }
